@@ -1,0 +1,91 @@
+//! The `cidr` operator: IPv4 and IPv6 ranges, with Ruler's error messages.
+
+use std::net::IpAddr;
+
+/// An address range such as `10.0.0.0/24`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cidr {
+    base: u128,
+    mask_bits: u32,
+    v6: bool,
+}
+
+impl Cidr {
+    /// Parses `address/bits`. Errors carry Ruler's text (AWS prints no location for them).
+    pub fn parse(text: &str) -> Result<Cidr, String> {
+        let mut parts = text.split('/');
+        let (addr, mask) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(a), Some(m), None) => (a, m),
+            _ => return Err("Malformed CIDR, one '/' required".to_string()),
+        };
+        let bits: i64 = mask
+            .parse()
+            .map_err(|_| "Malformed CIDR, mask bits must be an integer".to_string())?;
+        if bits < 0 {
+            return Err("Malformed CIDR, mask bits must not be negative".to_string());
+        }
+        let ip: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("Nonstandard IP address: {addr}"))?;
+        let (value, v6, width) = match ip {
+            IpAddr::V4(a) => (u32::from(a) as u128, false, 32),
+            IpAddr::V6(a) => (u128::from(a), true, 128),
+        };
+        if !v6 && bits > 31 {
+            return Err("IPv4 mask bits must be < 32".to_string());
+        }
+        if v6 && bits > 127 {
+            return Err("IPv6 mask bits must be < 128".to_string());
+        }
+        let bits = bits as u32;
+        let base = value & prefix_mask(bits, width);
+        Ok(Cidr { base, mask_bits: bits, v6 })
+    }
+
+    /// True when `value` is an IP literal of the same family inside the range.
+    pub fn contains(&self, value: &str) -> bool {
+        let Ok(ip) = value.parse::<IpAddr>() else {
+            return false;
+        };
+        let (v, v6, width) = match ip {
+            IpAddr::V4(a) => (u32::from(a) as u128, false, 32),
+            IpAddr::V6(a) => (u128::from(a), true, 128),
+        };
+        v6 == self.v6 && v & prefix_mask(self.mask_bits, width) == self.base
+    }
+}
+
+fn prefix_mask(bits: u32, width: u32) -> u128 {
+    if bits == 0 {
+        return 0;
+    }
+    let all: u128 = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let host = width - bits.min(width);
+    all & !((1u128 << host) - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        let c = Cidr::parse("10.0.0.0/24").unwrap();
+        assert!(c.contains("10.0.0.255"));
+        assert!(!c.contains("10.0.1.0"));
+        assert!(!c.contains("10.0.0.256"));
+        let v6 = Cidr::parse("2001:db8:1234:1a00::/64").unwrap();
+        assert!(v6.contains("2001:0db8:1234:1a00:0000:0000:0000:0000"));
+        assert!(!v6.contains("2001:db8:1234:1a01::"));
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(Cidr::parse("bad-filter").unwrap_err(), "Malformed CIDR, one '/' required");
+        assert_eq!(Cidr::parse("bad-/64filter").unwrap_err(), "Malformed CIDR, mask bits must be an integer");
+        assert_eq!(Cidr::parse("xx.11.xx/8").unwrap_err(), "Nonstandard IP address: xx.11.xx");
+        assert_eq!(Cidr::parse("10.0.0.0/32").unwrap_err(), "IPv4 mask bits must be < 32");
+        assert_eq!(Cidr::parse("::/128").unwrap_err(), "IPv6 mask bits must be < 128");
+        assert_eq!(Cidr::parse("10.0.0.0/-1").unwrap_err(), "Malformed CIDR, mask bits must not be negative");
+    }
+}

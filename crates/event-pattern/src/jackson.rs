@@ -1,0 +1,582 @@
+//! A streaming JSON tokenizer that reports positions the way Jackson does.
+//!
+//! EventBridge validates patterns with Ruler's `JsonRuleCompiler`, which pulls tokens from a
+//! Jackson `JsonParser` and raises its errors at the parser's *current location*. To reproduce the
+//! `line: L, column: C` of AWS's messages, this tokenizer mirrors the two Jackson habits that
+//! decide that location:
+//!
+//! * after a field name, Jackson already reads the first token of the value (a number or literal
+//!   completely, a string only up to its opening quote, a bracket completely);
+//! * string values are read lazily: the location stays just after the opening quote until the
+//!   text is asked for ([`Tokenizer::text`]).
+
+use crate::error::{Location, Span};
+
+/// A JSON token, as Jackson names them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    StartObject,
+    EndObject,
+    StartArray,
+    EndArray,
+    FieldName(String),
+    /// A string value; its text is read by [`Tokenizer::text`].
+    String,
+    Number { text: String, is_int: bool },
+    True,
+    False,
+    Null,
+    /// End of input where a token could end (only after the root value).
+    Eof,
+}
+
+impl Token {
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Token::Number { .. })
+    }
+}
+
+/// A syntax error, with the location Jackson would report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ctx {
+    Object { expect_name: bool, first: bool },
+    Array { first: bool },
+}
+
+/// A token reader over one JSON text.
+pub struct Tokenizer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+    line_start: usize,
+    stack: Vec<Ctx>,
+    /// A value token read ahead together with its field name.
+    pending: Option<(Token, usize)>,
+    /// The current token is a string whose content has not been consumed yet.
+    string_open: bool,
+    string_value: Option<String>,
+    token_start: usize,
+    name_span: Span,
+    max_depth: usize,
+    root_done: bool,
+}
+
+const EXPECTED_VALUE: &str =
+    "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
+
+impl<'a> Tokenizer<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Tokenizer {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            stack: Vec::new(),
+            pending: None,
+            string_open: false,
+            string_value: None,
+            token_start: 0,
+            name_span: Span::default(),
+            max_depth: 1000,
+            root_done: false,
+        }
+    }
+
+    /// Limits how deeply arrays and objects may nest.
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Jackson's current location.
+    pub fn location(&self) -> Location {
+        self.location_at(self.pos)
+    }
+
+    fn location_at(&self, pos: usize) -> Location {
+        let line_text = self.src.get(self.line_start..pos).unwrap_or("");
+        let column = line_text.chars().map(|c| c.len_utf16() as u32).sum::<u32>() + 1;
+        Location {
+            line: self.line,
+            column,
+            offset: pos,
+        }
+    }
+
+    /// Byte span of the current token (for strings, once their text was read).
+    pub fn token_span(&self) -> Span {
+        Span::new(self.token_start, self.pos)
+    }
+
+    /// Byte span of the last field name, quotes included.
+    pub fn name_span(&self) -> Span {
+        self.name_span
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            location: self.location(),
+        }
+    }
+
+    fn error_at(&self, pos: usize, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            location: self.location_at(pos),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn bump_newline(&mut self, b: u8) {
+        if b == b'\n' {
+            self.line += 1;
+            self.line_start = self.pos;
+        } else if b == b'\r' {
+            if self.peek() != Some(b'\n') {
+                self.line += 1;
+                self.line_start = self.pos;
+            }
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' => self.pos += 1,
+                b'\n' | b'\r' => {
+                    self.pos += 1;
+                    self.bump_newline(b);
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// The text of the current string token, completing it if needed (moves the location).
+    pub fn text(&mut self) -> Result<String, SyntaxError> {
+        if self.string_open {
+            let s = self.read_string_body()?;
+            self.string_open = false;
+            self.string_value = Some(s);
+        }
+        Ok(self.string_value.clone().unwrap_or_default())
+    }
+
+    fn unexpected_char(&self, pos: usize, what: &str) -> SyntaxError {
+        let c = self.src.get(pos..).and_then(|s| s.chars().next()).unwrap_or('\0');
+        self.error_at(pos, format!("Unexpected character ({}): {what}", describe_char(c)))
+    }
+
+    fn eof_error(&self) -> SyntaxError {
+        let what = match self.stack.last() {
+            Some(Ctx::Object { .. }) => "expected close marker for Object",
+            Some(Ctx::Array { .. }) => "expected close marker for Array",
+            None => "expected a value",
+        };
+        self.error(format!("Unexpected end-of-input: {what}"))
+    }
+
+    fn read_string_body(&mut self) -> Result<String, SyntaxError> {
+        let mut out = String::new();
+        loop {
+            let rest = match self.src.get(self.pos..) {
+                Some(r) => r,
+                None => return Err(self.error("Unexpected end-of-input in VALUE_STRING")),
+            };
+            let mut chars = rest.chars();
+            let c = match chars.next() {
+                Some(c) => c,
+                None => {
+                    return Err(self.error(
+                        "Unexpected end-of-input: was expecting closing quote for a string value",
+                    ))
+                }
+            };
+            match c {
+                '"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                '\\' => {
+                    self.pos += 1;
+                    let e = match self.peek() {
+                        Some(e) => e,
+                        None => return Err(self.error("Unexpected end-of-input in character escape sequence")),
+                    };
+                    self.pos += 1;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let first = self.read_hex4()?;
+                            if (0xD800..0xDC00).contains(&first)
+                                && self.bytes.get(self.pos) == Some(&b'\\')
+                                && self.bytes.get(self.pos + 1) == Some(&b'u')
+                            {
+                                let save = self.pos;
+                                self.pos += 2;
+                                let second = self.read_hex4()?;
+                                if (0xDC00..0xE000).contains(&second) {
+                                    let cp = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                                    out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                                } else {
+                                    self.pos = save;
+                                    out.push('\u{FFFD}');
+                                }
+                            } else {
+                                out.push(char::from_u32(first).unwrap_or('\u{FFFD}'));
+                            }
+                        }
+                        _ => {
+                            let c = self.src.get(self.pos - 1..).and_then(|s| s.chars().next()).unwrap_or('\0');
+                            self.pos += c.len_utf8().saturating_sub(1);
+                            return Err(self.error(format!(
+                                "Unrecognized character escape {}",
+                                describe_char(c)
+                            )));
+                        }
+                    }
+                }
+                c if (c as u32) < 0x20 => {
+                    self.pos += 1;
+                    return Err(self.error(format!(
+                        "Illegal unquoted character ({}): has to be escaped using backslash to be included in string value",
+                        describe_char(c)
+                    )));
+                }
+                c => {
+                    out.push(c);
+                    self.pos += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn read_hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let b = match self.peek() {
+                Some(b) => b,
+                None => return Err(self.error("Unexpected end-of-input in character escape sequence")),
+            };
+            self.pos += 1;
+            let d = match (b as char).to_digit(16) {
+                Some(d) => d,
+                None => {
+                    return Err(self.error(format!(
+                        "Unexpected character ({}): expected a hex-digit for character escape sequence",
+                        describe_char(b as char)
+                    )))
+                }
+            };
+            v = v * 16 + d;
+        }
+        Ok(v)
+    }
+
+    /// Reads the first token of a value starting at the current position.
+    fn read_value_start(&mut self) -> Result<Token, SyntaxError> {
+        self.token_start = self.pos;
+        let b = match self.peek() {
+            Some(b) => b,
+            None => return Err(self.eof_error()),
+        };
+        match b {
+            b'"' => {
+                self.pos += 1;
+                self.string_open = true;
+                self.string_value = None;
+                Ok(Token::String)
+            }
+            b'{' => {
+                self.pos += 1;
+                self.push(Ctx::Object { expect_name: true, first: true })?;
+                Ok(Token::StartObject)
+            }
+            b'[' => {
+                self.pos += 1;
+                self.push(Ctx::Array { first: true })?;
+                Ok(Token::StartArray)
+            }
+            b'-' | b'0'..=b'9' => self.read_number(),
+            _ => self.read_word(),
+        }
+    }
+
+    fn push(&mut self, ctx: Ctx) -> Result<(), SyntaxError> {
+        if self.stack.len() >= self.max_depth {
+            return Err(self.error(format!(
+                "Document nesting depth exceeds the maximum allowed ({})",
+                self.max_depth
+            )));
+        }
+        self.stack.push(ctx);
+        Ok(())
+    }
+
+    fn read_word(&mut self) -> Result<Token, SyntaxError> {
+        let start = self.pos;
+        for (word, tok) in [("true", Token::True), ("false", Token::False), ("null", Token::Null)] {
+            if self.src[start..].starts_with(word) {
+                let after = self.src[start + word.len()..].chars().next();
+                if !after.is_some_and(is_ident_part) {
+                    self.pos += word.len();
+                    return Ok(tok);
+                }
+            }
+        }
+        let first = self.src[start..].chars().next().unwrap_or('\0');
+        if !is_ident_part(first) {
+            return Err(self.unexpected_char(
+                start,
+                &format!("expected a valid value {EXPECTED_VALUE}"),
+            ));
+        }
+        // Jackson reads the whole identifier-like word before complaining about it.
+        let mut end = start;
+        for (i, c) in self.src[start..].char_indices() {
+            if !is_ident_part(c) || i >= 256 {
+                break;
+            }
+            end = start + i + c.len_utf8();
+        }
+        self.pos = end;
+        Err(self.error(format!(
+            "Unrecognized token '{}': was expecting {EXPECTED_VALUE}",
+            &self.src[start..end]
+        )))
+    }
+
+    fn read_number(&mut self) -> Result<Token, SyntaxError> {
+        let start = self.pos;
+        let mut is_int = true;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                let c = self.peek().map(|b| b as char);
+                return match c {
+                    None => Err(self.error("Unexpected end-of-input in a Number value")),
+                    Some(_) => Err(self.unexpected_char(
+                        self.pos,
+                        "expected digit (0-9) to follow minus sign, for valid numeric value",
+                    )),
+                };
+            }
+        }
+        let int_start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        if self.pos - int_start > 1 && self.bytes[int_start] == b'0' {
+            return Err(self.error_at(int_start + 1, "Invalid numeric value: Leading zeroes not allowed"));
+        }
+        if self.peek() == Some(b'.') {
+            is_int = false;
+            self.pos += 1;
+            let frac = self.pos;
+            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            if self.pos == frac {
+                return Err(self.unexpected_char(
+                    self.pos,
+                    "Decimal point not followed by a digit",
+                ));
+            }
+        }
+        if matches!(self.peek(), Some(b'e') | Some(b'E')) {
+            is_int = false;
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+') | Some(b'-')) {
+                self.pos += 1;
+            }
+            let exp = self.pos;
+            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            if self.pos == exp {
+                return Err(self.unexpected_char(self.pos, "Exponent indicator not followed by a digit"));
+            }
+        }
+        Ok(Token::Number {
+            text: self.src[start..self.pos].to_string(),
+            is_int,
+        })
+    }
+
+    /// Finishes an open string (when the caller skipped its text) before moving on.
+    fn finish_open_string(&mut self) -> Result<(), SyntaxError> {
+        if self.string_open {
+            self.read_string_body()?;
+            self.string_open = false;
+        }
+        Ok(())
+    }
+
+    /// Reads the next token, with Jackson's look-ahead after field names.
+    pub fn next_token(&mut self) -> Result<Token, SyntaxError> {
+        if let Some((tok, start)) = self.pending.take() {
+            // The look-ahead after a field name: its string, if any, is still open.
+            self.token_start = start;
+            return Ok(tok);
+        }
+        self.finish_open_string()?;
+        self.string_value = None;
+        self.skip_ws();
+        match self.stack.last().copied() {
+            None => {
+                if self.root_done {
+                    if self.peek().is_some() {
+                        return Err(self.unexpected_char(
+                            self.pos,
+                            "expected end of input after the root value",
+                        ));
+                    }
+                    return Ok(Token::Eof);
+                }
+                if self.peek().is_none() {
+                    return Err(self.error(format!(
+                        "No content to map due to end-of-input"
+                    )));
+                }
+                self.root_done = true;
+                self.read_value_start()
+            }
+            Some(Ctx::Array { first }) => {
+                match self.peek() {
+                    None => return Err(self.eof_error()),
+                    Some(b']') => {
+                        self.token_start = self.pos;
+                        self.pos += 1;
+                        self.stack.pop();
+                        return Ok(Token::EndArray);
+                    }
+                    _ => {}
+                }
+                if !first {
+                    if self.peek() != Some(b',') {
+                        self.pos += 1;
+                        return Err(self.unexpected_char(
+                            self.pos - 1,
+                            "was expecting comma to separate Array entries",
+                        )
+                        .with_location(self.location()));
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                if let Some(Ctx::Array { first }) = self.stack.last_mut() {
+                    *first = false;
+                }
+                if self.peek() == Some(b']') {
+                    return Err(self.unexpected_char(
+                        self.pos,
+                        &format!("expected a value {EXPECTED_VALUE}"),
+                    ));
+                }
+                self.read_value_start()
+            }
+            Some(Ctx::Object { first, .. }) => {
+                match self.peek() {
+                    None => return Err(self.eof_error()),
+                    Some(b'}') => {
+                        self.token_start = self.pos;
+                        self.pos += 1;
+                        self.stack.pop();
+                        return Ok(Token::EndObject);
+                    }
+                    _ => {}
+                }
+                if !first {
+                    if self.peek() != Some(b',') {
+                        self.pos += 1;
+                        return Err(self.unexpected_char(
+                            self.pos - 1,
+                            "was expecting comma to separate Object entries",
+                        )
+                        .with_location(self.location()));
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                if let Some(Ctx::Object { first, expect_name }) = self.stack.last_mut() {
+                    *first = false;
+                    *expect_name = false;
+                }
+                match self.peek() {
+                    Some(b'"') => {}
+                    None => return Err(self.eof_error()),
+                    Some(_) => {
+                        return Err(self.unexpected_char(
+                            self.pos,
+                            "was expecting double-quote to start field name",
+                        ))
+                    }
+                }
+                let name_start = self.pos;
+                self.pos += 1;
+                let name = self.read_string_body()?;
+                self.name_span = Span::new(name_start, self.pos);
+                self.skip_ws();
+                match self.peek() {
+                    Some(b':') => self.pos += 1,
+                    None => return Err(self.eof_error()),
+                    Some(_) => {
+                        self.pos += 1;
+                        return Err(self
+                            .unexpected_char(
+                                self.pos - 1,
+                                "was expecting a colon to separate field name and value",
+                            )
+                            .with_location(self.location()));
+                    }
+                }
+                self.skip_ws();
+                let value_start = self.pos;
+                let value = self.read_value_start()?;
+                self.pending = Some((value, value_start));
+                self.token_start = name_start;
+                Ok(Token::FieldName(name))
+            }
+        }
+    }
+}
+
+impl SyntaxError {
+    fn with_location(mut self, location: Location) -> Self {
+        self.location = location;
+        self
+    }
+}
+
+fn is_ident_part(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Jackson's way of quoting a character in a message: `''' (code 39)`.
+pub fn describe_char(c: char) -> String {
+    let code = c as u32;
+    if code < 32 {
+        format!("(CTRL-CHAR, code {code})")
+    } else {
+        format!("'{c}' (code {code}{})", if code > 127 { format!(" / 0x{code:x}") } else { String::new() })
+    }
+}

@@ -1,0 +1,197 @@
+//! Events as JSON trees that remember where each value stands in the text.
+
+use crate::error::{Location, Span};
+use crate::jackson::{SyntaxError, Token, Tokenizer};
+
+/// Events may nest this deep (EventBridge's own limit for `detail`).
+pub const MAX_EVENT_DEPTH: usize = 1000;
+
+/// A JSON value with its byte span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    pub value: JsonValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonValue {
+    Null,
+    Bool(bool),
+    /// The lexeme as written, and its value as a double.
+    Number(String, f64),
+    String(String),
+    Array(Vec<Json>),
+    /// Keys in document order, with each key's span; duplicates keep the last.
+    Object(Vec<(String, Span, Json)>),
+}
+
+impl Json {
+    /// Parses one JSON document (strict; nothing but whitespace may follow it).
+    pub fn parse(text: &str) -> Result<Json, SyntaxError> {
+        let mut tok = Tokenizer::new(text).with_max_depth(MAX_EVENT_DEPTH);
+        let first = tok.next_token()?;
+        let v = build(&mut tok, first)?;
+        match tok.next_token() {
+            Ok(Token::Eof) => Ok(v),
+            Ok(_) => Err(SyntaxError {
+                message: "Unexpected content after the end of the JSON value".into(),
+                location: tok.location(),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match &self.value {
+            JsonValue::Object(fields) => fields.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            JsonValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Compact JSON text of this value (for messages).
+    pub fn to_compact(&self) -> String {
+        let mut out = String::new();
+        write_compact(self, &mut out);
+        out
+    }
+}
+
+fn write_compact(v: &Json, out: &mut String) {
+    match &v.value {
+        JsonValue::Null => out.push_str("null"),
+        JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JsonValue::Number(t, _) => out.push_str(t),
+        JsonValue::String(s) => write_string(s, out),
+        JsonValue::Array(items) => {
+            out.push('[');
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(it, out);
+            }
+            out.push(']');
+        }
+        JsonValue::Object(fields) => {
+            out.push('{');
+            for (i, (k, _, it)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                write_compact(it, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Writes a JSON string literal.
+pub fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
+    let start = tok.token_span().start;
+    let value = match first {
+        Token::Null => JsonValue::Null,
+        Token::True => JsonValue::Bool(true),
+        Token::False => JsonValue::Bool(false),
+        Token::Number { text, .. } => {
+            let v = text.parse().unwrap_or(f64::NAN);
+            JsonValue::Number(text, v)
+        }
+        Token::String => JsonValue::String(tok.text()?),
+        Token::StartArray => {
+            let mut items = Vec::new();
+            loop {
+                let t = tok.next_token()?;
+                if t == Token::EndArray {
+                    break;
+                }
+                items.push(build(tok, t)?);
+            }
+            JsonValue::Array(items)
+        }
+        Token::StartObject => {
+            let mut fields: Vec<(String, Span, Json)> = Vec::new();
+            loop {
+                let t = tok.next_token()?;
+                let key = match t {
+                    Token::EndObject => break,
+                    Token::FieldName(k) => k,
+                    _ => {
+                        return Err(SyntaxError {
+                            message: "Expected a field name".into(),
+                            location: tok.location(),
+                        })
+                    }
+                };
+                let key_span = tok.name_span();
+                let vt = tok.next_token()?;
+                let v = build(tok, vt)?;
+                fields.retain(|(k, _, _)| *k != key);
+                fields.push((key, key_span, v));
+            }
+            JsonValue::Object(fields)
+        }
+        Token::EndArray | Token::EndObject | Token::FieldName(_) | Token::Eof => {
+            return Err(SyntaxError {
+                message: "Unexpected token".into(),
+                location: tok.location(),
+            })
+        }
+    };
+    Ok(Json {
+        value,
+        span: Span::new(start, tok.location().offset),
+    })
+}
+
+/// Turns a location into a one-line human description.
+pub fn describe_location(l: &Location) -> String {
+    format!("line {}, column {}", l.line, l.column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_spans_and_last_duplicate() {
+        let text = r#"{"a": 1, "b": [true, "x"], "a": 2}"#;
+        let j = Json::parse(text).unwrap();
+        let a = j.get("a").unwrap();
+        assert_eq!(&text[a.span.start..a.span.end], "2");
+        let b = j.get("b").unwrap();
+        assert_eq!(&text[b.span.start..b.span.end], r#"[true, "x"]"#);
+        assert_eq!(j.to_compact(), r#"{"b":[true,"x"],"a":2}"#);
+    }
+
+    #[test]
+    fn rejects_trailing_content_and_deep_nesting() {
+        assert!(Json::parse("{} x").is_err());
+        let deep = "[".repeat(2000) + &"]".repeat(2000);
+        assert!(Json::parse(&deep).is_err());
+    }
+}

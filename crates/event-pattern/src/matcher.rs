@@ -1,0 +1,501 @@
+//! The reference evaluator: one pattern against one event, with a verdict tree that explains it.
+//!
+//! It is deliberately simple (flatten the whole event, test every leaf), so that faster matchers
+//! can be checked against it.
+
+use std::collections::HashMap;
+
+use crate::error::Span;
+use crate::json::{Json, JsonValue};
+use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Op};
+
+/// At most this many steps are spent looking for array-consistent assignments per branch.
+pub const MAX_CONSISTENCY_STEPS: usize = 100_000;
+
+/// One leaf value of an event, with the arrays it sits in.
+#[derive(Debug, Clone)]
+pub struct FlatLeaf<'a> {
+    pub path: String,
+    pub value: &'a Json,
+    /// (array id, element index) for every enclosing array, outermost first.
+    pub arrays: Vec<(u32, u32)>,
+}
+
+/// An event flattened into leaf values by path.
+#[derive(Debug, Default)]
+pub struct FlatEvent<'a> {
+    pub leaves: Vec<FlatLeaf<'a>>,
+    pub by_path: HashMap<String, Vec<usize>>,
+    /// Paths that hold an object or an array (for "is an object" explanations).
+    pub containers: HashMap<String, &'a Json>,
+}
+
+impl<'a> FlatEvent<'a> {
+    pub fn new(event: &'a Json) -> Self {
+        let mut flat = FlatEvent::default();
+        let mut next_array = 0u32;
+        let mut arrays = Vec::new();
+        flat.walk(event, String::new(), &mut arrays, &mut next_array);
+        flat
+    }
+
+    fn walk(&mut self, v: &'a Json, path: String, arrays: &mut Vec<(u32, u32)>, next_array: &mut u32) {
+        match &v.value {
+            JsonValue::Object(fields) => {
+                if !path.is_empty() {
+                    self.containers.entry(path.clone()).or_insert(v);
+                }
+                for (k, _, child) in fields {
+                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    self.walk(child, p, arrays, next_array);
+                }
+            }
+            JsonValue::Array(items) => {
+                self.containers.entry(path.clone()).or_insert(v);
+                let id = *next_array;
+                *next_array += 1;
+                for (i, item) in items.iter().enumerate() {
+                    arrays.push((id, i as u32));
+                    self.walk(item, path.clone(), arrays, next_array);
+                    arrays.pop();
+                }
+            }
+            _ => {
+                let idx = self.leaves.len();
+                self.by_path.entry(path.clone()).or_default().push(idx);
+                self.leaves.push(FlatLeaf {
+                    path,
+                    value: v,
+                    arrays: arrays.clone(),
+                });
+            }
+        }
+    }
+
+    pub fn values_at(&self, path: &str) -> &[usize] {
+        self.by_path.get(path).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+}
+
+/// Case folding that treats every Unicode casing of a string alike.
+pub fn fold_case(s: &str) -> String {
+    s.to_uppercase().to_lowercase()
+}
+
+fn num_eq(a: f64, b: f64) -> bool {
+    a == b
+}
+
+/// Does `op` accept this one leaf value? (`exists:false` never accepts a value.)
+pub fn accepts(op: &Op, v: &JsonValue) -> bool {
+    match (op, v) {
+        (Op::Exact(s), JsonValue::String(e)) => s == e,
+        (Op::Number { value, text }, JsonValue::Number(t, n)) => num_eq(*value, *n) || text == t,
+        (Op::Bool(b), JsonValue::Bool(e)) => b == e,
+        (Op::Null, JsonValue::Null) => true,
+        (Op::Prefix { value, ignore_case: false }, JsonValue::String(e)) => e.starts_with(value.as_str()),
+        (Op::Prefix { value, ignore_case: true }, JsonValue::String(e)) => fold_case(e).starts_with(&fold_case(value)),
+        (Op::Suffix { value, ignore_case: false }, JsonValue::String(e)) => e.ends_with(value.as_str()),
+        (Op::Suffix { value, ignore_case: true }, JsonValue::String(e)) => fold_case(e).ends_with(&fold_case(value)),
+        (Op::EqualsIgnoreCase(s), JsonValue::String(e)) => fold_case(s) == fold_case(e),
+        (Op::Numeric(r), JsonValue::Number(_, n)) => n.is_finite() && r.contains(*n),
+        (Op::Exists(true), _) => true,
+        (Op::Wildcard { wildcard, .. }, JsonValue::String(e)) => wildcard.matches(e),
+        (Op::Cidr { cidr, .. }, JsonValue::String(e)) => cidr.contains(e),
+        (Op::AnythingBut(ab), v) => !excluded_by(ab, v),
+        _ => false,
+    }
+}
+
+/// Is the value excluded by an `anything-but`? Values of other types never are.
+pub fn excluded_by(ab: &AnythingBut, v: &JsonValue) -> bool {
+    match (ab, v) {
+        (AnythingBut::Strings(list), JsonValue::String(e)) => list.iter().any(|s| s == e),
+        (AnythingBut::Numbers(list), JsonValue::Number(_, n)) => list.iter().any(|x| num_eq(*x, *n)),
+        (AnythingBut::Prefix(list), JsonValue::String(e)) => list.iter().any(|p| e.starts_with(p.as_str())),
+        (AnythingBut::Suffix(list), JsonValue::String(e)) => list.iter().any(|p| e.ends_with(p.as_str())),
+        (AnythingBut::EqualsIgnoreCase(list), JsonValue::String(e)) => {
+            let f = fold_case(e);
+            list.iter().any(|s| fold_case(s) == f)
+        }
+        (AnythingBut::Wildcard(list), JsonValue::String(e)) => list.iter().any(|(_, w)| w.matches(e)),
+        _ => false,
+    }
+}
+
+/// What one leaf test found: the accepted leaves, or that absence satisfies it.
+struct FieldOutcome {
+    candidates: Vec<usize>,
+    absent_ok: bool,
+}
+
+fn test_field(test: &LeafTest, flat: &FlatEvent<'_>) -> FieldOutcome {
+    let present = flat.values_at(&test.path);
+    let candidates: Vec<usize> = present
+        .iter()
+        .copied()
+        .filter(|&i| test.matchers.iter().any(|m| accepts(&m.op, &flat.leaves[i].value.value)))
+        .collect();
+    let absent_ok = present.is_empty() && test.matchers.iter().any(|m| m.op == Op::Exists(false));
+    FieldOutcome { candidates, absent_ok }
+}
+
+fn consistent(a: &FlatLeaf<'_>, b: &FlatLeaf<'_>) -> bool {
+    for (ida, ia) in &a.arrays {
+        for (idb, ib) in &b.arrays {
+            if ida == idb && ia != ib {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Finds one leaf per field such that all chosen leaves sit in the same array elements.
+fn has_consistent_choice(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> bool {
+    fn go(groups: &[Vec<usize>], chosen: &mut Vec<usize>, flat: &FlatEvent<'_>, steps: &mut usize) -> bool {
+        let Some((first, rest)) = groups.split_first() else {
+            return true;
+        };
+        for &c in first {
+            *steps += 1;
+            if *steps > MAX_CONSISTENCY_STEPS {
+                // Out of budget: accept, as if the arrays were independent.
+                return true;
+            }
+            if chosen.iter().all(|&o| consistent(&flat.leaves[o], &flat.leaves[c])) {
+                chosen.push(c);
+                if go(rest, chosen, flat, steps) {
+                    return true;
+                }
+                chosen.pop();
+            }
+        }
+        false
+    }
+    // Only leaves inside arrays can conflict.
+    let mut relevant: Vec<Vec<usize>> = groups
+        .iter()
+        .filter(|g| g.iter().all(|&i| !flat.leaves[i].arrays.is_empty()))
+        .cloned()
+        .collect();
+    if relevant.len() < 2 {
+        return true;
+    }
+    relevant.sort_by_key(|g| g.len());
+    let mut steps = 0;
+    go(&relevant, &mut Vec::new(), flat, &mut steps)
+}
+
+fn branch_matches(branch: &Branch, flat: &FlatEvent<'_>) -> bool {
+    let mut groups = Vec::new();
+    for test in &branch.tests {
+        let out = test_field(test, flat);
+        if out.candidates.is_empty() {
+            if !out.absent_ok {
+                return false;
+            }
+        } else {
+            groups.push(out.candidates);
+        }
+    }
+    has_consistent_choice(&groups, flat)
+}
+
+/// Does the event match the pattern? The plain answer, without explanation.
+pub fn matches(pattern: &EventPattern, event: &Json) -> bool {
+    let flat = FlatEvent::new(event);
+    pattern.branches().iter().any(|b| branch_matches(b, &flat))
+}
+
+/// The explanation of one match: the answer and, per `$or` branch, per leaf, why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    matched: bool,
+    /// One line a person reads first.
+    pub summary: String,
+    pub branches: Vec<BranchVerdict>,
+}
+
+impl Verdict {
+    pub fn matched(&self) -> bool {
+        self.matched
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BranchVerdict {
+    pub matched: bool,
+    pub leaves: Vec<LeafVerdict>,
+    /// Set when every leaf passed on its own but no single array element satisfied them together.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LeafVerdict {
+    pub path: String,
+    /// The span of the key in the pattern.
+    pub key_span: Span,
+    /// Each matcher as written in the pattern, with its span.
+    pub matchers: Vec<(String, Span)>,
+    /// Each value found at the path, as compact JSON, with its span in the event.
+    pub values: Vec<(String, Span)>,
+    pub passed: bool,
+    pub reason: String,
+}
+
+/// Evaluates and explains. `pattern_text` and `event` must be the texts the pattern and the event
+/// were parsed from, so that spans line up.
+pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
+    let flat = FlatEvent::new(event);
+    let src = pattern.source();
+    let mut branches = Vec::new();
+    for branch in pattern.branches() {
+        let mut leaves = Vec::new();
+        let mut groups = Vec::new();
+        for test in &branch.tests {
+            let out = test_field(test, &flat);
+            let passed = !out.candidates.is_empty() || out.absent_ok;
+            let values: Vec<(String, Span)> = flat
+                .values_at(&test.path)
+                .iter()
+                .map(|&i| (flat.leaves[i].value.to_compact(), flat.leaves[i].value.span))
+                .collect();
+            let matchers: Vec<(String, Span)> = test
+                .matchers
+                .iter()
+                .map(|m| (src.get(m.span.start..m.span.end).unwrap_or("").to_string(), m.span))
+                .collect();
+            let reason = reason_for(test, &flat, &out, passed);
+            if !out.candidates.is_empty() {
+                groups.push(out.candidates.clone());
+            }
+            leaves.push(LeafVerdict {
+                path: test.path.clone(),
+                key_span: test.key_span,
+                matchers,
+                values,
+                passed,
+                reason,
+            });
+        }
+        let all_leaves = leaves.iter().all(|l| l.passed);
+        let consistent = all_leaves && has_consistent_choice(&groups, &flat);
+        let note = if all_leaves && !consistent {
+            Some("each field matched, but not within the same array element: fields tested inside one array of objects must match in the same element".to_string())
+        } else {
+            None
+        };
+        branches.push(BranchVerdict {
+            matched: all_leaves && consistent,
+            leaves,
+            note,
+        });
+    }
+    let matched = branches.iter().any(|b| b.matched);
+    let summary = summarize(&branches, matched);
+    Verdict { matched, summary, branches }
+}
+
+fn summarize(branches: &[BranchVerdict], matched: bool) -> String {
+    if matched {
+        if branches.len() > 1 {
+            let i = branches.iter().position(|b| b.matched).unwrap_or(0);
+            return format!("matched (through $or branch {} of {})", i + 1, branches.len());
+        }
+        return "matched".to_string();
+    }
+    // The branch that came closest explains the failure best.
+    let best = branches
+        .iter()
+        .min_by_key(|b| b.leaves.iter().filter(|l| !l.passed).count());
+    match best {
+        Some(b) => match b.leaves.iter().find(|l| !l.passed) {
+            Some(l) => format!("failed on `{}`: {}", l.path, l.reason),
+            None => format!("failed: {}", b.note.clone().unwrap_or_default()),
+        },
+        None => "failed".to_string(),
+    }
+}
+
+fn type_name(v: &JsonValue) -> &'static str {
+    match v {
+        JsonValue::Null => "null",
+        JsonValue::Bool(_) => "a boolean",
+        JsonValue::Number(..) => "a number",
+        JsonValue::String(_) => "a string",
+        JsonValue::Array(_) => "an array",
+        JsonValue::Object(_) => "an object",
+    }
+}
+
+fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed: bool) -> String {
+    let present = flat.values_at(&test.path);
+    let shown: Vec<String> = present.iter().take(5).map(|&i| flat.leaves[i].value.to_compact()).collect();
+    if passed {
+        if out.absent_ok {
+            return format!("`{}` is absent, as exists:false requires", test.path);
+        }
+        let v = out.candidates.first().map(|&i| flat.leaves[i].value.to_compact()).unwrap_or_default();
+        return format!("{v} matched");
+    }
+    if present.is_empty() {
+        if let Some(c) = flat.containers.get(&test.path) {
+            return match c.value {
+                JsonValue::Array(ref a) if a.is_empty() => format!("`{}` is an empty array, which holds no value to test", test.path),
+                _ => format!(
+                    "`{}` is {}; patterns test only leaf values (strings, numbers, booleans, null)",
+                    test.path,
+                    type_name(&c.value)
+                ),
+            };
+        }
+        let mut msg = format!("`{}` is missing from the event", test.path);
+        if let Some(near) = near_miss(&test.path, flat) {
+            msg.push_str(&format!("; did you mean `{near}`?"));
+        }
+        return msg;
+    }
+    if test.matchers.iter().all(|m| m.op == Op::Exists(false)) {
+        return format!("exists:false, but `{}` is present ({})", test.path, shown.join(", "));
+    }
+    let values: Vec<&JsonValue> = present.iter().map(|&i| &flat.leaves[i].value.value).collect();
+    let mut hints = Vec::new();
+    for m in &test.matchers {
+        if let Some(h) = hint(&m.op, &values) {
+            if !hints.contains(&h) {
+                hints.push(h);
+            }
+        }
+    }
+    let got = if values.len() > 1 {
+        format!("none of the {} array elements matched ({})", values.len(), shown.join(", "))
+    } else {
+        format!("got {}", shown.join(", "))
+    };
+    let expected = expectation(test);
+    let mut msg = format!("expected {expected}, {got}");
+    for h in hints {
+        msg.push_str("; ");
+        msg.push_str(&h);
+    }
+    msg
+}
+
+fn expectation(test: &LeafTest) -> String {
+    let parts: Vec<String> = test.matchers.iter().map(|m| describe_op(&m.op)).collect();
+    if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        format!("one of [{}]", parts.join(", "))
+    }
+}
+
+/// A short description of an operator, for messages.
+pub fn describe_op(op: &Op) -> String {
+    let q = |s: &str| {
+        let mut o = String::new();
+        crate::json::write_string(s, &mut o);
+        o
+    };
+    match op {
+        Op::Exact(s) => q(s),
+        Op::Number { text, .. } => text.clone(),
+        Op::Bool(b) => b.to_string(),
+        Op::Null => "null".into(),
+        Op::Prefix { value, ignore_case } => format!("prefix {}{}", q(value), if *ignore_case { " (ignoring case)" } else { "" }),
+        Op::Suffix { value, ignore_case } => format!("suffix {}{}", q(value), if *ignore_case { " (ignoring case)" } else { "" }),
+        Op::EqualsIgnoreCase(s) => format!("{} ignoring case", q(s)),
+        Op::AnythingBut(ab) => {
+            let list = |v: &[String]| v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ");
+            match ab {
+                AnythingBut::Strings(v) => format!("anything but {}", list(v)),
+                AnythingBut::Numbers(v) => format!("anything but {}", v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")),
+                AnythingBut::Prefix(v) => format!("anything but prefix {}", list(v)),
+                AnythingBut::Suffix(v) => format!("anything but suffix {}", list(v)),
+                AnythingBut::EqualsIgnoreCase(v) => format!("anything but {} ignoring case", list(v)),
+                AnythingBut::Wildcard(v) => format!("anything but wildcard {}", v.iter().map(|(s, _)| q(s)).collect::<Vec<_>>().join(", ")),
+            }
+        }
+        Op::Numeric(r) => {
+            let mut parts = Vec::new();
+            if let Some(e) = r.equals {
+                parts.push(format!("= {e}"));
+            }
+            if let Some((lo, open)) = r.lower {
+                parts.push(format!("{} {lo}", if open { ">" } else { ">=" }));
+            }
+            if let Some((hi, open)) = r.upper {
+                parts.push(format!("{} {hi}", if open { "<" } else { "<=" }));
+            }
+            format!("a number {}", parts.join(" and "))
+        }
+        Op::Exists(true) => "the field to exist".into(),
+        Op::Exists(false) => "the field to be absent".into(),
+        Op::Wildcard { text, .. } => format!("wildcard {}", q(text)),
+        Op::Cidr { text, .. } => format!("an IP address in {text}"),
+    }
+}
+
+/// An actionable hint when a matcher failed for a reason a person may not expect.
+fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
+    let any_string = values.iter().any(|v| matches!(v, JsonValue::String(_)));
+    let any_number = values.iter().any(|v| matches!(v, JsonValue::Number(..)));
+    match op {
+        Op::Exact(s) => {
+            if values.iter().any(|v| matches!(v, JsonValue::Number(t, _) if t == s)) {
+                return Some(format!("type differs: the pattern has the string \"{s}\" but the event has the number {s}; write it without quotes"));
+            }
+            let f = fold_case(s);
+            if values.iter().any(|v| matches!(v, JsonValue::String(e) if fold_case(e) == f)) {
+                return Some("case differs: exact matching is case-sensitive; use {\"equals-ignore-case\": ...}".into());
+            }
+            None
+        }
+        Op::Number { text, .. } => {
+            if values.iter().any(|v| matches!(v, JsonValue::String(e) if e == text)) {
+                return Some(format!("type differs: the pattern has the number {text} but the event has the string \"{text}\"; quote it in the pattern"));
+            }
+            None
+        }
+        Op::Numeric(_) if any_string && !any_number => Some("numeric only matches numbers, and the event has a string".into()),
+        Op::Prefix { .. } | Op::Suffix { .. } | Op::Wildcard { .. } | Op::EqualsIgnoreCase(_) if !any_string => {
+            Some("this operator only matches strings".into())
+        }
+        Op::Prefix { value, ignore_case: false } => {
+            let f = fold_case(value);
+            if values.iter().any(|v| matches!(v, JsonValue::String(e) if fold_case(e).starts_with(&f))) {
+                return Some("case differs: use {\"prefix\": {\"equals-ignore-case\": ...}}".into());
+            }
+            None
+        }
+        Op::Suffix { value, ignore_case: false } => {
+            let f = fold_case(value);
+            if values.iter().any(|v| matches!(v, JsonValue::String(e) if fold_case(e).ends_with(&f))) {
+                return Some("case differs: use {\"suffix\": {\"equals-ignore-case\": ...}}".into());
+            }
+            None
+        }
+        Op::AnythingBut(ab) => {
+            if values.iter().all(|v| excluded_by(ab, v)) {
+                return Some("excluded by anything-but".into());
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// A path in the event that differs from `path` only by case, dashes or underscores.
+fn near_miss(path: &str, flat: &FlatEvent<'_>) -> Option<String> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .flat_map(|c| c.to_lowercase())
+            .collect()
+    };
+    let want = norm(path);
+    let mut candidates: Vec<&String> = flat.by_path.keys().chain(flat.containers.keys()).collect();
+    candidates.sort();
+    candidates.into_iter().find(|p| p.as_str() != path && norm(p) == want).cloned()
+}

@@ -1,0 +1,630 @@
+//! Parsing and validating an event pattern: text → [`EventPattern`].
+//!
+//! The compiler pulls tokens in the same order as Ruler's `JsonRuleCompiler`, so that every error
+//! is raised at the location AWS reports.
+
+use crate::cidr::Cidr;
+use crate::error::{PatternError, Span};
+use crate::jackson::{SyntaxError, Token, Tokenizer};
+use crate::wildcard::{Wildcard, MAX_COMPLEXITY};
+
+/// Patterns longer than this are rejected, as PutRule does.
+pub const MAX_PATTERN_CHARS: usize = 4096;
+/// `$or` may expand into at most this many combinations.
+pub const MAX_OR_COMBINATIONS: usize = 1000;
+/// How deeply a pattern may nest.
+pub const MAX_PATTERN_DEPTH: usize = 64;
+
+/// One matcher inside a leaf's array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matcher {
+    pub op: Op,
+    /// Where the matcher stands in the pattern text.
+    pub span: Span,
+}
+
+/// The closed set of operators.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// `"abc"`: the exact string.
+    Exact(String),
+    /// `300`: numeric equality (or the same lexeme, for numbers a double cannot hold).
+    Number { value: f64, text: String },
+    Bool(bool),
+    Null,
+    Prefix { value: String, ignore_case: bool },
+    Suffix { value: String, ignore_case: bool },
+    EqualsIgnoreCase(String),
+    AnythingBut(AnythingBut),
+    Numeric(NumericRange),
+    Exists(bool),
+    Wildcard { text: String, wildcard: Wildcard },
+    Cidr { text: String, cidr: Cidr },
+}
+
+/// The forms of `anything-but`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnythingBut {
+    Strings(Vec<String>),
+    Numbers(Vec<f64>),
+    Prefix(Vec<String>),
+    Suffix(Vec<String>),
+    EqualsIgnoreCase(Vec<String>),
+    Wildcard(Vec<(String, Wildcard)>),
+}
+
+/// A `numeric` condition: optional lower and upper bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericRange {
+    pub lower: Option<(f64, bool)>,
+    pub upper: Option<(f64, bool)>,
+    pub equals: Option<f64>,
+}
+
+impl NumericRange {
+    pub fn contains(&self, x: f64) -> bool {
+        if let Some(e) = self.equals {
+            return x == e;
+        }
+        if let Some((lo, open)) = self.lower {
+            if (open && x <= lo) || (!open && x < lo) {
+                return false;
+            }
+        }
+        if let Some((hi, open)) = self.upper {
+            if (open && x >= hi) || (!open && x > hi) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// A leaf test: a path and the matchers ORed over its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeafTest {
+    /// Dot-joined path, e.g. `detail.state`.
+    pub path: String,
+    pub matchers: Vec<Matcher>,
+    /// The span of the key that names this leaf.
+    pub key_span: Span,
+}
+
+/// One conjunction of leaf tests; `$or` expands a pattern into several.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Branch {
+    pub tests: Vec<LeafTest>,
+}
+
+impl Branch {
+    fn put(&mut self, test: LeafTest) {
+        // The last occurrence of a path wins, as in Ruler's map.
+        if let Some(existing) = self.tests.iter_mut().find(|t| t.path == test.path) {
+            *existing = test;
+        } else {
+            self.tests.push(test);
+        }
+    }
+}
+
+/// A validated event pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventPattern {
+    branches: Vec<Branch>,
+    source: String,
+}
+
+impl EventPattern {
+    /// Parses and validates a pattern, with AWS's error messages.
+    ///
+    /// ```
+    /// use event_pattern::EventPattern;
+    /// let p = EventPattern::parse(r#"{"source": ["Order Service"]}"#).unwrap();
+    /// assert_eq!(p.branches().len(), 1);
+    /// let err = EventPattern::parse(r#"{"int": 42}"#).unwrap_err();
+    /// assert!(err.message().starts_with("Event pattern is not valid. Reason: \"int\" must be an object or an array"));
+    /// ```
+    pub fn parse(text: &str) -> Result<EventPattern, PatternError> {
+        let chars = text.chars().count();
+        if chars > MAX_PATTERN_CHARS {
+            return Err(PatternError::validation(format!(
+                "1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to {MAX_PATTERN_CHARS}"
+            )));
+        }
+        let mut c = Compiler {
+            tok: Tokenizer::new(text).with_max_depth(MAX_PATTERN_DEPTH),
+            src: text,
+            depth: 0,
+        };
+        let branches = c.compile()?;
+        Ok(EventPattern {
+            branches,
+            source: text.to_string(),
+        })
+    }
+
+    /// The `$or`-expanded conjunctions; the pattern matches when any branch does.
+    pub fn branches(&self) -> &[Branch] {
+        &self.branches
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+struct Compiler<'a> {
+    tok: Tokenizer<'a>,
+    src: &'a str,
+    depth: usize,
+}
+
+type Res<T> = Result<T, PatternError>;
+
+const RESERVED_IN_OR: [&str; 9] = [
+    "exactly",
+    "equals-ignore-case",
+    "prefix",
+    "suffix",
+    "anything-but",
+    "exists",
+    "wildcard",
+    "numeric",
+    "cidr",
+];
+
+impl<'a> Compiler<'a> {
+    fn barf(&self, reason: impl Into<String>) -> PatternError {
+        PatternError::pattern(reason, self.src, Some(self.tok.location()))
+    }
+
+    fn syntax(&self, e: SyntaxError) -> PatternError {
+        PatternError::pattern(e.message, self.src, Some(e.location))
+    }
+
+    fn next(&mut self) -> Res<Token> {
+        self.tok.next_token().map_err(|e| self.syntax(e))
+    }
+
+    fn text(&mut self) -> Res<String> {
+        self.tok.text().map_err(|e| self.syntax(e))
+    }
+
+    /// Jackson's `getText()` of a token that is not a string.
+    fn token_text(&mut self, t: &Token) -> Res<String> {
+        Ok(match t {
+            Token::String => self.text()?,
+            Token::Number { text, .. } => text.clone(),
+            Token::True => "true".into(),
+            Token::False => "false".into(),
+            Token::Null => "null".into(),
+            Token::StartObject => "{".into(),
+            Token::EndObject => "}".into(),
+            Token::StartArray => "[".into(),
+            Token::EndArray => "]".into(),
+            Token::FieldName(n) => n.clone(),
+            Token::Eof => String::new(),
+        })
+    }
+
+    fn compile(&mut self) -> Res<Vec<Branch>> {
+        if self.next()? != Token::StartObject {
+            return Err(self.barf("Filter is not an object"));
+        }
+        let mut branches = vec![Branch::default()];
+        self.parse_object(&mut branches, "", false)?;
+        Ok(branches)
+    }
+
+    fn parse_object(&mut self, rules: &mut Vec<Branch>, path: &str, in_or: bool) -> Res<()> {
+        self.depth += 1;
+        if self.depth > MAX_PATTERN_DEPTH {
+            return Err(self.barf(format!(
+                "Pattern nesting is deeper than the limit of {MAX_PATTERN_DEPTH} levels"
+            )));
+        }
+        let mut fields_present = false;
+        loop {
+            let t = self.next()?;
+            let name = match t {
+                Token::EndObject => break,
+                Token::FieldName(n) => n,
+                _ => return Err(self.barf("Expected a field name")),
+            };
+            let key_span = self.tok.name_span();
+            fields_present = true;
+            if name == "$or" {
+                self.parse_or(rules, path)?;
+                continue;
+            }
+            if in_or && RESERVED_IN_OR.contains(&name.as_str()) {
+                return Err(self.barf(format!(
+                    "{name} is Ruler reserved fieldName which cannot be used inside $or."
+                )));
+            }
+            let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+            match self.next()? {
+                Token::StartObject => self.parse_object(rules, &full, in_or)?,
+                Token::StartArray => {
+                    let matchers = self.write_rules()?;
+                    for r in rules.iter_mut() {
+                        r.put(LeafTest {
+                            path: full.clone(),
+                            matchers: matchers.clone(),
+                            key_span,
+                        });
+                    }
+                }
+                _ => return Err(self.barf(format!("\"{name}\" must be an object or an array"))),
+            }
+        }
+        if !fields_present {
+            return Err(self.barf("Empty objects are not allowed"));
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn parse_or(&mut self, rules: &mut Vec<Branch>, path: &str) -> Res<()> {
+        let current = std::mem::take(rules);
+        if self.next()? != Token::StartArray {
+            return Err(self.barf("It must be an Array followed with $or."));
+        }
+        let mut count = 0;
+        loop {
+            match self.next()? {
+                Token::EndArray => break,
+                Token::StartObject => {
+                    count += 1;
+                    let mut fork = current.clone();
+                    if fork.is_empty() {
+                        fork.push(Branch::default());
+                    }
+                    self.parse_object(&mut fork, path, true)?;
+                    if rules.len() + fork.len() > MAX_OR_COMBINATIONS {
+                        return Err(self.barf(format!(
+                            "The $or relationships in this pattern expand to more than {MAX_OR_COMBINATIONS} combinations"
+                        )));
+                    }
+                    rules.extend(fork);
+                }
+                _ => {
+                    return Err(self.barf("Only JSON object is allowed in array of $or relationship."))
+                }
+            }
+        }
+        if count < 2 {
+            return Err(self.barf("There must have at least 2 Objects in $or relationship."));
+        }
+        Ok(())
+    }
+
+    fn write_rules(&mut self) -> Res<Vec<Matcher>> {
+        let mut values = Vec::new();
+        loop {
+            let t = self.next()?;
+            let start = self.tok.token_span().start;
+            let op = match t {
+                Token::EndArray => break,
+                Token::StartObject => self.match_expression()?,
+                Token::String => Op::Exact(self.text()?),
+                Token::Number { text, .. } => Op::Number {
+                    value: text.parse().unwrap_or(f64::NAN),
+                    text,
+                },
+                Token::True => Op::Bool(true),
+                Token::False => Op::Bool(false),
+                Token::Null => Op::Null,
+                _ => return Err(self.barf("Match value must be String, number, true, false, or null")),
+            };
+            let end = self.tok.location().offset;
+            values.push(Matcher {
+                op,
+                span: Span::new(start, end),
+            });
+        }
+        if values.is_empty() {
+            return Err(self.barf("Empty arrays are not allowed"));
+        }
+        Ok(values)
+    }
+
+    fn expect_end_object(&mut self) -> Res<()> {
+        if self.next()? != Token::EndObject {
+            return Err(self.barf("Only one key allowed in match expression"));
+        }
+        Ok(())
+    }
+
+    fn match_expression(&mut self) -> Res<Op> {
+        let name = match self.next()? {
+            Token::FieldName(n) => n,
+            _ => return Err(self.barf("Match expression name not found")),
+        };
+        match name.as_str() {
+            "exactly" => {
+                if self.next()? != Token::String {
+                    return Err(self.barf("exact match pattern must be a string"));
+                }
+                let v = self.text()?;
+                self.expect_end_object()?;
+                Ok(Op::Exact(v))
+            }
+            "prefix" | "suffix" => {
+                let is_prefix = name == "prefix";
+                let msg = format!("{name} match pattern must be a string");
+                let (value, ignore_case) = match self.next()? {
+                    Token::String => (self.text()?, false),
+                    Token::StartObject => {
+                        match self.next()? {
+                            Token::FieldName(inner) if inner == "equals-ignore-case" => {}
+                            Token::FieldName(inner) => {
+                                let kind = if is_prefix { "prefix" } else { "suffix" };
+                                return Err(self.barf(format!("Unsupported {kind} pattern: {inner}")));
+                            }
+                            _ => return Err(self.barf(msg)),
+                        }
+                        if self.next()? != Token::String {
+                            return Err(self.barf("equals-ignore-case match pattern must be a string"));
+                        }
+                        let v = self.text()?;
+                        self.expect_end_object()?;
+                        (v, true)
+                    }
+                    _ => return Err(self.barf(msg)),
+                };
+                self.expect_end_object()?;
+                Ok(if is_prefix {
+                    Op::Prefix { value, ignore_case }
+                } else {
+                    Op::Suffix { value, ignore_case }
+                })
+            }
+            "equals-ignore-case" => {
+                if self.next()? != Token::String {
+                    return Err(self.barf("equals-ignore-case match pattern must be a string"));
+                }
+                let v = self.text()?;
+                self.expect_end_object()?;
+                Ok(Op::EqualsIgnoreCase(v))
+            }
+            "numeric" => {
+                if self.next()? != Token::StartArray {
+                    return Err(self.barf("Value of numeric must be an array."));
+                }
+                let range = self.numeric()?;
+                if self.next()? != Token::EndObject {
+                    return Err(self.barf("Too many elements in numeric expression"));
+                }
+                Ok(Op::Numeric(range))
+            }
+            "anything-but" => self.anything_but(),
+            "exists" => {
+                let v = match self.next()? {
+                    Token::True => true,
+                    Token::False => false,
+                    _ => return Err(self.barf("exists match pattern must be either true or false.")),
+                };
+                self.expect_end_object()?;
+                Ok(Op::Exists(v))
+            }
+            "cidr" => {
+                if self.next()? != Token::String {
+                    return Err(self.barf("prefix match pattern must be a string"));
+                }
+                let text = self.text()?;
+                let span = self.tok.token_span();
+                let cidr = Cidr::parse(&text)
+                    .map_err(|m| PatternError::pattern(m, self.src, None).with_span(span))?;
+                self.expect_end_object()?;
+                Ok(Op::Cidr { text, cidr })
+            }
+            "wildcard" => {
+                if self.next()? != Token::String {
+                    return Err(self.barf("wildcard match pattern must be a string"));
+                }
+                let text = self.text()?;
+                let wildcard = self.wildcard(&text)?;
+                self.expect_end_object()?;
+                Ok(Op::Wildcard { text, wildcard })
+            }
+            _ => Err(self.barf(format!("Unrecognized match type {name}"))),
+        }
+    }
+
+    fn wildcard(&mut self, text: &str) -> Res<Wildcard> {
+        let w = Wildcard::parse(text).map_err(|e| self.barf(e.0))?;
+        if w.complexity(MAX_COMPLEXITY + 1) > MAX_COMPLEXITY {
+            let span = self.tok.token_span();
+            return Err(PatternError::pattern(
+                "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
+                self.src,
+                None,
+            )
+            .with_span(span));
+        }
+        Ok(w)
+    }
+
+    fn number(&self, text: &str) -> Res<f64> {
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(self.barf(format!("Cannot compare number : {text}"))),
+        }
+    }
+
+    fn numeric(&mut self) -> Res<NumericRange> {
+        let t = self.next()?;
+        if t != Token::String {
+            let text = self.token_text(&t)?;
+            return Err(self.barf(format!("Invalid member in numeric match: {text}")));
+        }
+        let op = self.text()?;
+        let t = self.next()?;
+        let operand = |c: &Self, t: &Token, name: &str| -> Res<f64> {
+            match t {
+                Token::Number { text, .. } => c.number(text),
+                _ => Err(c.barf(format!("Value of {name} must be numeric"))),
+            }
+        };
+        match op.as_str() {
+            "=" => {
+                let v = operand(self, &t, "equals")?;
+                if self.next()? != Token::EndArray {
+                    return Err(self.barf("Too many elements in numeric expression"));
+                }
+                Ok(NumericRange { lower: None, upper: None, equals: Some(v) })
+            }
+            ">" | ">=" => {
+                let lo = operand(self, &t, &op)?;
+                let open = op == ">";
+                let t = self.next()?;
+                if t == Token::EndArray {
+                    return Ok(NumericRange { lower: Some((lo, open)), upper: None, equals: None });
+                }
+                if t != Token::String {
+                    let text = self.token_text(&t)?;
+                    return Err(self.barf(format!("Bad value in numeric range: {text}")));
+                }
+                let op2 = self.text()?;
+                if op2 != "<" && op2 != "<=" {
+                    return Err(self.barf(format!("Bad numeric range operator: {op2}")));
+                }
+                let t = self.next()?;
+                let hi = operand(self, &t, &op2)?;
+                if self.next()? != Token::EndArray {
+                    return Err(self.barf("Too many terms in numeric range expression"));
+                }
+                if lo >= hi {
+                    return Err(self.barf("Bottom must be less than top"));
+                }
+                Ok(NumericRange {
+                    lower: Some((lo, open)),
+                    upper: Some((hi, op2 == "<")),
+                    equals: None,
+                })
+            }
+            "<" | "<=" => {
+                let hi = operand(self, &t, &op)?;
+                if self.next()? != Token::EndArray {
+                    return Err(self.barf("Too many elements in numeric expression"));
+                }
+                Ok(NumericRange { lower: None, upper: Some((hi, op == "<")), equals: None })
+            }
+            _ => Err(self.barf(format!("Unrecognized numeric range operator: {op}"))),
+        }
+    }
+
+    fn anything_but(&mut self) -> Res<Op> {
+        const NOT_VALUE: &str = "Value of anything-but must be an array or single string/number value.";
+        let t = self.next()?;
+        let op = match t {
+            Token::StartObject => {
+                let inner = match self.next()? {
+                    Token::FieldName(n) => n,
+                    _ => return Err(self.barf("Anything-But expression name not found")),
+                };
+                let op = match inner.as_str() {
+                    "equals-ignore-case" => {
+                        const MSG: &str = "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.";
+                        match self.next()? {
+                            Token::String => AnythingBut::EqualsIgnoreCase(vec![self.text()?]),
+                            Token::StartArray => {
+                                let mut vals = Vec::new();
+                                loop {
+                                    match self.next()? {
+                                        Token::EndArray => break,
+                                        Token::String => vals.push(self.text()?),
+                                        _ => return Err(self.barf(MSG).repeated()),
+                                    }
+                                }
+                                AnythingBut::EqualsIgnoreCase(vals)
+                            }
+                            _ => return Err(self.barf(MSG)),
+                        }
+                    }
+                    "prefix" | "suffix" | "wildcard" => {
+                        let msg = if inner == "wildcard" {
+                            "wildcard match pattern must be a string"
+                        } else {
+                            "prefix/suffix match pattern must be a string"
+                        };
+                        let mut vals = Vec::new();
+                        let mut in_list = false;
+                        match self.next()? {
+                            Token::String => vals.push(self.text()?),
+                            Token::StartArray => {
+                                in_list = true;
+                                loop {
+                                    match self.next()? {
+                                        Token::EndArray => break,
+                                        Token::String => vals.push(self.text()?),
+                                        _ => return Err(self.barf(msg).repeated()),
+                                    }
+                                    if inner != "wildcard" && vals.last().is_some_and(|v| v.is_empty()) {
+                                        return Err(self.barf("Null prefix/suffix not allowed").repeated());
+                                    }
+                                }
+                                if vals.is_empty() {
+                                    return Err(self.barf("Empty arrays are not allowed"));
+                                }
+                            }
+                            Token::StartObject => return Err(self.barf(NOT_VALUE)),
+                            _ => return Err(self.barf(msg)),
+                        }
+                        if !in_list && inner != "wildcard" && vals[0].is_empty() {
+                            return Err(self.barf("Null prefix/suffix not allowed"));
+                        }
+                        match inner.as_str() {
+                            "prefix" => AnythingBut::Prefix(vals),
+                            "suffix" => AnythingBut::Suffix(vals),
+                            _ => {
+                                let mut ws = Vec::new();
+                                for v in vals {
+                                    let w = self.wildcard(&v)?;
+                                    ws.push((v, w));
+                                }
+                                AnythingBut::Wildcard(ws)
+                            }
+                        }
+                    }
+                    _ => return Err(self.barf(format!("Unsupported anything-but pattern: {inner}"))),
+                };
+                self.expect_end_object()?;
+                op
+            }
+            Token::StartArray => {
+                const MSG: &str = "Inside anything but list, start|null|boolean is not supported.";
+                let mut strings = Vec::new();
+                let mut numbers = Vec::new();
+                loop {
+                    match self.next()? {
+                        Token::EndArray => break,
+                        Token::String => strings.push(self.text()?),
+                        Token::Number { text, .. } => {
+                            let v = self.number(&text).map_err(PatternError::repeated)?;
+                            numbers.push(v);
+                        }
+                        _ => return Err(self.barf(MSG).repeated()),
+                    }
+                }
+                match (strings.is_empty(), numbers.is_empty()) {
+                    (false, true) => AnythingBut::Strings(strings),
+                    (true, false) => AnythingBut::Numbers(numbers),
+                    _ => {
+                        return Err(self.barf(
+                            "Inside anything but list, either all values are number or string, mixed type is not supported",
+                        ))
+                    }
+                }
+            }
+            Token::String => AnythingBut::Strings(vec![self.text()?]),
+            Token::Number { text, .. } => AnythingBut::Numbers(vec![self.number(&text)?]),
+            _ => return Err(self.barf(NOT_VALUE)),
+        };
+        if self.next()? != Token::EndObject {
+            return Err(self.barf("Too many elements in numeric expression"));
+        }
+        Ok(Op::AnythingBut(op))
+    }
+}

@@ -1,0 +1,227 @@
+//! The `wildcard` operator: `*` matches any run of characters, `\*` and `\\` are literals.
+//!
+//! Matching is linear in the length of the value: the pattern is split into literal segments at
+//! its stars; the first segment must be a prefix, the last a suffix, and the middle ones are found
+//! left to right, each at its leftmost place (which is always safe for `*`-only globs).
+
+/// A parsed wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard {
+    /// Literal segments between stars; `segments.len() == stars + 1`.
+    segments: Vec<String>,
+}
+
+/// Why a wildcard pattern is invalid, with Ruler's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WildcardError(pub String);
+
+/// The complexity threshold we apply. EventBridge does not publish its threshold. With our count
+/// (active NFA positions, a star counting with the position after it), the recorded cases give
+/// 13 for the rejected `*:*:*:*:*:event-bus/*`, 8 for the accepted
+/// `/Users/*/dir/dir/dir/dir/dir/doc.txt` and 5 for `arn:aws:events:us-east-1:*:event-bus/*`;
+/// 10 sits between them (see `docs/PATTERNS.md`).
+pub const MAX_COMPLEXITY: usize = 10;
+
+impl Wildcard {
+    /// Parses a decoded pattern string. Positions in errors count UTF-8 bytes with a leading `"`,
+    /// as Ruler stores its values.
+    pub fn parse(value: &str) -> Result<Wildcard, WildcardError> {
+        let mut segments = vec![String::new()];
+        let bytes = value.as_bytes();
+        let mut i = 0;
+        let mut prev_star = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => match bytes.get(i + 1) {
+                    Some(b'*') | Some(b'\\') => {
+                        if let Some(last) = segments.last_mut() {
+                            last.push(bytes[i + 1] as char);
+                        }
+                        i += 2;
+                        prev_star = false;
+                        continue;
+                    }
+                    _ => {
+                        return Err(WildcardError(format!(
+                            "Invalid escape character at pos {}",
+                            i + 1
+                        )))
+                    }
+                },
+                b'*' => {
+                    if prev_star {
+                        return Err(WildcardError(format!(
+                            "Consecutive wildcard characters at pos {}",
+                            i
+                        )));
+                    }
+                    segments.push(String::new());
+                    prev_star = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            // Copy one whole UTF-8 character.
+            let ch_len = utf8_len(bytes[i]);
+            let end = (i + ch_len).min(bytes.len());
+            if let (Some(last), Some(s)) = (segments.last_mut(), value.get(i..end)) {
+                last.push_str(s);
+            }
+            i = end;
+            prev_star = false;
+        }
+        Ok(Wildcard { segments })
+    }
+
+    pub fn star_count(&self) -> usize {
+        self.segments.len() - 1
+    }
+
+    /// True when the whole value matches.
+    pub fn matches(&self, value: &str) -> bool {
+        let n = self.segments.len();
+        if n == 1 {
+            return value == self.segments[0];
+        }
+        let first = &self.segments[0];
+        let last = &self.segments[n - 1];
+        if value.len() < first.len() + last.len() || !value.starts_with(first.as_str()) || !value.ends_with(last.as_str()) {
+            return false;
+        }
+        let mut rest = &value[first.len()..value.len() - last.len()];
+        for seg in &self.segments[1..n - 1] {
+            match rest.find(seg.as_str()) {
+                Some(at) => rest = &rest[at + seg.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The most NFA states a worst-case value keeps active at once, as Ruler's
+    /// `MachineComplexityEvaluator` counts them for one pattern (capped at `cap`).
+    ///
+    /// States are positions in the quoted value `"..."`; a star position loops on every
+    /// character. We explore the reachable state sets breadth-first over the characters that
+    /// appear in the pattern plus one "other" character, which covers every distinct move.
+    pub fn complexity(&self, cap: usize) -> usize {
+        // The quoted pattern as items; `None` is a star.
+        let mut items: Vec<Option<char>> = vec![Some('"')];
+        for (k, seg) in self.segments.iter().enumerate() {
+            if k > 0 {
+                items.push(None);
+            }
+            items.extend(seg.chars().map(Some));
+        }
+        items.push(Some('"'));
+        let n = items.len();
+        // Sets are sorted lists of active positions; a star can be skipped (epsilon move).
+        let close = |set: &mut Vec<usize>| {
+            let mut i = 0;
+            while i < set.len() {
+                let p = set[i];
+                if p < n && items[p].is_none() && !set.contains(&(p + 1)) {
+                    set.push(p + 1);
+                }
+                i += 1;
+            }
+            set.sort_unstable();
+            set.dedup();
+        };
+        let mut alphabet: Vec<char> = items.iter().flatten().copied().collect();
+        alphabet.sort_unstable();
+        alphabet.dedup();
+        alphabet.push('\u{1}');
+        let mut start = vec![0usize];
+        close(&mut start);
+        let mut seen = std::collections::HashSet::new();
+        let mut queue = std::collections::VecDeque::new();
+        seen.insert(start.clone());
+        queue.push_back(start);
+        let mut best = 0;
+        let mut explored = 0usize;
+        while let Some(set) = queue.pop_front() {
+            explored += 1;
+            if explored > 5_000 {
+                return cap;
+            }
+            let active = set.iter().filter(|p| **p < n).count();
+            best = best.max(active);
+            if best >= cap {
+                return cap;
+            }
+            for &c in &alphabet {
+                let mut next = Vec::with_capacity(set.len() + 1);
+                for &p in &set {
+                    match items.get(p) {
+                        Some(None) => next.push(p),
+                        Some(Some(pc)) if *pc == c => next.push(p + 1),
+                        _ => {}
+                    }
+                }
+                close(&mut next);
+                if !next.is_empty() && seen.insert(next.clone()) {
+                    queue.push_back(next);
+                }
+            }
+        }
+        best
+    }
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_like_a_glob() {
+        let w = Wildcard::parse("arn:aws:events:us-east-1:*:event-bus/*").unwrap();
+        assert!(w.matches("arn:aws:events:us-east-1:123:event-bus/orders"));
+        assert!(!w.matches("arn:aws:events:us-east-2:123:event-bus/orders"));
+        assert!(Wildcard::parse("").unwrap().matches(""));
+        assert!(!Wildcard::parse("").unwrap().matches("a"));
+        assert!(Wildcard::parse("a*a").unwrap().matches("aa"));
+        assert!(!Wildcard::parse("a*a").unwrap().matches("a"));
+        assert!(Wildcard::parse("*").unwrap().matches(""));
+    }
+
+    #[test]
+    fn escapes_are_literals() {
+        let w = Wildcard::parse(r"a\*b").unwrap();
+        assert!(w.matches("a*b"));
+        assert!(!w.matches("axb"));
+        assert!(Wildcard::parse(r"a\\*").unwrap().matches(r"a\anything"));
+        assert_eq!(
+            Wildcard::parse(r"a\b"),
+            Err(WildcardError("Invalid escape character at pos 2".into()))
+        );
+    }
+
+    #[test]
+    fn consecutive_stars_report_ruler_position() {
+        assert_eq!(
+            Wildcard::parse("arn:aws:events:us-east-1:**:event-bus/*"),
+            Err(WildcardError("Consecutive wildcard characters at pos 26".into()))
+        );
+    }
+
+    #[test]
+    fn complexity_separates_recorded_cases() {
+        let c = |p: &str| Wildcard::parse(p).unwrap().complexity(100);
+        assert_eq!(c("*:*:*:*:*:event-bus/*"), 13);
+        assert_eq!(c("/Users/*/dir/dir/dir/dir/dir/doc.txt"), 8);
+        assert!(c("*:*:*:*:*:event-bus/*") > MAX_COMPLEXITY);
+        assert!(c("arn:aws:events:us-east-1:*:event-bus/*") <= MAX_COMPLEXITY);
+        assert!(c("/Users/*/dir/dir/dir/dir/dir/doc.txt") <= MAX_COMPLEXITY);
+    }
+}

@@ -1,0 +1,48 @@
+//! `../shared/conformance/patterns.json`: every verdict, every error message, against real AWS.
+
+use conformance::{load_cases, str_field};
+use event_pattern::test_event_pattern;
+
+#[test]
+fn every_recorded_pattern_case_matches_aws() {
+    let cases = load_cases("patterns.json");
+    let mut failures = Vec::new();
+    let (mut verdicts, mut first_lines, mut full) = (0, 0, 0);
+    let mut errors = 0;
+    for case in &cases {
+        let name = str_field(case, "name");
+        let pattern = str_field(case, "pattern_sent");
+        let event = str_field(case, "event_sent");
+        let got = test_event_pattern(pattern, event);
+        match (case.get("expected"), &got) {
+            (Some(serde_json::Value::Bool(want)), Ok(have)) if want == have => verdicts += 1,
+            (Some(serde_json::Value::String(s)), Err(e)) if s == "error" => {
+                errors += 1;
+                verdicts += 1;
+                let code = str_field(case, "error_code");
+                let msg = str_field(case, "error_message");
+                let first = str_field(case, "error_message_first_line");
+                let have = e.message();
+                if e.code().as_str() != code {
+                    failures.push(format!("{name}: code {} != {code}", e.code().as_str()));
+                }
+                if have.lines().next() == Some(first) {
+                    first_lines += 1;
+                } else {
+                    failures.push(format!("{name}: first line\n  want {first:?}\n  have {:?}", have.lines().next()));
+                }
+                if have == msg {
+                    full += 1;
+                } else {
+                    failures.push(format!("{name}: full message\n  want {msg:?}\n  have {have:?}"));
+                }
+            }
+            (want, have) => failures.push(format!("{name}: want {want:?}, have {have:?}")),
+        }
+    }
+    println!(
+        "patterns.json: {verdicts}/{} verdicts, {first_lines}/{errors} error first lines, {full}/{errors} full messages",
+        cases.len()
+    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
