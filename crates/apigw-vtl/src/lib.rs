@@ -1,0 +1,12 @@
+//! # apigw-vtl
+//!
+//! API Gateway REST API mapping templates: the Velocity Template Language with API Gateway's
+//! `$input`, `$util`, `$context` and `$stageVariables`, and the AWS-service integration that
+//! turns a webhook into an EventBridge PutEvents request.
+//!
+//! ```
+//! use apigw_vtl::util::escape_javascript;
+//! assert_eq!(escape_javascript("Jane's \"test\""), r#"Jane\'s \"test\""#);
+//! ```
+
+pub mod util;

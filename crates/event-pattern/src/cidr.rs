@@ -39,7 +39,11 @@ impl Cidr {
         }
         let bits = bits as u32;
         let base = value & prefix_mask(bits, width);
-        Ok(Cidr { base, mask_bits: bits, v6 })
+        Ok(Cidr {
+            base,
+            mask_bits: bits,
+            v6,
+        })
     }
 
     /// True when `value` is an IP literal of the same family inside the range.
@@ -59,7 +63,11 @@ fn prefix_mask(bits: u32, width: u32) -> u128 {
     if bits == 0 {
         return 0;
     }
-    let all: u128 = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let all: u128 = if width == 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    };
     let host = width - bits.min(width);
     all & !((1u128 << host) - 1)
 }
@@ -81,11 +89,29 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(Cidr::parse("bad-filter").unwrap_err(), "Malformed CIDR, one '/' required");
-        assert_eq!(Cidr::parse("bad-/64filter").unwrap_err(), "Malformed CIDR, mask bits must be an integer");
-        assert_eq!(Cidr::parse("xx.11.xx/8").unwrap_err(), "Nonstandard IP address: xx.11.xx");
-        assert_eq!(Cidr::parse("10.0.0.0/32").unwrap_err(), "IPv4 mask bits must be < 32");
-        assert_eq!(Cidr::parse("::/128").unwrap_err(), "IPv6 mask bits must be < 128");
-        assert_eq!(Cidr::parse("10.0.0.0/-1").unwrap_err(), "Malformed CIDR, mask bits must not be negative");
+        assert_eq!(
+            Cidr::parse("bad-filter").unwrap_err(),
+            "Malformed CIDR, one '/' required"
+        );
+        assert_eq!(
+            Cidr::parse("bad-/64filter").unwrap_err(),
+            "Malformed CIDR, mask bits must be an integer"
+        );
+        assert_eq!(
+            Cidr::parse("xx.11.xx/8").unwrap_err(),
+            "Nonstandard IP address: xx.11.xx"
+        );
+        assert_eq!(
+            Cidr::parse("10.0.0.0/32").unwrap_err(),
+            "IPv4 mask bits must be < 32"
+        );
+        assert_eq!(
+            Cidr::parse("::/128").unwrap_err(),
+            "IPv6 mask bits must be < 128"
+        );
+        assert_eq!(
+            Cidr::parse("10.0.0.0/-1").unwrap_err(),
+            "Malformed CIDR, mask bits must not be negative"
+        );
     }
 }

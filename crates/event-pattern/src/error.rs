@@ -63,7 +63,11 @@ struct Inner {
 const SOURCE_SNIPPET_CHARS: usize = 500;
 
 impl PatternError {
-    pub(crate) fn pattern(reason: impl Into<String>, source: &str, location: Option<Location>) -> Self {
+    pub(crate) fn pattern(
+        reason: impl Into<String>,
+        source: &str,
+        location: Option<Location>,
+    ) -> Self {
         PatternError {
             inner: Box::new(Inner {
                 code: ErrorCode::InvalidEventPatternException,
@@ -143,8 +147,16 @@ impl PatternError {
     fn location_suffix(&self, loc: Location) -> String {
         let total = self.inner.source.chars().count();
         let snippet = if total > SOURCE_SNIPPET_CHARS {
-            let cut: String = self.inner.source.chars().take(SOURCE_SNIPPET_CHARS).collect();
-            format!("\"{cut}\"[truncated {} chars]", total - SOURCE_SNIPPET_CHARS)
+            let cut: String = self
+                .inner
+                .source
+                .chars()
+                .take(SOURCE_SNIPPET_CHARS)
+                .collect();
+            format!(
+                "\"{cut}\"[truncated {} chars]",
+                total - SOURCE_SNIPPET_CHARS
+            )
         } else {
             format!("\"{}\"", self.inner.source)
         };

@@ -22,7 +22,10 @@ pub enum Token {
     FieldName(String),
     /// A string value; its text is read by [`Tokenizer::text`].
     String,
-    Number { text: String, is_int: bool },
+    Number {
+        text: String,
+        is_int: bool,
+    },
     True,
     False,
     Null,
@@ -139,15 +142,11 @@ impl<'a> Tokenizer<'a> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// Counts a line break that was just consumed (`\r\n` counts once, at its `\n`).
     fn bump_newline(&mut self, b: u8) {
-        if b == b'\n' {
+        if b == b'\n' || (b == b'\r' && self.peek() != Some(b'\n')) {
             self.line += 1;
             self.line_start = self.pos;
-        } else if b == b'\r' {
-            if self.peek() != Some(b'\n') {
-                self.line += 1;
-                self.line_start = self.pos;
-            }
         }
     }
 
@@ -175,8 +174,15 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn unexpected_char(&self, pos: usize, what: &str) -> SyntaxError {
-        let c = self.src.get(pos..).and_then(|s| s.chars().next()).unwrap_or('\0');
-        self.error_at(pos, format!("Unexpected character ({}): {what}", describe_char(c)))
+        let c = self
+            .src
+            .get(pos..)
+            .and_then(|s| s.chars().next())
+            .unwrap_or('\0');
+        self.error_at(
+            pos,
+            format!("Unexpected character ({}): {what}", describe_char(c)),
+        )
     }
 
     fn eof_error(&self) -> SyntaxError {
@@ -196,14 +202,13 @@ impl<'a> Tokenizer<'a> {
                 None => return Err(self.error("Unexpected end-of-input in VALUE_STRING")),
             };
             let mut chars = rest.chars();
-            let c = match chars.next() {
-                Some(c) => c,
-                None => {
-                    return Err(self.error(
+            let c =
+                match chars.next() {
+                    Some(c) => c,
+                    None => return Err(self.error(
                         "Unexpected end-of-input: was expecting closing quote for a string value",
-                    ))
-                }
-            };
+                    )),
+                };
             match c {
                 '"' => {
                     self.pos += 1;
@@ -213,7 +218,11 @@ impl<'a> Tokenizer<'a> {
                     self.pos += 1;
                     let e = match self.peek() {
                         Some(e) => e,
-                        None => return Err(self.error("Unexpected end-of-input in character escape sequence")),
+                        None => {
+                            return Err(
+                                self.error("Unexpected end-of-input in character escape sequence")
+                            )
+                        }
                     };
                     self.pos += 1;
                     match e {
@@ -246,7 +255,11 @@ impl<'a> Tokenizer<'a> {
                             }
                         }
                         _ => {
-                            let c = self.src.get(self.pos - 1..).and_then(|s| s.chars().next()).unwrap_or('\0');
+                            let c = self
+                                .src
+                                .get(self.pos - 1..)
+                                .and_then(|s| s.chars().next())
+                                .unwrap_or('\0');
                             self.pos += c.len_utf8().saturating_sub(1);
                             return Err(self.error(format!(
                                 "Unrecognized character escape {}",
@@ -275,16 +288,18 @@ impl<'a> Tokenizer<'a> {
         for _ in 0..4 {
             let b = match self.peek() {
                 Some(b) => b,
-                None => return Err(self.error("Unexpected end-of-input in character escape sequence")),
+                None => {
+                    return Err(self.error("Unexpected end-of-input in character escape sequence"))
+                }
             };
             self.pos += 1;
             let d = match (b as char).to_digit(16) {
                 Some(d) => d,
                 None => {
                     return Err(self.error(format!(
-                        "Unexpected character ({}): expected a hex-digit for character escape sequence",
-                        describe_char(b as char)
-                    )))
+                    "Unexpected character ({}): expected a hex-digit for character escape sequence",
+                    describe_char(b as char)
+                )))
                 }
             };
             v = v * 16 + d;
@@ -308,7 +323,10 @@ impl<'a> Tokenizer<'a> {
             }
             b'{' => {
                 self.pos += 1;
-                self.push(Ctx::Object { expect_name: true, first: true })?;
+                self.push(Ctx::Object {
+                    expect_name: true,
+                    first: true,
+                })?;
                 Ok(Token::StartObject)
             }
             b'[' => {
@@ -334,7 +352,11 @@ impl<'a> Tokenizer<'a> {
 
     fn read_word(&mut self) -> Result<Token, SyntaxError> {
         let start = self.pos;
-        for (word, tok) in [("true", Token::True), ("false", Token::False), ("null", Token::Null)] {
+        for (word, tok) in [
+            ("true", Token::True),
+            ("false", Token::False),
+            ("null", Token::Null),
+        ] {
             if self.src[start..].starts_with(word) {
                 let after = self.src[start + word.len()..].chars().next();
                 if !after.is_some_and(is_ident_part) {
@@ -345,10 +367,9 @@ impl<'a> Tokenizer<'a> {
         }
         let first = self.src[start..].chars().next().unwrap_or('\0');
         if !is_ident_part(first) {
-            return Err(self.unexpected_char(
-                start,
-                &format!("expected a valid value {EXPECTED_VALUE}"),
-            ));
+            return Err(
+                self.unexpected_char(start, &format!("expected a valid value {EXPECTED_VALUE}"))
+            );
         }
         // Jackson reads the whole identifier-like word before complaining about it.
         let mut end = start;
@@ -386,7 +407,10 @@ impl<'a> Tokenizer<'a> {
             self.pos += 1;
         }
         if self.pos - int_start > 1 && self.bytes[int_start] == b'0' {
-            return Err(self.error_at(int_start + 1, "Invalid numeric value: Leading zeroes not allowed"));
+            return Err(self.error_at(
+                int_start + 1,
+                "Invalid numeric value: Leading zeroes not allowed",
+            ));
         }
         if self.peek() == Some(b'.') {
             is_int = false;
@@ -396,10 +420,7 @@ impl<'a> Tokenizer<'a> {
                 self.pos += 1;
             }
             if self.pos == frac {
-                return Err(self.unexpected_char(
-                    self.pos,
-                    "Decimal point not followed by a digit",
-                ));
+                return Err(self.unexpected_char(self.pos, "Decimal point not followed by a digit"));
             }
         }
         if matches!(self.peek(), Some(b'e') | Some(b'E')) {
@@ -413,7 +434,9 @@ impl<'a> Tokenizer<'a> {
                 self.pos += 1;
             }
             if self.pos == exp {
-                return Err(self.unexpected_char(self.pos, "Exponent indicator not followed by a digit"));
+                return Err(
+                    self.unexpected_char(self.pos, "Exponent indicator not followed by a digit")
+                );
             }
         }
         Ok(Token::Number {
@@ -453,9 +476,7 @@ impl<'a> Tokenizer<'a> {
                     return Ok(Token::Eof);
                 }
                 if self.peek().is_none() {
-                    return Err(self.error(format!(
-                        "No content to map due to end-of-input"
-                    )));
+                    return Err(self.error("No content to map due to end-of-input"));
                 }
                 self.root_done = true;
                 self.read_value_start()
@@ -474,11 +495,12 @@ impl<'a> Tokenizer<'a> {
                 if !first {
                     if self.peek() != Some(b',') {
                         self.pos += 1;
-                        return Err(self.unexpected_char(
-                            self.pos - 1,
-                            "was expecting comma to separate Array entries",
-                        )
-                        .with_location(self.location()));
+                        return Err(self
+                            .unexpected_char(
+                                self.pos - 1,
+                                "was expecting comma to separate Array entries",
+                            )
+                            .with_location(self.location()));
                     }
                     self.pos += 1;
                     self.skip_ws();
@@ -487,10 +509,8 @@ impl<'a> Tokenizer<'a> {
                     *first = false;
                 }
                 if self.peek() == Some(b']') {
-                    return Err(self.unexpected_char(
-                        self.pos,
-                        &format!("expected a value {EXPECTED_VALUE}"),
-                    ));
+                    return Err(self
+                        .unexpected_char(self.pos, &format!("expected a value {EXPECTED_VALUE}")));
                 }
                 self.read_value_start()
             }
@@ -508,11 +528,12 @@ impl<'a> Tokenizer<'a> {
                 if !first {
                     if self.peek() != Some(b',') {
                         self.pos += 1;
-                        return Err(self.unexpected_char(
-                            self.pos - 1,
-                            "was expecting comma to separate Object entries",
-                        )
-                        .with_location(self.location()));
+                        return Err(self
+                            .unexpected_char(
+                                self.pos - 1,
+                                "was expecting comma to separate Object entries",
+                            )
+                            .with_location(self.location()));
                     }
                     self.pos += 1;
                     self.skip_ws();
@@ -577,6 +598,13 @@ pub fn describe_char(c: char) -> String {
     if code < 32 {
         format!("(CTRL-CHAR, code {code})")
     } else {
-        format!("'{c}' (code {code}{})", if code > 127 { format!(" / 0x{code:x}") } else { String::new() })
+        format!(
+            "'{c}' (code {code}{})",
+            if code > 127 {
+                format!(" / 0x{code:x}")
+            } else {
+                String::new()
+            }
+        )
     }
 }

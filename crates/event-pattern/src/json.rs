@@ -43,7 +43,11 @@ impl Json {
 
     pub fn get(&self, key: &str) -> Option<&Json> {
         match &self.value {
-            JsonValue::Object(fields) => fields.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+            JsonValue::Object(fields) => fields
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, _, v)| v),
             _ => None,
         }
     }

@@ -46,7 +46,8 @@ pub use matcher::{explain, matches, BranchVerdict, LeafVerdict, Verdict};
 pub use pattern::{AnythingBut, EventPattern, Matcher, Op};
 
 /// The fields `TestEventPattern` requires in an event.
-pub const REQUIRED_EVENT_FIELDS: [&str; 6] = ["id", "account", "source", "time", "region", "detail-type"];
+pub const REQUIRED_EVENT_FIELDS: [&str; 6] =
+    ["id", "account", "source", "time", "region", "detail-type"];
 
 /// Parses an event the way `TestEventPattern` validates it.
 pub fn parse_test_event(event: &str) -> Result<Json, PatternError> {

@@ -39,14 +39,24 @@ impl<'a> FlatEvent<'a> {
         flat
     }
 
-    fn walk(&mut self, v: &'a Json, path: String, arrays: &mut Vec<(u32, u32)>, next_array: &mut u32) {
+    fn walk(
+        &mut self,
+        v: &'a Json,
+        path: String,
+        arrays: &mut Vec<(u32, u32)>,
+        next_array: &mut u32,
+    ) {
         match &v.value {
             JsonValue::Object(fields) => {
                 if !path.is_empty() {
                     self.containers.entry(path.clone()).or_insert(v);
                 }
                 for (k, _, child) in fields {
-                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     self.walk(child, p, arrays, next_array);
                 }
             }
@@ -93,10 +103,34 @@ pub fn accepts(op: &Op, v: &JsonValue) -> bool {
         (Op::Number { value, text }, JsonValue::Number(t, n)) => num_eq(*value, *n) || text == t,
         (Op::Bool(b), JsonValue::Bool(e)) => b == e,
         (Op::Null, JsonValue::Null) => true,
-        (Op::Prefix { value, ignore_case: false }, JsonValue::String(e)) => e.starts_with(value.as_str()),
-        (Op::Prefix { value, ignore_case: true }, JsonValue::String(e)) => fold_case(e).starts_with(&fold_case(value)),
-        (Op::Suffix { value, ignore_case: false }, JsonValue::String(e)) => e.ends_with(value.as_str()),
-        (Op::Suffix { value, ignore_case: true }, JsonValue::String(e)) => fold_case(e).ends_with(&fold_case(value)),
+        (
+            Op::Prefix {
+                value,
+                ignore_case: false,
+            },
+            JsonValue::String(e),
+        ) => e.starts_with(value.as_str()),
+        (
+            Op::Prefix {
+                value,
+                ignore_case: true,
+            },
+            JsonValue::String(e),
+        ) => fold_case(e).starts_with(&fold_case(value)),
+        (
+            Op::Suffix {
+                value,
+                ignore_case: false,
+            },
+            JsonValue::String(e),
+        ) => e.ends_with(value.as_str()),
+        (
+            Op::Suffix {
+                value,
+                ignore_case: true,
+            },
+            JsonValue::String(e),
+        ) => fold_case(e).ends_with(&fold_case(value)),
         (Op::EqualsIgnoreCase(s), JsonValue::String(e)) => fold_case(s) == fold_case(e),
         (Op::Numeric(r), JsonValue::Number(_, n)) => n.is_finite() && r.contains(*n),
         (Op::Exists(true), _) => true,
@@ -111,14 +145,22 @@ pub fn accepts(op: &Op, v: &JsonValue) -> bool {
 pub fn excluded_by(ab: &AnythingBut, v: &JsonValue) -> bool {
     match (ab, v) {
         (AnythingBut::Strings(list), JsonValue::String(e)) => list.iter().any(|s| s == e),
-        (AnythingBut::Numbers(list), JsonValue::Number(_, n)) => list.iter().any(|x| num_eq(*x, *n)),
-        (AnythingBut::Prefix(list), JsonValue::String(e)) => list.iter().any(|p| e.starts_with(p.as_str())),
-        (AnythingBut::Suffix(list), JsonValue::String(e)) => list.iter().any(|p| e.ends_with(p.as_str())),
+        (AnythingBut::Numbers(list), JsonValue::Number(_, n)) => {
+            list.iter().any(|x| num_eq(*x, *n))
+        }
+        (AnythingBut::Prefix(list), JsonValue::String(e)) => {
+            list.iter().any(|p| e.starts_with(p.as_str()))
+        }
+        (AnythingBut::Suffix(list), JsonValue::String(e)) => {
+            list.iter().any(|p| e.ends_with(p.as_str()))
+        }
         (AnythingBut::EqualsIgnoreCase(list), JsonValue::String(e)) => {
             let f = fold_case(e);
             list.iter().any(|s| fold_case(s) == f)
         }
-        (AnythingBut::Wildcard(list), JsonValue::String(e)) => list.iter().any(|(_, w)| w.matches(e)),
+        (AnythingBut::Wildcard(list), JsonValue::String(e)) => {
+            list.iter().any(|(_, w)| w.matches(e))
+        }
         _ => false,
     }
 }
@@ -134,10 +176,17 @@ fn test_field(test: &LeafTest, flat: &FlatEvent<'_>) -> FieldOutcome {
     let candidates: Vec<usize> = present
         .iter()
         .copied()
-        .filter(|&i| test.matchers.iter().any(|m| accepts(&m.op, &flat.leaves[i].value.value)))
+        .filter(|&i| {
+            test.matchers
+                .iter()
+                .any(|m| accepts(&m.op, &flat.leaves[i].value.value))
+        })
         .collect();
     let absent_ok = present.is_empty() && test.matchers.iter().any(|m| m.op == Op::Exists(false));
-    FieldOutcome { candidates, absent_ok }
+    FieldOutcome {
+        candidates,
+        absent_ok,
+    }
 }
 
 fn consistent(a: &FlatLeaf<'_>, b: &FlatLeaf<'_>) -> bool {
@@ -153,7 +202,12 @@ fn consistent(a: &FlatLeaf<'_>, b: &FlatLeaf<'_>) -> bool {
 
 /// Finds one leaf per field such that all chosen leaves sit in the same array elements.
 fn has_consistent_choice(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> bool {
-    fn go(groups: &[Vec<usize>], chosen: &mut Vec<usize>, flat: &FlatEvent<'_>, steps: &mut usize) -> bool {
+    fn go(
+        groups: &[Vec<usize>],
+        chosen: &mut Vec<usize>,
+        flat: &FlatEvent<'_>,
+        steps: &mut usize,
+    ) -> bool {
         let Some((first, rest)) = groups.split_first() else {
             return true;
         };
@@ -163,7 +217,10 @@ fn has_consistent_choice(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> bool {
                 // Out of budget: accept, as if the arrays were independent.
                 return true;
             }
-            if chosen.iter().all(|&o| consistent(&flat.leaves[o], &flat.leaves[c])) {
+            if chosen
+                .iter()
+                .all(|&o| consistent(&flat.leaves[o], &flat.leaves[c]))
+            {
                 chosen.push(c);
                 if go(rest, chosen, flat, steps) {
                     return true;
@@ -264,7 +321,12 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
             let matchers: Vec<(String, Span)> = test
                 .matchers
                 .iter()
-                .map(|m| (src.get(m.span.start..m.span.end).unwrap_or("").to_string(), m.span))
+                .map(|m| {
+                    (
+                        src.get(m.span.start..m.span.end).unwrap_or("").to_string(),
+                        m.span,
+                    )
+                })
                 .collect();
             let reason = reason_for(test, &flat, &out, passed);
             if !out.candidates.is_empty() {
@@ -294,14 +356,22 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
     }
     let matched = branches.iter().any(|b| b.matched);
     let summary = summarize(&branches, matched);
-    Verdict { matched, summary, branches }
+    Verdict {
+        matched,
+        summary,
+        branches,
+    }
 }
 
 fn summarize(branches: &[BranchVerdict], matched: bool) -> String {
     if matched {
         if branches.len() > 1 {
             let i = branches.iter().position(|b| b.matched).unwrap_or(0);
-            return format!("matched (through $or branch {} of {})", i + 1, branches.len());
+            return format!(
+                "matched (through $or branch {} of {})",
+                i + 1,
+                branches.len()
+            );
         }
         return "matched".to_string();
     }
@@ -331,18 +401,29 @@ fn type_name(v: &JsonValue) -> &'static str {
 
 fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed: bool) -> String {
     let present = flat.values_at(&test.path);
-    let shown: Vec<String> = present.iter().take(5).map(|&i| flat.leaves[i].value.to_compact()).collect();
+    let shown: Vec<String> = present
+        .iter()
+        .take(5)
+        .map(|&i| flat.leaves[i].value.to_compact())
+        .collect();
     if passed {
         if out.absent_ok {
             return format!("`{}` is absent, as exists:false requires", test.path);
         }
-        let v = out.candidates.first().map(|&i| flat.leaves[i].value.to_compact()).unwrap_or_default();
+        let v = out
+            .candidates
+            .first()
+            .map(|&i| flat.leaves[i].value.to_compact())
+            .unwrap_or_default();
         return format!("{v} matched");
     }
     if present.is_empty() {
         if let Some(c) = flat.containers.get(&test.path) {
             return match c.value {
-                JsonValue::Array(ref a) if a.is_empty() => format!("`{}` is an empty array, which holds no value to test", test.path),
+                JsonValue::Array(ref a) if a.is_empty() => format!(
+                    "`{}` is an empty array, which holds no value to test",
+                    test.path
+                ),
                 _ => format!(
                     "`{}` is {}; patterns test only leaf values (strings, numbers, booleans, null)",
                     test.path,
@@ -357,9 +438,16 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         return msg;
     }
     if test.matchers.iter().all(|m| m.op == Op::Exists(false)) {
-        return format!("exists:false, but `{}` is present ({})", test.path, shown.join(", "));
+        return format!(
+            "exists:false, but `{}` is present ({})",
+            test.path,
+            shown.join(", ")
+        );
     }
-    let values: Vec<&JsonValue> = present.iter().map(|&i| &flat.leaves[i].value.value).collect();
+    let values: Vec<&JsonValue> = present
+        .iter()
+        .map(|&i| &flat.leaves[i].value.value)
+        .collect();
     let mut hints = Vec::new();
     for m in &test.matchers {
         if let Some(h) = hint(&m.op, &values) {
@@ -369,7 +457,11 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         }
     }
     let got = if values.len() > 1 {
-        format!("none of the {} array elements matched ({})", values.len(), shown.join(", "))
+        format!(
+            "none of the {} array elements matched ({})",
+            values.len(),
+            shown.join(", ")
+        )
     } else {
         format!("got {}", shown.join(", "))
     };
@@ -403,18 +495,37 @@ pub fn describe_op(op: &Op) -> String {
         Op::Number { text, .. } => text.clone(),
         Op::Bool(b) => b.to_string(),
         Op::Null => "null".into(),
-        Op::Prefix { value, ignore_case } => format!("prefix {}{}", q(value), if *ignore_case { " (ignoring case)" } else { "" }),
-        Op::Suffix { value, ignore_case } => format!("suffix {}{}", q(value), if *ignore_case { " (ignoring case)" } else { "" }),
+        Op::Prefix { value, ignore_case } => format!(
+            "prefix {}{}",
+            q(value),
+            if *ignore_case { " (ignoring case)" } else { "" }
+        ),
+        Op::Suffix { value, ignore_case } => format!(
+            "suffix {}{}",
+            q(value),
+            if *ignore_case { " (ignoring case)" } else { "" }
+        ),
         Op::EqualsIgnoreCase(s) => format!("{} ignoring case", q(s)),
         Op::AnythingBut(ab) => {
             let list = |v: &[String]| v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ");
             match ab {
                 AnythingBut::Strings(v) => format!("anything but {}", list(v)),
-                AnythingBut::Numbers(v) => format!("anything but {}", v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")),
+                AnythingBut::Numbers(v) => format!(
+                    "anything but {}",
+                    v.iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 AnythingBut::Prefix(v) => format!("anything but prefix {}", list(v)),
                 AnythingBut::Suffix(v) => format!("anything but suffix {}", list(v)),
-                AnythingBut::EqualsIgnoreCase(v) => format!("anything but {} ignoring case", list(v)),
-                AnythingBut::Wildcard(v) => format!("anything but wildcard {}", v.iter().map(|(s, _)| q(s)).collect::<Vec<_>>().join(", ")),
+                AnythingBut::EqualsIgnoreCase(v) => {
+                    format!("anything but {} ignoring case", list(v))
+                }
+                AnythingBut::Wildcard(v) => format!(
+                    "anything but wildcard {}",
+                    v.iter().map(|(s, _)| q(s)).collect::<Vec<_>>().join(", ")
+                ),
             }
         }
         Op::Numeric(r) => {
@@ -443,36 +554,65 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
     let any_number = values.iter().any(|v| matches!(v, JsonValue::Number(..)));
     match op {
         Op::Exact(s) => {
-            if values.iter().any(|v| matches!(v, JsonValue::Number(t, _) if t == s)) {
+            if values
+                .iter()
+                .any(|v| matches!(v, JsonValue::Number(t, _) if t == s))
+            {
                 return Some(format!("type differs: the pattern has the string \"{s}\" but the event has the number {s}; write it without quotes"));
             }
             let f = fold_case(s);
-            if values.iter().any(|v| matches!(v, JsonValue::String(e) if fold_case(e) == f)) {
+            if values
+                .iter()
+                .any(|v| matches!(v, JsonValue::String(e) if fold_case(e) == f))
+            {
                 return Some("case differs: exact matching is case-sensitive; use {\"equals-ignore-case\": ...}".into());
             }
             None
         }
         Op::Number { text, .. } => {
-            if values.iter().any(|v| matches!(v, JsonValue::String(e) if e == text)) {
+            if values
+                .iter()
+                .any(|v| matches!(v, JsonValue::String(e) if e == text))
+            {
                 return Some(format!("type differs: the pattern has the number {text} but the event has the string \"{text}\"; quote it in the pattern"));
             }
             None
         }
-        Op::Numeric(_) if any_string && !any_number => Some("numeric only matches numbers, and the event has a string".into()),
-        Op::Prefix { .. } | Op::Suffix { .. } | Op::Wildcard { .. } | Op::EqualsIgnoreCase(_) if !any_string => {
+        Op::Numeric(_) if any_string && !any_number => {
+            Some("numeric only matches numbers, and the event has a string".into())
+        }
+        Op::Prefix { .. } | Op::Suffix { .. } | Op::Wildcard { .. } | Op::EqualsIgnoreCase(_)
+            if !any_string =>
+        {
             Some("this operator only matches strings".into())
         }
-        Op::Prefix { value, ignore_case: false } => {
+        Op::Prefix {
+            value,
+            ignore_case: false,
+        } => {
             let f = fold_case(value);
-            if values.iter().any(|v| matches!(v, JsonValue::String(e) if fold_case(e).starts_with(&f))) {
-                return Some("case differs: use {\"prefix\": {\"equals-ignore-case\": ...}}".into());
+            if values
+                .iter()
+                .any(|v| matches!(v, JsonValue::String(e) if fold_case(e).starts_with(&f)))
+            {
+                return Some(
+                    "case differs: use {\"prefix\": {\"equals-ignore-case\": ...}}".into(),
+                );
             }
             None
         }
-        Op::Suffix { value, ignore_case: false } => {
+        Op::Suffix {
+            value,
+            ignore_case: false,
+        } => {
             let f = fold_case(value);
-            if values.iter().any(|v| matches!(v, JsonValue::String(e) if fold_case(e).ends_with(&f))) {
-                return Some("case differs: use {\"suffix\": {\"equals-ignore-case\": ...}}".into());
+            if values
+                .iter()
+                .any(|v| matches!(v, JsonValue::String(e) if fold_case(e).ends_with(&f)))
+            {
+                return Some(
+                    "case differs: use {\"suffix\": {\"equals-ignore-case\": ...}}".into(),
+                );
             }
             None
         }
@@ -497,5 +637,8 @@ fn near_miss(path: &str, flat: &FlatEvent<'_>) -> Option<String> {
     let want = norm(path);
     let mut candidates: Vec<&String> = flat.by_path.keys().chain(flat.containers.keys()).collect();
     candidates.sort();
-    candidates.into_iter().find(|p| p.as_str() != path && norm(p) == want).cloned()
+    candidates
+        .into_iter()
+        .find(|p| p.as_str() != path && norm(p) == want)
+        .cloned()
 }

@@ -29,17 +29,32 @@ pub enum Op {
     /// `"abc"`: the exact string.
     Exact(String),
     /// `300`: numeric equality (or the same lexeme, for numbers a double cannot hold).
-    Number { value: f64, text: String },
+    Number {
+        value: f64,
+        text: String,
+    },
     Bool(bool),
     Null,
-    Prefix { value: String, ignore_case: bool },
-    Suffix { value: String, ignore_case: bool },
+    Prefix {
+        value: String,
+        ignore_case: bool,
+    },
+    Suffix {
+        value: String,
+        ignore_case: bool,
+    },
     EqualsIgnoreCase(String),
     AnythingBut(AnythingBut),
     Numeric(NumericRange),
     Exists(bool),
-    Wildcard { text: String, wildcard: Wildcard },
-    Cidr { text: String, cidr: Cidr },
+    Wildcard {
+        text: String,
+        wildcard: Wildcard,
+    },
+    Cidr {
+        text: String,
+        cidr: Cidr,
+    },
 }
 
 /// The forms of `anything-but`.
@@ -242,7 +257,11 @@ impl<'a> Compiler<'a> {
                     "{name} is Ruler reserved fieldName which cannot be used inside $or."
                 )));
             }
-            let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+            let full = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
             match self.next()? {
                 Token::StartObject => self.parse_object(rules, &full, in_or)?,
                 Token::StartArray => {
@@ -289,7 +308,9 @@ impl<'a> Compiler<'a> {
                     rules.extend(fork);
                 }
                 _ => {
-                    return Err(self.barf("Only JSON object is allowed in array of $or relationship."))
+                    return Err(
+                        self.barf("Only JSON object is allowed in array of $or relationship.")
+                    )
                 }
             }
         }
@@ -315,7 +336,11 @@ impl<'a> Compiler<'a> {
                 Token::True => Op::Bool(true),
                 Token::False => Op::Bool(false),
                 Token::Null => Op::Null,
-                _ => return Err(self.barf("Match value must be String, number, true, false, or null")),
+                _ => {
+                    return Err(
+                        self.barf("Match value must be String, number, true, false, or null")
+                    )
+                }
             };
             let end = self.tok.location().offset;
             values.push(Matcher {
@@ -360,12 +385,16 @@ impl<'a> Compiler<'a> {
                             Token::FieldName(inner) if inner == "equals-ignore-case" => {}
                             Token::FieldName(inner) => {
                                 let kind = if is_prefix { "prefix" } else { "suffix" };
-                                return Err(self.barf(format!("Unsupported {kind} pattern: {inner}")));
+                                return Err(
+                                    self.barf(format!("Unsupported {kind} pattern: {inner}"))
+                                );
                             }
                             _ => return Err(self.barf(msg)),
                         }
                         if self.next()? != Token::String {
-                            return Err(self.barf("equals-ignore-case match pattern must be a string"));
+                            return Err(
+                                self.barf("equals-ignore-case match pattern must be a string")
+                            );
                         }
                         let v = self.text()?;
                         self.expect_end_object()?;
@@ -403,7 +432,9 @@ impl<'a> Compiler<'a> {
                 let v = match self.next()? {
                     Token::True => true,
                     Token::False => false,
-                    _ => return Err(self.barf("exists match pattern must be either true or false.")),
+                    _ => {
+                        return Err(self.barf("exists match pattern must be either true or false."))
+                    }
                 };
                 self.expect_end_object()?;
                 Ok(Op::Exists(v))
@@ -473,14 +504,22 @@ impl<'a> Compiler<'a> {
                 if self.next()? != Token::EndArray {
                     return Err(self.barf("Too many elements in numeric expression"));
                 }
-                Ok(NumericRange { lower: None, upper: None, equals: Some(v) })
+                Ok(NumericRange {
+                    lower: None,
+                    upper: None,
+                    equals: Some(v),
+                })
             }
             ">" | ">=" => {
                 let lo = operand(self, &t, &op)?;
                 let open = op == ">";
                 let t = self.next()?;
                 if t == Token::EndArray {
-                    return Ok(NumericRange { lower: Some((lo, open)), upper: None, equals: None });
+                    return Ok(NumericRange {
+                        lower: Some((lo, open)),
+                        upper: None,
+                        equals: None,
+                    });
                 }
                 if t != Token::String {
                     let text = self.token_text(&t)?;
@@ -509,14 +548,19 @@ impl<'a> Compiler<'a> {
                 if self.next()? != Token::EndArray {
                     return Err(self.barf("Too many elements in numeric expression"));
                 }
-                Ok(NumericRange { lower: None, upper: Some((hi, op == "<")), equals: None })
+                Ok(NumericRange {
+                    lower: None,
+                    upper: Some((hi, op == "<")),
+                    equals: None,
+                })
             }
             _ => Err(self.barf(format!("Unrecognized numeric range operator: {op}"))),
         }
     }
 
     fn anything_but(&mut self) -> Res<Op> {
-        const NOT_VALUE: &str = "Value of anything-but must be an array or single string/number value.";
+        const NOT_VALUE: &str =
+            "Value of anything-but must be an array or single string/number value.";
         let t = self.next()?;
         let op = match t {
             Token::StartObject => {
@@ -561,8 +605,12 @@ impl<'a> Compiler<'a> {
                                         Token::String => vals.push(self.text()?),
                                         _ => return Err(self.barf(msg).repeated()),
                                     }
-                                    if inner != "wildcard" && vals.last().is_some_and(|v| v.is_empty()) {
-                                        return Err(self.barf("Null prefix/suffix not allowed").repeated());
+                                    if inner != "wildcard"
+                                        && vals.last().is_some_and(|v| v.is_empty())
+                                    {
+                                        return Err(self
+                                            .barf("Null prefix/suffix not allowed")
+                                            .repeated());
                                     }
                                 }
                                 if vals.is_empty() {
@@ -588,7 +636,9 @@ impl<'a> Compiler<'a> {
                             }
                         }
                     }
-                    _ => return Err(self.barf(format!("Unsupported anything-but pattern: {inner}"))),
+                    _ => {
+                        return Err(self.barf(format!("Unsupported anything-but pattern: {inner}")))
+                    }
                 };
                 self.expect_end_object()?;
                 op

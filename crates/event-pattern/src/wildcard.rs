@@ -86,7 +86,10 @@ impl Wildcard {
         }
         let first = &self.segments[0];
         let last = &self.segments[n - 1];
-        if value.len() < first.len() + last.len() || !value.starts_with(first.as_str()) || !value.ends_with(last.as_str()) {
+        if value.len() < first.len() + last.len()
+            || !value.starts_with(first.as_str())
+            || !value.ends_with(last.as_str())
+        {
             return false;
         }
         let mut rest = &value[first.len()..value.len() - last.len()];
@@ -211,7 +214,9 @@ mod tests {
     fn consecutive_stars_report_ruler_position() {
         assert_eq!(
             Wildcard::parse("arn:aws:events:us-east-1:**:event-bus/*"),
-            Err(WildcardError("Consecutive wildcard characters at pos 26".into()))
+            Err(WildcardError(
+                "Consecutive wildcard characters at pos 26".into()
+            ))
         );
     }
 

@@ -29,12 +29,17 @@ fn every_recorded_pattern_case_matches_aws() {
                 if have.lines().next() == Some(first) {
                     first_lines += 1;
                 } else {
-                    failures.push(format!("{name}: first line\n  want {first:?}\n  have {:?}", have.lines().next()));
+                    failures.push(format!(
+                        "{name}: first line\n  want {first:?}\n  have {:?}",
+                        have.lines().next()
+                    ));
                 }
                 if have == msg {
                     full += 1;
                 } else {
-                    failures.push(format!("{name}: full message\n  want {msg:?}\n  have {have:?}"));
+                    failures.push(format!(
+                        "{name}: full message\n  want {msg:?}\n  have {have:?}"
+                    ));
                 }
             }
             (want, have) => failures.push(format!("{name}: want {want:?}, have {have:?}")),
@@ -44,5 +49,10 @@ fn every_recorded_pattern_case_matches_aws() {
         "patterns.json: {verdicts}/{} verdicts, {first_lines}/{errors} error first lines, {full}/{errors} full messages",
         cases.len()
     );
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

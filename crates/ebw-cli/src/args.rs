@@ -1,0 +1,60 @@
+//! A small flag parser: `--name value`, `--flag`, and `file://` values as the AWS CLI reads them.
+
+use std::collections::HashMap;
+
+pub struct Args {
+    values: HashMap<String, String>,
+    flags: Vec<String>,
+}
+
+impl Args {
+    /// `value_flags` take a value; `bool_flags` do not. Anything else is an error.
+    pub fn parse(
+        argv: &[String],
+        value_flags: &[&str],
+        bool_flags: &[&str],
+    ) -> Result<Args, String> {
+        let mut values = HashMap::new();
+        let mut flags = Vec::new();
+        let mut i = 0;
+        while i < argv.len() {
+            let a = argv[i].as_str();
+            if value_flags.contains(&a) {
+                let v = argv
+                    .get(i + 1)
+                    .ok_or_else(|| format!("{a} needs a value"))?;
+                values.insert(a.to_string(), v.clone());
+                i += 2;
+            } else if bool_flags.contains(&a) {
+                flags.push(a.to_string());
+                i += 1;
+            } else {
+                return Err(format!("unexpected argument `{a}`"));
+            }
+        }
+        Ok(Args { values, flags })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(|s| s.as_str())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|f| f == name)
+    }
+
+    /// The value, read from a file when written `file://path` (as the AWS CLI does).
+    pub fn text(&self, name: &str) -> Result<String, String> {
+        let v = self
+            .get(name)
+            .ok_or_else(|| format!("{name} is required"))?;
+        read_value(v)
+    }
+}
+
+pub fn read_value(v: &str) -> Result<String, String> {
+    match v.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        None => Ok(v.to_string()),
+    }
+}

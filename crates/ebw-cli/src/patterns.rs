@@ -1,0 +1,179 @@
+//! `test-event-pattern` and `match`.
+
+use std::io::Write;
+use std::time::Instant;
+
+use event_pattern::{
+    explain, parse_test_event, test_event_pattern as aws_test, EventPattern, Json,
+};
+use serde_json::{json, Value};
+
+use crate::args::{read_value, Args};
+
+/// The exit code of the AWS CLI for a service error.
+const AWS_CLI_ERROR: u8 = 254;
+
+pub fn test_event_pattern(argv: &[String]) -> Result<u8, String> {
+    let args = Args::parse(
+        argv,
+        &["--event-pattern", "--event", "--cases"],
+        &["--explain"],
+    )?;
+    if let Some(cases) = args.get("--cases") {
+        return run_cases(cases);
+    }
+    let pattern = args.text("--event-pattern")?;
+    let event = args.text("--event")?;
+    match aws_test(&pattern, &event) {
+        Ok(result) => {
+            println!("{{\n    \"Result\": {result}\n}}");
+            if args.has("--explain") {
+                if let (Ok(p), Ok(e)) = (EventPattern::parse(&pattern), parse_test_event(&event)) {
+                    print_explanation(&p, &e);
+                }
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!(
+                "\nAn error occurred ({}) when calling the TestEventPattern operation: {}",
+                e.code().as_str(),
+                e.message()
+            );
+            Ok(AWS_CLI_ERROR)
+        }
+    }
+}
+
+fn print_explanation(p: &EventPattern, e: &Json) {
+    let v = explain(p, e);
+    println!("\n{}", v.summary);
+    let many = v.branches.len() > 1;
+    for (i, b) in v.branches.iter().enumerate() {
+        if many {
+            println!(
+                "$or branch {} of {}: {}",
+                i + 1,
+                v.branches.len(),
+                if b.matched {
+                    "✔ matched"
+                } else {
+                    "✘ not matched"
+                }
+            );
+        }
+        for leaf in &b.leaves {
+            let mark = if leaf.passed { "✔" } else { "✘" };
+            let ms: Vec<&str> = leaf.matchers.iter().map(|(m, _)| m.as_str()).collect();
+            println!(
+                "  {mark} {}  [{}]  {}",
+                leaf.path,
+                ms.join(", "),
+                leaf.reason
+            );
+        }
+        if let Some(n) = &b.note {
+            println!("  ✘ {n}");
+        }
+    }
+}
+
+fn run_cases(file: &str) -> Result<u8, String> {
+    let text = read_value(&format!(
+        "file://{}",
+        file.strip_prefix("file://").unwrap_or(file)
+    ))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let case: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        let text_of = |k: &str| -> Result<String, String> {
+            match case.get(k) {
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(v) => Ok(v.to_string()),
+                None => Err(format!("line {}: missing `{k}`", n + 1)),
+            }
+        };
+        let result = match aws_test(&text_of("pattern")?, &text_of("event")?) {
+            Ok(r) => json!({ "result": r }),
+            Err(e) => json!({ "error": { "code": e.code().as_str(), "message": e.message() } }),
+        };
+        writeln!(out, "{result}").map_err(|e| e.to_string())?;
+    }
+    Ok(0)
+}
+
+pub fn match_command(argv: &[String]) -> Result<u8, String> {
+    let args = Args::parse(argv, &["--patterns", "--events"], &["--stats"])?;
+    let rules_text = read_value(&with_file(
+        args.get("--patterns").ok_or("--patterns is required")?,
+    ))?;
+    let events_path = with_file(args.get("--events").ok_or("--events is required")?);
+    let compile_start = Instant::now();
+    let mut rules = Vec::new();
+    for (n, line) in rules_text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value =
+            serde_json::from_str(line).map_err(|e| format!("rules line {}: {e}", n + 1))?;
+        let name = v
+            .get("name")
+            .and_then(|s| s.as_str())
+            .unwrap_or("")
+            .to_string();
+        let pattern_text = match v.get("pattern") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => return Err(format!("rules line {}: missing `pattern`", n + 1)),
+        };
+        let p = EventPattern::parse(&pattern_text)
+            .map_err(|e| format!("rule `{name}`: {}", e.message()))?;
+        rules.push((name, p));
+    }
+    let compile_ms = compile_start.elapsed().as_secs_f64() * 1000.0;
+    let events_text = read_value(&events_path)?;
+    let match_start = Instant::now();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut events = 0usize;
+    for (n, line) in events_text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let e = Json::parse(line).map_err(|e| format!("events line {}: {}", n + 1, e.message))?;
+        events += 1;
+        let names: Vec<&str> = rules
+            .iter()
+            .filter(|(_, p)| event_pattern::matches(p, &e))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        writeln!(out, "{}", serde_json::to_string(&names).unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+    }
+    drop(out);
+    let match_ms = match_start.elapsed().as_secs_f64() * 1000.0;
+    if args.has("--stats") {
+        let eps = if match_ms > 0.0 {
+            events as f64 / (match_ms / 1000.0)
+        } else {
+            0.0
+        };
+        eprintln!(
+            "{}",
+            json!({"patterns": rules.len(), "events": events, "compile_ms": compile_ms, "match_ms": match_ms, "events_per_sec": eps})
+        );
+    }
+    Ok(0)
+}
+
+fn with_file(p: &str) -> String {
+    if p.starts_with("file://") {
+        p.to_string()
+    } else {
+        format!("file://{p}")
+    }
+}

@@ -1,0 +1,98 @@
+//! The `ebw` binary, run as a user runs it.
+
+use std::process::Command;
+
+const EVENT: &str = r#"{"id":"1","account":"123456789012","source":"Order Service","time":"2020-05-24T07:38:02Z","region":"us-west-2","detail-type":"New Order","detail":{"order_id":12345}}"#;
+
+fn ebw(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ebw"))
+        .args(args)
+        .output()
+        .expect("ebw runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn prints_the_aws_cli_result() {
+    let (code, out, _) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        r#"{"source":["Order Service"]}"#,
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "{\n    \"Result\": true\n}\n");
+    let (_, out, _) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        r#"{"source":["Payments"]}"#,
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(out, "{\n    \"Result\": false\n}\n");
+}
+
+#[test]
+fn invalid_pattern_exits_254_with_the_aws_message() {
+    let (code, out, err) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        r#"{"resources": []}"#,
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(code, 254);
+    assert!(out.is_empty());
+    assert!(err.contains("An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: Event pattern is not valid. Reason: Empty arrays are not allowed\n at [Source: (String)\"{\"resources\": []}\"; line: 1, column: 17]"), "{err}");
+    let (code, _, err) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        r#"{"a":["b"]}"#,
+        "--event",
+        "[]",
+    ]);
+    assert_eq!(code, 254);
+    assert!(err.contains("(ValidationException) when calling the TestEventPattern operation: Parameter Event is not valid."));
+}
+
+#[test]
+fn batch_modes() {
+    let dir = std::env::temp_dir().join(format!("ebw-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = dir.join("cases.jsonl");
+    let line1 = serde_json::json!({"pattern": r#"{"source":["Order Service"]}"#, "event": EVENT})
+        .to_string();
+    let line2 = serde_json::json!({"pattern": r#"{"int": 42}"#, "event": EVENT}).to_string();
+    std::fs::write(&cases, format!("{line1}\n{line2}\n")).unwrap();
+    let (code, out, _) = ebw(&["test-event-pattern", "--cases", cases.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0], serde_json::json!({"result": true}));
+    assert_eq!(lines[1]["error"]["code"], "InvalidEventPatternException");
+
+    let rules = dir.join("rules.jsonl");
+    std::fs::write(&rules, "{\"name\":\"orders\",\"pattern\":{\"source\":[\"Order Service\"]}}\n{\"name\":\"none\",\"pattern\":\"{\\\"source\\\":[\\\"x\\\"]}\"}\n").unwrap();
+    let events = dir.join("events.jsonl");
+    std::fs::write(&events, format!("{EVENT}\n{{\"source\":\"x\"}}\n")).unwrap();
+    let (code, out, err) = ebw(&[
+        "match",
+        "--patterns",
+        rules.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        "--stats",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "[\"orders\"]\n[\"none\"]\n");
+    let stats: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+    assert_eq!(stats["patterns"], 2);
+    assert_eq!(stats["events"], 2);
+}

@@ -1,0 +1,187 @@
+//! The JSONPath subset EventBridge accepts: `$`, dot names (letters, digits, `-`, `_`, `/`),
+//! array indexes `[0]` and the wildcard `*`.
+
+use event_pattern::{Json, JsonValue};
+
+/// Paths longer than this are rejected, as the API does.
+pub const MAX_PATH_CHARS: usize = 256;
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Name(String),
+    Index(usize),
+    Wildcard,
+}
+
+/// A parsed path such as `$.detail.items[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonPath {
+    pub text: String,
+    pub steps: Vec<Step>,
+}
+
+/// Why a path is not in the accepted subset, with the byte offset of the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathError {
+    pub message: String,
+    pub offset: usize,
+}
+
+fn name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/'
+}
+
+impl JsonPath {
+    pub fn parse(text: &str) -> Result<JsonPath, PathError> {
+        let err = |offset: usize, message: String| PathError { message, offset };
+        if text.chars().count() > MAX_PATH_CHARS {
+            return Err(err(
+                MAX_PATH_CHARS,
+                format!("a path may have at most {MAX_PATH_CHARS} characters"),
+            ));
+        }
+        let bytes = text.as_bytes();
+        if bytes.first() != Some(&b'$') {
+            return Err(err(0, "a path must start with `$`".into()));
+        }
+        let mut steps = Vec::new();
+        let mut i = 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'.' => {
+                    let start = i + 1;
+                    let mut j = start;
+                    if bytes.get(j) == Some(&b'*') {
+                        steps.push(Step::Wildcard);
+                        i = j + 1;
+                        continue;
+                    }
+                    while j < bytes.len() && name_char(bytes[j] as char) {
+                        j += 1;
+                    }
+                    if j == start {
+                        return Err(err(
+                            start,
+                            "expected a field name after `.` (letters, digits, `-`, `_`)".into(),
+                        ));
+                    }
+                    steps.push(Step::Name(text[start..j].to_string()));
+                    i = j;
+                }
+                b'[' => {
+                    let start = i + 1;
+                    let close = match text[start..].find(']') {
+                        Some(c) => start + c,
+                        None => return Err(err(i, "`[` is not closed by `]`".into())),
+                    };
+                    let inner = &text[start..close];
+                    if inner == "*" {
+                        steps.push(Step::Wildcard);
+                    } else {
+                        match inner.parse::<usize>() {
+                            Ok(n) if !inner.starts_with('+') => steps.push(Step::Index(n)),
+                            _ => {
+                                return Err(err(
+                                    start,
+                                    format!("`[{inner}]` is not supported: use an array index such as [0], or [*]"),
+                                ))
+                            }
+                        }
+                    }
+                    i = close + 1;
+                }
+                _ => {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    return Err(err(
+                        i,
+                        format!("unexpected `{c}`: paths use dot notation such as $.detail.field"),
+                    ));
+                }
+            }
+        }
+        Ok(JsonPath {
+            text: text.to_string(),
+            steps,
+        })
+    }
+
+    /// The value at this path. A wildcard collects the matches into an array (as JSONPath does);
+    /// a missing step gives `None`.
+    pub fn select(&self, root: &Json) -> Option<Json> {
+        let mut current = vec![root.clone()];
+        let mut multi = false;
+        for step in &self.steps {
+            let mut next = Vec::new();
+            for v in &current {
+                match (step, &v.value) {
+                    (Step::Name(n), JsonValue::Object(_)) => {
+                        if let Some(c) = v.get(n) {
+                            next.push(c.clone());
+                        }
+                    }
+                    (Step::Index(i), JsonValue::Array(items)) => {
+                        if let Some(c) = items.get(*i) {
+                            next.push(c.clone());
+                        }
+                    }
+                    (Step::Wildcard, JsonValue::Array(items)) => {
+                        multi = true;
+                        next.extend(items.iter().cloned());
+                    }
+                    (Step::Wildcard, JsonValue::Object(fields)) => {
+                        multi = true;
+                        next.extend(fields.iter().map(|(_, _, c)| c.clone()));
+                    }
+                    _ => {}
+                }
+            }
+            current = next;
+        }
+        if multi {
+            if current.is_empty() {
+                return None;
+            }
+            return Some(Json {
+                value: JsonValue::Array(current),
+                span: root.span,
+            });
+        }
+        current.into_iter().next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> Json {
+        Json::parse(r#"{"detail": {"instance-id": "i-1", "a_b": {"c": [1, 2]}}, "resources": ["r0", "r1"]}"#).unwrap()
+    }
+
+    #[test]
+    fn selects_names_indexes_and_wildcards() {
+        let e = event();
+        let sel = |p: &str| {
+            JsonPath::parse(p)
+                .unwrap()
+                .select(&e)
+                .map(|v| v.to_compact())
+        };
+        assert_eq!(sel("$.detail.instance-id").as_deref(), Some("\"i-1\""));
+        assert_eq!(sel("$.resources[1]").as_deref(), Some("\"r1\""));
+        assert_eq!(sel("$.detail.a_b.c[*]").as_deref(), Some("[1,2]"));
+        assert_eq!(sel("$.detail.missing"), None);
+        assert_eq!(sel("$.resources[5]"), None);
+        assert_eq!(sel("$").map(|s| s.starts_with('{')), Some(true));
+    }
+
+    #[test]
+    fn rejects_what_eventbridge_does_not_support_with_positions() {
+        assert_eq!(JsonPath::parse("detail").unwrap_err().offset, 0);
+        assert_eq!(JsonPath::parse("$..detail").unwrap_err().offset, 2);
+        assert_eq!(JsonPath::parse("$.a[?(@.x)]").unwrap_err().offset, 4);
+        assert_eq!(JsonPath::parse("$.a[0").unwrap_err().offset, 3);
+        assert!(JsonPath::parse(&format!("$.{}", "a".repeat(300))).is_err());
+    }
+}
