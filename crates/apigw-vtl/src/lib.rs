@@ -9,4 +9,10 @@
 //! assert_eq!(escape_javascript("Jane's \"test\""), r#"Jane\'s \"test\""#);
 //! ```
 
+pub mod apigw;
+pub mod jsonpath;
 pub mod util;
+pub mod vtl;
+
+pub use apigw::{render_template, Request, RequestContext, Session};
+pub use vtl::{Template, Value, VtlError};

@@ -198,7 +198,12 @@ mod tests {
         assert!(Json::parse("{} x").is_err());
         let deep = "[".repeat(2000) + &"]".repeat(2000);
         let err = Json::parse(&deep).unwrap_err();
-        assert!(err.message.contains("nesting depth exceeds the maximum allowed (128)"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("nesting depth exceeds the maximum allowed (128)"),
+            "{}",
+            err.message
+        );
         let ok = "[".repeat(MAX_EVENT_DEPTH) + &"]".repeat(MAX_EVENT_DEPTH);
         assert!(Json::parse(&ok).is_ok());
     }

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod model;
+pub mod putevents;
 pub mod routing;
 
 pub use model::{Account, BusKind, EventBus, Rule, RuleState, Target, TargetInput};
