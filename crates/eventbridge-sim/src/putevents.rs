@@ -310,7 +310,7 @@ mod tests {
         assert_eq!(SERIALIZATION_EXCEPTION_BODY.len(), 60);
         let eleven = format!(
             "{{\"Entries\": [{}]}}",
-            vec![r#"{"Source":"s"}"#; 11].join(",")
+            [r#"{"Source":"s"}"#; 11].join(",")
         );
         assert!(parse_request(&eleven)
             .unwrap_err()
