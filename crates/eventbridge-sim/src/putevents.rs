@@ -308,10 +308,7 @@ mod tests {
             SERIALIZATION_EXCEPTION_BODY
         );
         assert_eq!(SERIALIZATION_EXCEPTION_BODY.len(), 60);
-        let eleven = format!(
-            "{{\"Entries\": [{}]}}",
-            [r#"{"Source":"s"}"#; 11].join(",")
-        );
+        let eleven = format!("{{\"Entries\": [{}]}}", [r#"{"Source":"s"}"#; 11].join(","));
         assert!(parse_request(&eleven)
             .unwrap_err()
             .message
