@@ -4,6 +4,8 @@
 //! ebw test-event-pattern --event-pattern <json | file://path> --event <json | file://path> [--explain]
 //! ebw test-event-pattern --cases FILE.jsonl
 //! ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats]
+//! ebw transform --target file://target.json --event file://event.json
+//! ebw render-vtl --template file://t.vtl --body file://body.json
 //! ```
 
 use std::io::Write;
@@ -11,12 +13,18 @@ use std::process::ExitCode;
 
 mod args;
 mod patterns;
+mod transform;
+mod vtl;
 
 fn usage() -> &'static str {
     "usage:
   ebw test-event-pattern --event-pattern <json | file://path> --event <json | file://path> [--explain]
   ebw test-event-pattern --cases FILE.jsonl
-  ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats]"
+  ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats]
+  ebw transform --target file://target.json --event file://event.json [--rule-name N] [--rule-arn A]
+  ebw transform --cases FILE.jsonl
+  ebw render-vtl --template file://t.vtl --body file://body.json [--params F] [--context F] [--stage-variables F]
+  ebw render-vtl --cases FILE.jsonl"
 }
 
 fn main() -> ExitCode {
@@ -28,6 +36,8 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "test-event-pattern" => patterns::test_event_pattern(rest),
         "match" => patterns::match_command(rest),
+        "transform" => transform::transform(rest),
+        "render-vtl" => vtl::render_vtl(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(0)

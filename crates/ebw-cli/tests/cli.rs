@@ -96,3 +96,58 @@ fn batch_modes() {
     assert_eq!(stats["patterns"], 2);
     assert_eq!(stats["events"], 2);
 }
+
+#[test]
+fn transform_prints_each_targets_payload_or_why_not() {
+    let dir = std::env::temp_dir().join(format!("ebw-cli-transform-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("target.json");
+    std::fs::write(
+        &target,
+        r#"[{"Id":"ok","Arn":"arn","InputTransformer":{"InputPathsMap":{"id":"$.detail.order_id"},"InputTemplate":"{\"id\": <id>}"}},
+            {"Id":"dropped","Arn":"arn","InputTransformer":{"InputPathsMap":{"d":"$.detail"},"InputTemplate":"{\"d\": \"<d>\"}"}}]"#,
+    )
+    .unwrap();
+    let event = dir.join("event.json");
+    std::fs::write(&event, EVENT).unwrap();
+    let (code, out, _) = ebw(&[
+        "transform",
+        "--target",
+        &format!("file://{}", target.display()),
+        "--event",
+        &format!("file://{}", event.display()),
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], r#"ok: {"id": 12345}"#);
+    assert!(
+        lines[1].starts_with("dropped: not delivered: the rendered input is not valid JSON"),
+        "{}",
+        lines[1]
+    );
+
+    let cases = dir.join("cases.jsonl");
+    let case = serde_json::json!({"input_paths_map": {"a": "$.detail.order_id"}, "input_template": "\"<a> <b>\"", "event": serde_json::from_str::<serde_json::Value>(EVENT).unwrap()});
+    std::fs::write(&cases, format!("{case}\n")).unwrap();
+    let (_, out, _) = ebw(&["transform", "--cases", cases.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        v["error"]["message"],
+        "InputTemplate for target target contains invalid placeholder b."
+    );
+}
+
+#[test]
+fn render_vtl_renders_and_reports_errors_with_positions() {
+    let (code, out, _) = ebw(&[
+        "render-vtl",
+        "--template",
+        "$input.json('$.type')",
+        "--body",
+        r#"{"type":"x"}"#,
+    ]);
+    assert_eq!((code, out.as_str()), (0, "\"x\""));
+    let (code, _, err) = ebw(&["render-vtl", "--template", "a\n#if(", "--body", "{}"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("line 2, column"), "{err}");
+}

@@ -1,0 +1,153 @@
+//! `transform`: what each target receives.
+
+use std::io::Write;
+
+use input_transformer::{render, DeliveryContext, InputTransformerSpec, Outcome, TargetSpec};
+use serde_json::{json, Value};
+
+use crate::args::{read_value, Args};
+
+/// Reads a target in the PutTargets JSON form (`Id`, `Arn`, `Input`, `InputPath`, `InputTransformer`).
+pub fn target_from_json(v: &Value) -> TargetSpec {
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
+    let transformer = v.get("InputTransformer").map(|t| InputTransformerSpec {
+        paths_map: t
+            .get("InputPathsMap")
+            .and_then(|m| m.as_object())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        template: t
+            .get("InputTemplate")
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_string(),
+    });
+    TargetSpec {
+        id: s("Id").unwrap_or_default(),
+        input: s("Input"),
+        input_path: s("InputPath"),
+        input_transformer: transformer,
+    }
+}
+
+fn outcome_json(spec: &TargetSpec, event: &str, ctx: &DeliveryContext) -> Value {
+    match spec.validate() {
+        Err(e) => json!({"error": {"code": e.code, "message": e.message}}),
+        Ok(input) => match render(&input, event, ctx) {
+            Outcome::Delivered { payload, .. } => json!({"output": payload}),
+            Outcome::Dropped { reason, .. } => json!({"dropped": reason}),
+        },
+    }
+}
+
+pub fn transform(argv: &[String]) -> Result<u8, String> {
+    let args = Args::parse(
+        argv,
+        &[
+            "--target",
+            "--event",
+            "--rule-name",
+            "--rule-arn",
+            "--cases",
+        ],
+        &[],
+    )?;
+    if let Some(file) = args.get("--cases") {
+        return cases(file);
+    }
+    let targets: Value = serde_json::from_str(&args.text("--target")?)
+        .map_err(|e| format!("--target is not JSON: {e}"))?;
+    let event_text = args.text("--event")?;
+    let event: Value =
+        serde_json::from_str(&event_text).map_err(|e| format!("--event is not JSON: {e}"))?;
+    // Targets receive the event as EventBridge serialises it: compact, keys in order.
+    let event = serde_json::to_string(&event).unwrap_or_default();
+    let rule_name = args.get("--rule-name").unwrap_or("my-rule").to_string();
+    let ctx = DeliveryContext {
+        rule_arn: args
+            .get("--rule-arn")
+            .map(String::from)
+            .unwrap_or_else(|| format!("arn:aws:events:us-west-2:123456789012:rule/{rule_name}")),
+        rule_name,
+        ingestion_time: "2020-05-24T07:38:02Z".into(),
+    };
+    let list = match targets {
+        Value::Array(a) => a,
+        one => vec![one],
+    };
+    let mut status = 0;
+    for t in &list {
+        let spec = target_from_json(t);
+        match spec.validate() {
+            Err(e) => {
+                eprintln!(
+                    "An error occurred ({}) when calling the PutTargets operation: {}",
+                    e.code, e.message
+                );
+                status = 254;
+            }
+            Ok(input) => match render(&input, &event, &ctx) {
+                Outcome::Delivered { payload, .. } => println!("{}: {payload}", spec.id),
+                Outcome::Dropped { reason, .. } => println!("{}: not delivered: {reason}", spec.id),
+            },
+        }
+    }
+    Ok(status)
+}
+
+fn cases(file: &str) -> Result<u8, String> {
+    let text = read_value(&format!(
+        "file://{}",
+        file.strip_prefix("file://").unwrap_or(file)
+    ))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let case: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        let mut t =
+            json!({"Id": case.get("target_id").and_then(|v| v.as_str()).unwrap_or("target")});
+        if let Some(p) = case.get("input_path").filter(|v| !v.is_null()) {
+            t["InputPath"] = p.clone();
+        }
+        if let Some(i) = case.get("input").filter(|v| !v.is_null()) {
+            t["Input"] = i.clone();
+        }
+        if let Some(tpl) = case.get("input_template").filter(|v| !v.is_null()) {
+            t["InputTransformer"] = json!({"InputPathsMap": case.get("input_paths_map").filter(|v| !v.is_null()).cloned().unwrap_or(json!({})), "InputTemplate": tpl});
+        }
+        let c = case.get("context").cloned().unwrap_or(Value::Null);
+        let ctx = DeliveryContext {
+            rule_name: c
+                .get("rule_name")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .into(),
+            rule_arn: c
+                .get("rule_arn")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .into(),
+            ingestion_time: c
+                .get("ingestion_time")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .into(),
+        };
+        let event = match case.get("event") {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => String::new(),
+        };
+        writeln!(out, "{}", outcome_json(&target_from_json(&t), &event, &ctx))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(0)
+}
