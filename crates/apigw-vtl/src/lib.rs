@@ -10,9 +10,11 @@
 //! ```
 
 pub mod apigw;
+pub mod integration;
 pub mod jsonpath;
 pub mod util;
 pub mod vtl;
 
 pub use apigw::{render_template, Request, RequestContext, Session};
+pub use integration::{invoke, AwsService, Integration, IntegrationTrace};
 pub use vtl::{Template, Value, VtlError};

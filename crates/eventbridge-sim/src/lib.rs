@@ -15,9 +15,14 @@
 //! assert!(routed[0].verdict.as_ref().unwrap().matched());
 //! ```
 
+pub mod insights;
+pub mod lambda;
 pub mod model;
 pub mod putevents;
 pub mod routing;
+pub mod schemas;
+pub mod world;
 
 pub use model::{Account, BusKind, EventBus, Rule, RuleState, Target, TargetInput};
 pub use routing::{route, RuleOutcome};
+pub use world::{Delivery, Dropped, EventRecord, Function, Grant, LogEvent, LogGroup, World};
