@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 mod args;
 mod patterns;
+mod replay;
 mod transform;
 mod vtl;
 
@@ -24,7 +25,10 @@ fn usage() -> &'static str {
   ebw transform --target file://target.json --event file://event.json [--rule-name N] [--rule-arn A]
   ebw transform --cases FILE.jsonl
   ebw render-vtl --template file://t.vtl --body file://body.json [--params F] [--context F] [--stage-variables F]
-  ebw render-vtl --cases FILE.jsonl"
+  ebw render-vtl --cases FILE.jsonl
+  ebw replay [--state file://state.json] [--sample NAME ...] [--event file://e.json --bus NAME]
+  ebw replay --list-samples
+  ebw logs insights --log-group NAME --query '...' [--state F] [--sample NAME ...]"
 }
 
 fn main() -> ExitCode {
@@ -38,6 +42,8 @@ fn main() -> ExitCode {
         "match" => patterns::match_command(rest),
         "transform" => transform::transform(rest),
         "render-vtl" => vtl::render_vtl(rest),
+        "replay" => replay::replay(rest),
+        "logs" => replay::logs(rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             Ok(0)

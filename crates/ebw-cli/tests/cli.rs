@@ -151,3 +151,28 @@ fn render_vtl_renders_and_reports_errors_with_positions() {
     assert_eq!(code, 1);
     assert!(err.contains("line 2, column"), "{err}");
 }
+
+#[test]
+fn replay_is_deterministic_and_logs_insights_queries_it() {
+    let (code, a, _) = ebw(&["replay"]);
+    assert_eq!(code, 0);
+    let (_, b, _) = ebw(&["replay"]);
+    assert_eq!(a, b, "byte-identical replays");
+    let doc: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert!(doc["log_groups"]["/aws/events/orders-catchall"]
+        .as_array()
+        .is_some_and(|e| e.len() == 1));
+    assert_eq!(doc["schemas"][0]["name"], "Order-Service@NewOrder");
+    let (code, out, err) = ebw(&[
+        "logs", "insights", "--log-group", "/aws/events/buildkite-catchall",
+        "--query", "fields `detail-type` | filter `detail-type` like \"Build\" | sort @timestamp asc | limit 2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "{\"detail-type\":\"Build Created\"}\n{\"detail-type\":\"Build Started\"}\n"
+    );
+    let (_, out, _) = ebw(&["replay", "--sample", "new-order"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["deliveries"].as_array().unwrap().len(), 2);
+}

@@ -10,6 +10,14 @@
 //! assert!(w.rules.iter().any(|r| r.name == "orders-catchall"));
 //! ```
 
+pub mod link;
+pub mod replay;
+pub mod samples;
+pub mod state;
+
+pub use replay::{replay, Replay};
+pub use state::WorkshopState;
+
 use eventbridge_sim::{Account, EventBus, Rule, RuleState, Target, TargetInput};
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,205 @@
+//! Everything a user can edit, as one versioned serde state; defaults are omitted when saved.
+
+use eventbridge_sim::{Grant, Rule};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Workshop;
+
+/// The state format's current version.
+pub const STATE_VERSION: u32 = 1;
+/// A state may hold at most this many rules, targets per rule, and custom events.
+pub const MAX_RULES: usize = 300;
+pub const MAX_TARGETS_PER_RULE: usize = 5;
+/// The largest text a user may put in any one field.
+pub const MAX_FIELD_BYTES: usize = 256 * 1024;
+
+/// The Buildkite partner event source's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartnerState {
+    Pending,
+    Active,
+    Deleted,
+}
+
+/// An event the user writes and sends to any bus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomEvent {
+    pub bus: String,
+    /// `{"source": ..., "detail-type": ..., "detail": {...}}`
+    pub event: String,
+}
+
+/// The editable workshop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkshopState {
+    pub version: u32,
+    pub rules: Vec<Rule>,
+    /// Buses with schema discovery started.
+    pub discovery: Vec<String>,
+    pub partner: PartnerState,
+    pub grants: Vec<Grant>,
+    /// The API Gateway request mapping template.
+    pub mapping_template: String,
+    /// Sample payloads, by sample name, as the user edited them.
+    pub order_detail: String,
+    pub stripe_created: String,
+    pub stripe_succeeded: String,
+    pub stripe_apostrophe: String,
+    pub custom: CustomEvent,
+}
+
+/// The order generator's role and the API Gateway integration's role.
+pub const ORDERGEN_ROLE: &str = "ordergen-function-role";
+pub const APIGW_ROLE: &str = "stripe-api-putevents-role";
+
+impl Default for WorkshopState {
+    fn default() -> Self {
+        let w = Workshop::default();
+        WorkshopState {
+            version: STATE_VERSION,
+            rules: w.rules,
+            discovery: vec!["orders".into()],
+            partner: PartnerState::Active,
+            grants: vec![
+                Grant { role: ORDERGEN_ROLE.into(), bus: "orders".into() },
+                Grant { role: APIGW_ROLE.into(), bus: "payments".into() },
+            ],
+            mapping_template: crate::samples::MAPPING_TEMPLATE.into(),
+            order_detail: crate::samples::order_detail(),
+            stripe_created: crate::samples::STRIPE_CREATED.into(),
+            stripe_succeeded: crate::samples::STRIPE_SUCCEEDED.into(),
+            stripe_apostrophe: crate::samples::STRIPE_APOSTROPHE.into(),
+            custom: CustomEvent {
+                bus: "orders".into(),
+                event: "{\n  \"source\": \"Order Service\",\n  \"detail-type\": \"New Order\",\n  \"detail\": {\"order_id\": 1, \"items\": []}\n}".into(),
+            },
+        }
+    }
+}
+
+/// Why a saved state could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateError(pub String);
+
+impl WorkshopState {
+    /// The state as JSON with every top-level field that equals the default left out.
+    pub fn to_compact_json(&self) -> String {
+        let default = serde_json::to_value(WorkshopState::default()).unwrap_or(Value::Null);
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let (Value::Object(m), Value::Object(d)) = (&mut v, &default) {
+            m.retain(|k, val| k == "version" || d.get(k) != Some(val));
+        }
+        v.to_string()
+    }
+
+    /// Reads a compact state: missing fields take their defaults, old versions are migrated.
+    pub fn from_compact_json(text: &str) -> Result<WorkshopState, StateError> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| StateError(format!("the saved state is not valid JSON: {e}")))?;
+        let Value::Object(mut m) = v else {
+            return Err(StateError("the saved state is not a JSON object".into()));
+        };
+        let version = m.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        if version > STATE_VERSION {
+            return Err(StateError(format!("the state is from a newer version ({version}) of the workshop; this one reads up to {STATE_VERSION}")));
+        }
+        migrate(&mut m, version);
+        let Value::Object(mut full) =
+            serde_json::to_value(WorkshopState::default()).unwrap_or(Value::Null)
+        else {
+            return Err(StateError("internal: default state".into()));
+        };
+        for (k, val) in m {
+            full.insert(k, val);
+        }
+        full.insert("version".into(), Value::from(STATE_VERSION));
+        let state: WorkshopState = serde_json::from_value(Value::Object(full))
+            .map_err(|e| StateError(format!("the saved state has an invalid field: {e}")))?;
+        state.check_limits()?;
+        Ok(state)
+    }
+
+    /// Enforces the limits on what a state may hold.
+    pub fn check_limits(&self) -> Result<(), StateError> {
+        if self.rules.len() > MAX_RULES {
+            return Err(StateError(format!(
+                "a state may hold at most {MAX_RULES} rules; this one has {}",
+                self.rules.len()
+            )));
+        }
+        if let Some(r) = self
+            .rules
+            .iter()
+            .find(|r| r.targets.len() > MAX_TARGETS_PER_RULE)
+        {
+            return Err(StateError(format!(
+                "rule {} has {} targets; a rule may have at most {MAX_TARGETS_PER_RULE}",
+                r.name,
+                r.targets.len()
+            )));
+        }
+        let texts = [
+            &self.mapping_template,
+            &self.order_detail,
+            &self.stripe_created,
+            &self.stripe_succeeded,
+            &self.stripe_apostrophe,
+            &self.custom.event,
+        ];
+        if texts.iter().any(|t| t.len() > MAX_FIELD_BYTES) {
+            return Err(StateError(format!(
+                "a field is larger than {MAX_FIELD_BYTES} bytes"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Upgrades an old state in place. Version 0 (unversioned drafts) named the template `vtl`.
+fn migrate(m: &mut serde_json::Map<String, Value>, from: u32) {
+    if from == 0 {
+        if let Some(t) = m.remove("vtl") {
+            m.insert("mapping_template".into(), t);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_omitted_and_restored() {
+        let s = WorkshopState::default();
+        assert_eq!(s.to_compact_json(), r#"{"version":1}"#);
+        assert_eq!(
+            WorkshopState::from_compact_json(r#"{"version":1}"#).unwrap(),
+            s
+        );
+        let edited = WorkshopState {
+            partner: PartnerState::Pending,
+            ..s.clone()
+        };
+        let text = edited.to_compact_json();
+        assert_eq!(text, r#"{"version":1,"partner":"Pending"}"#);
+        assert_eq!(WorkshopState::from_compact_json(&text).unwrap(), edited);
+    }
+
+    #[test]
+    fn migrates_and_rejects_bad_states() {
+        let old = WorkshopState::from_compact_json(r#"{"vtl": "x"}"#).unwrap();
+        assert_eq!(old.mapping_template, "x");
+        assert!(WorkshopState::from_compact_json(r#"{"version": 99}"#)
+            .unwrap_err()
+            .0
+            .contains("newer version"));
+        assert!(WorkshopState::from_compact_json("[]").is_err());
+        assert!(
+            WorkshopState::from_compact_json(r#"{"partner": "Sideways"}"#)
+                .unwrap_err()
+                .0
+                .contains("invalid field")
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! The default workshop, replayed: what each workshop step shows.
+
+use workshop::{replay, WorkshopState, FORECAST_FUNCTION};
+
+#[test]
+fn new_order_reaches_the_log_group_and_the_forecast_function_transformed() {
+    let r = replay(&WorkshopState::default(), &["new-order"]);
+    assert_eq!(r.producers[0].status, 200);
+    assert!(r.producers[0].response.contains("\"FailedEntryCount\":0"));
+    let catchall = r
+        .deliveries
+        .iter()
+        .find(|d| d.rule == "orders-catchall")
+        .expect("orders-catchall delivery");
+    assert!(catchall.payload.contains(r#""detail-type":"New Order","source":"Order Service","account":"123456789012","time":"2020-05-24T07:38:02Z","region":"us-west-2","resources":[],"detail":{"order_id":12345,"order_date":"2020-05-24 07:38:01.979602","items":[{"product_id":"shoe_07","qty":1,"price":40.0}],"customer":{"id":9876543210,"name":"Jane Doe","address":"Some address"}}}"#), "{}", catchall.payload);
+    let forecast = r
+        .deliveries
+        .iter()
+        .find(|d| d.target == "ForecastFunctionNewOrderLambdaTarget")
+        .expect("forecast delivery");
+    assert_eq!(
+        forecast.payload,
+        r#"{"order_id": 12345,"order_date": "2020-05-24 07:38:01.979602","items": [{"product_id":"shoe_07","qty":1,"price":40.0}]}"#
+    );
+    let logs = &r
+        .log_groups
+        .iter()
+        .find(|(n, _)| *n == format!("/aws/lambda/{FORECAST_FUNCTION}"))
+        .expect("forecast logs")
+        .1;
+    let lines: Vec<&str> = logs.events().map(|e| e.message.as_str()).collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "Raw Event: {'order_id': 12345, 'order_date': '2020-05-24 07:38:01.979602'"
+        )),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"New Order: None"));
+}
+
+#[test]
+fn schema_discovery_names_the_schema_as_aws_does() {
+    let r = replay(&WorkshopState::default(), &["new-order"]);
+    let s = r
+        .schemas
+        .iter()
+        .find(|s| s.name == "Order-Service@NewOrder")
+        .expect("schema");
+    assert_eq!(s.versions.len(), 1);
+    // Compare with the reference reconstruction; `required` order is not meaningful.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/samples");
+    if let Ok(text) = std::fs::read_to_string(
+        dir.join("schema-Order-Service@NewOrder.openapi3.RECONSTRUCTED.json"),
+    ) {
+        let mut want: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut have = s.versions[0].content.clone();
+        fn sort_required(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, x) in m.iter_mut() {
+                        if k == "required" {
+                            if let serde_json::Value::Array(a) = x {
+                                a.sort_by_key(|e| e.to_string());
+                            }
+                        } else {
+                            sort_required(x);
+                        }
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(sort_required),
+                _ => {}
+            }
+        }
+        sort_required(&mut want);
+        sort_required(&mut have);
+        assert_eq!(have, want);
+    }
+}
+
+#[test]
+fn stripe_events_reach_payments_catchall_and_the_apostrophe_is_lost() {
+    let r = replay(
+        &WorkshopState::default(),
+        &["stripe-created", "stripe-succeeded", "stripe-apostrophe"],
+    );
+    let types: Vec<&str> = r
+        .events
+        .iter()
+        .filter(|e| e.bus == "payments")
+        .map(|e| e.detail_type.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        vec!["payment_intent.created", "payment_intent.succeeded"]
+    );
+    let group = &r
+        .log_groups
+        .iter()
+        .find(|(n, _)| n == "/aws/events/payments-catchall")
+        .unwrap()
+        .1;
+    assert_eq!(group.streams.len(), 2);
+    let apostrophe = &r.api_gateway[2];
+    assert_eq!(apostrophe.status, 200, "Stripe still gets 200");
+    assert_eq!(apostrophe.backend_status, Some(400));
+    assert_eq!(
+        apostrophe.body,
+        r#"{"__type":"com.amazon.coral.service#SerializationException"}"#
+    );
+    assert!(apostrophe.rendered.as_ref().unwrap().contains(r"Jane\'s"));
+}
+
+#[test]
+fn buildkite_build_lands_in_buildkite_catchall() {
+    let r = replay(&WorkshopState::default(), &["buildkite-build"]);
+    let group = &r
+        .log_groups
+        .iter()
+        .find(|(n, _)| n == "/aws/events/buildkite-catchall")
+        .unwrap()
+        .1;
+    let types: Vec<String> = group
+        .events()
+        .map(|e| {
+            serde_json::from_str::<serde_json::Value>(&e.message).unwrap()["detail-type"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "Build Created",
+            "Build Started",
+            "Job Scheduled",
+            "Job Started",
+            "Job Finished",
+            "Build Finished"
+        ]
+    );
+    // Partner sources are discovered too, but only on buses with discovery started.
+    assert!(r.schemas.is_empty());
+}
+
+#[test]
+fn replays_are_byte_identical() {
+    let s = WorkshopState::default();
+    let a = serde_json::to_string(&replay(&s, &[])).unwrap();
+    let b = serde_json::to_string(&replay(&s, &[])).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn revoking_the_grant_gives_access_denied() {
+    let mut s = WorkshopState::default();
+    s.grants.retain(|g| g.bus != "orders");
+    let r = replay(&s, &["new-order"]);
+    assert_eq!(r.producers[0].status, 400);
+    assert!(r.producers[0].response.contains("AccessDeniedException"));
+    assert!(r.events.is_empty());
+}
+
+#[test]
+fn pending_partner_source_receives_nothing() {
+    let s = WorkshopState {
+        partner: workshop::state::PartnerState::Pending,
+        ..Default::default()
+    };
+    let r = replay(&s, &["buildkite-build"]);
+    assert!(r.events.is_empty());
+    assert!(r.errors[0].contains("Pending"));
+}
