@@ -10,6 +10,8 @@
 //! assert!(w.rules.iter().any(|r| r.name == "orders-catchall"));
 //! ```
 
+pub mod diagnostics;
+pub mod export;
 pub mod link;
 pub mod replay;
 pub mod samples;

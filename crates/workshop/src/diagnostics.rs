@@ -1,0 +1,161 @@
+//! Live validation of everything the user edits: each problem with the field it concerns, its
+//! position and AWS's message where AWS has one.
+
+use event_pattern::EventPattern;
+use eventbridge_sim::world::target_spec;
+use serde::Serialize;
+
+use crate::state::WorkshopState;
+
+/// Which editable text a problem is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Field {
+    RulePattern(usize),
+    TargetInput { rule: usize, target: usize },
+    MappingTemplate,
+    OrderDetail,
+    StripeCreated,
+    StripeSucceeded,
+    StripeApostrophe,
+    CustomEvent,
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: Field,
+    pub message: String,
+    /// 1-based line and column, and the byte span to underline.
+    pub line: usize,
+    pub column: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut o = offset.min(text.len());
+    while o > 0 && !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    let before = &text[..o];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, text[start..o].chars().count() + 1)
+}
+
+fn problem(field: Field, text: &str, message: String, start: usize, end: usize) -> Problem {
+    let (line, column) = line_col(text, start);
+    let end = end.max(start).min(text.len());
+    Problem {
+        field,
+        message,
+        line,
+        column,
+        start: start.min(text.len()),
+        end,
+    }
+}
+
+fn json_problem(field: Field, text: &str, require_object: bool) -> Option<Problem> {
+    match event_pattern::Json::parse(text) {
+        Err(e) => {
+            let at = e.location.offset.saturating_sub(1);
+            Some(problem(
+                field,
+                text,
+                e.message,
+                at,
+                e.location.offset.max(at + 1),
+            ))
+        }
+        Ok(j) if require_object && !matches!(j.value, event_pattern::JsonValue::Object(_)) => Some(
+            problem(field, text, "must be a JSON object".into(), 0, text.len()),
+        ),
+        Ok(_) => None,
+    }
+}
+
+/// Every problem in the state, in a stable order.
+pub fn diagnose(state: &WorkshopState) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, rule) in state.rules.iter().enumerate() {
+        if let Err(e) = EventPattern::parse(&rule.pattern) {
+            let span = e.span().unwrap_or_default();
+            let mut p = problem(
+                Field::RulePattern(i),
+                &rule.pattern,
+                e.message(),
+                span.start,
+                span.end,
+            );
+            if let Some(l) = e.location() {
+                p.line = l.line as usize;
+                p.column = l.column as usize;
+            }
+            out.push(p);
+        }
+        for (t, target) in rule.targets.iter().enumerate() {
+            if let Err(e) = target_spec(target).validate() {
+                let text = match &target.input {
+                    eventbridge_sim::TargetInput::InputTransformer { template, .. } => {
+                        template.as_str()
+                    }
+                    eventbridge_sim::TargetInput::Input(s)
+                    | eventbridge_sim::TargetInput::InputPath(s) => s.as_str(),
+                    eventbridge_sim::TargetInput::WholeEvent => "",
+                };
+                let (s, en) = e.span.unwrap_or((0, 0));
+                out.push(problem(
+                    Field::TargetInput { rule: i, target: t },
+                    text,
+                    e.message,
+                    s,
+                    en,
+                ));
+            }
+        }
+    }
+    if let Err(e) = apigw_vtl::Template::parse(&state.mapping_template) {
+        out.push(problem(
+            Field::MappingTemplate,
+            &state.mapping_template,
+            e.message,
+            e.offset,
+            e.offset + 1,
+        ));
+    }
+    let jsons = [
+        (Field::OrderDetail, &state.order_detail, true),
+        (Field::StripeCreated, &state.stripe_created, false),
+        (Field::StripeSucceeded, &state.stripe_succeeded, false),
+        (Field::StripeApostrophe, &state.stripe_apostrophe, false),
+        (Field::CustomEvent, &state.custom.event, true),
+    ];
+    for (field, text, object) in jsons {
+        if let Some(p) = json_problem(field, text, object) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_state_is_clean_and_errors_have_positions() {
+        assert!(diagnose(&WorkshopState::default()).is_empty());
+        let mut s = WorkshopState::default();
+        s.rules[1].pattern = "{\"source\": []}".into();
+        s.custom.event = "{\n  \"source\": x\n}".into();
+        let ps = diagnose(&s);
+        assert_eq!(ps[0].field, Field::RulePattern(1));
+        assert!(ps[0].message.contains("Empty arrays are not allowed"));
+        assert_eq!((ps[0].line, ps[0].column), (1, 14));
+        let custom = ps.iter().find(|p| p.field == Field::CustomEvent).unwrap();
+        assert_eq!(custom.line, 2);
+        assert!(custom.message.contains("Unrecognized token 'x'"));
+    }
+}

@@ -1,0 +1,152 @@
+//! "Copy as": a rule and its targets as AWS CLI commands and as CloudFormation, correctly escaped.
+
+use eventbridge_sim::world::target_spec;
+use eventbridge_sim::Rule;
+use serde_json::{json, Value};
+
+/// Quotes a string for a POSIX shell: `'...'` with each `'` written as `'\''`.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The PutTargets `--targets` document (the workshop's `target.json`).
+pub fn targets_json(rule: &Rule) -> String {
+    let targets: Vec<Value> = rule
+        .targets
+        .iter()
+        .map(|t| {
+            let spec = target_spec(t);
+            let mut v = json!({"Id": t.id, "Arn": t.arn});
+            if let Some(i) = spec.input {
+                v["Input"] = i.into();
+            }
+            if let Some(p) = spec.input_path {
+                v["InputPath"] = p.into();
+            }
+            if let Some(tr) = spec.input_transformer {
+                let map: serde_json::Map<String, Value> = tr
+                    .paths_map
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                v["InputTransformer"] = json!({"InputPathsMap": map, "InputTemplate": tr.template});
+            }
+            v
+        })
+        .collect();
+    serde_json::to_string_pretty(&targets).unwrap_or_default()
+}
+
+/// `put-rule`, `put-targets` and `test-event-pattern` commands for a rule.
+pub fn aws_cli(rule: &Rule, sample_event: &str) -> String {
+    let pattern = serde_json::from_str::<Value>(&rule.pattern)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| rule.pattern.clone());
+    let mut out = String::new();
+    out.push_str(&format!(
+        "aws events put-rule --name {} --event-bus-name {} --event-pattern {}{}\n\n",
+        shell_quote(&rule.name),
+        shell_quote(&rule.bus),
+        shell_quote(&pattern),
+        if rule.state == eventbridge_sim::RuleState::Disabled {
+            " --state DISABLED"
+        } else {
+            ""
+        }
+    ));
+    if !rule.targets.is_empty() {
+        out.push_str(&format!(
+            "cat > target.json <<'EOF'\n{}\nEOF\n",
+            targets_json(rule)
+        ));
+        out.push_str(&format!(
+            "aws events put-targets --rule {} --event-bus-name {} --targets file://target.json\n\n",
+            shell_quote(&rule.name),
+            shell_quote(&rule.bus)
+        ));
+    }
+    out.push_str(&format!(
+        "aws events test-event-pattern --event-pattern {} --event {}\n",
+        shell_quote(&pattern),
+        shell_quote(sample_event)
+    ));
+    out
+}
+
+/// YAML scalar: always double-quoted, with JSON escaping (valid YAML).
+fn yq(s: &str) -> String {
+    Value::String(s.to_string()).to_string()
+}
+
+/// The rule as a CloudFormation `AWS::Events::Rule` resource.
+pub fn cloudformation(rule: &Rule) -> String {
+    let logical: String = rule
+        .name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut out = format!(
+        "Resources:\n  {logical}Rule:\n    Type: AWS::Events::Rule\n    Properties:\n      Name: {}\n      EventBusName: {}\n      State: {}\n      EventPattern: {}\n",
+        yq(&rule.name),
+        yq(&rule.bus),
+        if rule.state == eventbridge_sim::RuleState::Enabled { "ENABLED" } else { "DISABLED" },
+        yq(&rule.pattern)
+    );
+    if !rule.targets.is_empty() {
+        out.push_str("      Targets:\n");
+        for t in &rule.targets {
+            let spec = target_spec(t);
+            out.push_str(&format!(
+                "        - Id: {}\n          Arn: {}\n",
+                yq(&t.id),
+                yq(&t.arn)
+            ));
+            if let Some(i) = spec.input {
+                out.push_str(&format!("          Input: {}\n", yq(&i)));
+            }
+            if let Some(p) = spec.input_path {
+                out.push_str(&format!("          InputPath: {}\n", yq(&p)));
+            }
+            if let Some(tr) = spec.input_transformer {
+                out.push_str("          InputTransformer:\n            InputPathsMap:\n");
+                for (k, v) in tr.paths_map {
+                    out.push_str(&format!("              {}: {}\n", yq(&k), yq(&v)));
+                }
+                out.push_str(&format!(
+                    "            InputTemplate: {}\n",
+                    yq(&tr.template)
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workshop;
+
+    #[test]
+    fn shell_and_yaml_escaping() {
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        let w = Workshop::default();
+        let forecast = w
+            .rules
+            .iter()
+            .find(|r| !r.targets.is_empty() && r.name.starts_with("forecast"))
+            .unwrap();
+        let cli = aws_cli(forecast, r#"{"source":"Jane's"}"#);
+        assert!(
+            cli.contains(
+                r#"--event-pattern '{"source":["Order Service"],"detail-type":["New Order"]}'"#
+            ),
+            "{cli}"
+        );
+        assert!(cli.contains(r#"--event '{"source":"Jane'\''s"}'"#));
+        assert!(cli.contains(r#""InputTemplate": "{\"order_id\": <order_id>,\"order_date\": <order_date>,\"items\": <items>}""#));
+        let yaml = cloudformation(forecast);
+        assert!(yaml.contains("EventPattern: \"{\\\"source\\\": [\\\"Order Service\\\"], \\\"detail-type\\\": [\\\"New Order\\\"]}\""), "{yaml}");
+        assert!(yaml.contains("InputTemplate: \"{\\\"order_id\\\": <order_id>"));
+    }
+}
