@@ -3,37 +3,111 @@
 
 use std::time::Duration;
 
+use ebw_web::editor::{Editor, EditorError, MarkKind};
+use ebw_web::state::Model;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+use workshop::state::WorkshopState;
+use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn render_app() -> web_sys::Element {
+fn mount() -> web_sys::Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<ebw_web::App>::with_root(root.clone()).render();
-    gloo_timers::future::sleep(Duration::from_millis(50)).await;
     root
 }
 
+async fn settle() {
+    gloo_timers::future::sleep(Duration::from_millis(60)).await;
+}
+
 #[wasm_bindgen_test]
-async fn renders_the_workshop_buses_rules_and_targets() {
-    let root = render_app().await;
+async fn renders_the_workshop_diagram_from_the_state() {
+    let root = mount();
+    let props = ebw_web::AppProps {
+        initial: Some(Model::new(WorkshopState::default(), None, None)),
+    };
+    yew::Renderer::<ebw_web::App>::with_root_and_props(root.clone(), props).render();
+    settle().await;
     let text = root.text_content().unwrap_or_default();
     for expected in [
-        "orders",
-        "payments",
-        workshop::BUILDKITE_SOURCE,
         "orders-catchall",
         "payments-catchall",
         "buildkite-catchall",
-        "/aws/events/orders-catchall",
-        workshop::FORECAST_FUNCTION,
-        "InputTransformer",
         "ordergen-function",
+        "Replay all",
     ] {
-        assert!(text.contains(expected), "page lacks {expected}: {text}");
+        assert!(text.contains(expected), "page lacks {expected}");
     }
-    let lanes = root.query_selector_all(".lane").unwrap().length();
-    assert_eq!(lanes, 3);
+    assert!(root.query_selector_all(".node.rule").unwrap().length() >= 5);
+}
+
+#[derive(Properties, PartialEq)]
+struct Wrap {
+    marks: Vec<(usize, usize, MarkKind)>,
+}
+
+#[function_component(MarkedEditor)]
+fn marked_editor(p: &Wrap) -> Html {
+    html! { <Editor label="Pattern" value={r#"{"a": [1]}"#} marks={p.marks.clone()} error={Some(EditorError { message: "bad".into(), line: 1, column: 7 })} /> }
+}
+
+#[wasm_bindgen_test]
+async fn editor_marks_spans_and_shows_the_error_position() {
+    let root = mount();
+    yew::Renderer::<MarkedEditor>::with_root_and_props(
+        root.clone(),
+        Wrap {
+            marks: vec![(2, 3, MarkKind::Highlight)],
+        },
+    )
+    .render();
+    settle().await;
+    let hl = root
+        .query_selector(".mark-highlight")
+        .unwrap()
+        .expect("a highlighted run");
+    assert_eq!(hl.text_content().unwrap(), "a");
+    let err = root
+        .query_selector(".editor-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(err, "Line 1, column 7: bad");
+    // Text goes in as text: markup in a value is never parsed as HTML.
+    assert!(root.query_selector("script").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn share_codec_round_trips_in_the_browser() {
+    let s = WorkshopState {
+        mapping_template: "<script>alert(1)</script> ✓".into(),
+        ..Default::default()
+    };
+    let link = workshop::link::encode(&s);
+    assert_eq!(workshop::link::decode(&link).unwrap(), s);
+    assert!(workshop::link::decode("#s1.broken!").is_err());
+}
+
+#[wasm_bindgen_test]
+fn js_api_answers_with_values() {
+    let r = ebw_web::js_api::test_event_pattern(
+        r#"{"a": ["b"]}"#,
+        r#"{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","a":"b"}"#,
+    );
+    let result = js_sys_get(&r, "result");
+    assert_eq!(result.as_bool(), Some(true));
+    let e = ebw_web::js_api::test_event_pattern(r#"{"a": []}"#, "{}");
+    assert!(js_sys_get(&e, "error").is_object());
+}
+
+fn js_sys_get(v: &wasm_bindgen::JsValue, key: &str) -> wasm_bindgen::JsValue {
+    // serde-wasm-bindgen returns Maps for json! objects.
+    if let Some(m) = v.dyn_ref::<js_sys::Map>() {
+        return m.get(&key.into());
+    }
+    js_sys::Reflect::get(v, &key.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
 }

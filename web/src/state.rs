@@ -1,0 +1,264 @@
+//! The whole model of the page and its actions. `reduce` is pure; replay results, verdicts and
+//! diagnostics are derived from the model by the engine crates, never stored here.
+
+use std::rc::Rc;
+
+use eventbridge_sim::{Rule, RuleState, Target, TargetInput};
+use workshop::state::{PartnerState, WorkshopState};
+use yew::prelude::*;
+
+/// The tabs of the main area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Results,
+    Rules,
+    ApiGateway,
+    Events,
+    Logs,
+    Schemas,
+}
+
+/// Which sample text an editor changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleField {
+    OrderDetail,
+    StripeCreated,
+    StripeSucceeded,
+    StripeApostrophe,
+    CustomEvent,
+}
+
+/// What a clicked verdict row points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    pub pattern: (usize, usize),
+    pub event: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub workshop: WorkshopState,
+    /// The samples last replayed; their results are derived from `workshop`.
+    pub replayed: Vec<String>,
+    pub tab: Tab,
+    pub selected_event: usize,
+    pub selected_rule: Option<String>,
+    pub highlight: Option<Highlight>,
+    /// The link fragment last shared (to show "changed since shared").
+    pub shared: Option<String>,
+    pub notice: Option<String>,
+    pub insights_group: String,
+    pub insights_query: String,
+}
+
+impl Model {
+    pub fn new(workshop: WorkshopState, notice: Option<String>, shared: Option<String>) -> Self {
+        Model {
+            workshop,
+            replayed: Vec::new(),
+            tab: Tab::Results,
+            selected_event: 0,
+            selected_rule: None,
+            highlight: None,
+            shared,
+            notice,
+            insights_group: "/aws/events/buildkite-catchall".into(),
+            insights_query: "fields @timestamp, `detail-type`, detail.build.state | sort @timestamp desc | limit 20".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Replay(Vec<String>),
+    Tab(Tab),
+    SelectEvent(usize),
+    SelectRule(Option<String>),
+    Highlight(Option<Highlight>),
+    SetPattern(usize, String),
+    ToggleRule(usize),
+    RemoveRule(usize),
+    AddRule(String),
+    RenameRule(usize, String),
+    AddTarget(usize),
+    RemoveTarget(usize, usize),
+    SetTargetInput(usize, usize, TargetInput),
+    SetMapping(String),
+    SetSample(SampleField, String),
+    SetCustomBus(String),
+    ToggleDiscovery(String),
+    SetPartner(PartnerState),
+    ToggleGrant(String, String),
+    Reset,
+    Load(WorkshopState),
+    Shared(String),
+    Notice(Option<String>),
+    SetInsightsGroup(String),
+    SetInsightsQuery(String),
+}
+
+impl Reducible for Model {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut m = (*self).clone();
+        let w = &mut m.workshop;
+        match action {
+            Action::Replay(samples) => {
+                m.replayed = samples;
+                m.selected_event = 0;
+                m.highlight = None;
+                m.tab = Tab::Results;
+            }
+            Action::Tab(t) => m.tab = t,
+            Action::SelectEvent(i) => {
+                m.selected_event = i;
+                m.highlight = None;
+            }
+            Action::SelectRule(r) => {
+                m.selected_rule = r;
+                m.highlight = None;
+            }
+            Action::Highlight(h) => m.highlight = h,
+            Action::SetPattern(i, p) => {
+                if let Some(r) = w.rules.get_mut(i) {
+                    r.pattern = p;
+                }
+            }
+            Action::ToggleRule(i) => {
+                if let Some(r) = w.rules.get_mut(i) {
+                    r.state = if r.state == RuleState::Enabled {
+                        RuleState::Disabled
+                    } else {
+                        RuleState::Enabled
+                    };
+                }
+            }
+            Action::RemoveRule(i) => {
+                if i < w.rules.len() && w.rules[i].managed_by.is_none() {
+                    w.rules.remove(i);
+                }
+            }
+            Action::AddRule(bus) => {
+                if w.rules.len() < workshop::state::MAX_RULES {
+                    let n = w.rules.iter().filter(|r| r.bus == bus).count() + 1;
+                    let name = format!("my-rule-{n}");
+                    let short: String = bus
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(&bus)
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    let target = Target {
+                        id: format!("{name}-logs"),
+                        arn: format!("arn:aws:logs:us-west-2:123456789012:log-group:/aws/events/{short}-{name}"),
+                        input: TargetInput::WholeEvent,
+                    };
+                    w.rules.push(
+                        Rule::new(&bus, &name, r#"{"source": [{"prefix": ""}]}"#)
+                            .with_target(target),
+                    );
+                }
+            }
+            Action::RenameRule(i, name) => {
+                if let Some(r) = w.rules.get_mut(i) {
+                    r.name = name;
+                }
+            }
+            Action::AddTarget(i) => {
+                if let Some(r) = w.rules.get_mut(i) {
+                    if r.targets.len() < workshop::state::MAX_TARGETS_PER_RULE {
+                        let id = format!("echo-{}", r.targets.len() + 1);
+                        r.targets.push(Target {
+                            arn: format!(
+                                "arn:aws:lambda:us-west-2:123456789012:function:{}-{id}",
+                                r.name
+                            ),
+                            id,
+                            input: TargetInput::WholeEvent,
+                        });
+                    }
+                }
+            }
+            Action::RemoveTarget(i, t) => {
+                if let Some(r) = w.rules.get_mut(i) {
+                    if t < r.targets.len() {
+                        r.targets.remove(t);
+                    }
+                }
+            }
+            Action::SetTargetInput(i, t, input) => {
+                if let Some(target) = w.rules.get_mut(i).and_then(|r| r.targets.get_mut(t)) {
+                    target.input = input;
+                }
+            }
+            Action::SetMapping(t) => w.mapping_template = t,
+            Action::SetSample(f, text) => match f {
+                SampleField::OrderDetail => w.order_detail = text,
+                SampleField::StripeCreated => w.stripe_created = text,
+                SampleField::StripeSucceeded => w.stripe_succeeded = text,
+                SampleField::StripeApostrophe => w.stripe_apostrophe = text,
+                SampleField::CustomEvent => w.custom.event = text,
+            },
+            Action::SetCustomBus(b) => w.custom.bus = b,
+            Action::ToggleDiscovery(bus) => {
+                if let Some(pos) = w.discovery.iter().position(|b| *b == bus) {
+                    w.discovery.remove(pos);
+                } else {
+                    w.discovery.push(bus);
+                }
+            }
+            Action::SetPartner(p) => w.partner = p,
+            Action::ToggleGrant(role, bus) => {
+                if let Some(pos) = w.grants.iter().position(|g| g.role == role && g.bus == bus) {
+                    w.grants.remove(pos);
+                } else {
+                    w.grants.push(eventbridge_sim::Grant { role, bus });
+                }
+            }
+            Action::Reset => {
+                m.workshop = WorkshopState::default();
+                m.replayed.clear();
+                m.highlight = None;
+                m.notice = Some("The workshop was reset to its defaults.".into());
+            }
+            Action::Load(s) => m.workshop = s,
+            Action::Shared(link) => {
+                m.shared = Some(link);
+                m.notice =
+                    Some("A link to this exact workshop was copied to the clipboard.".into());
+            }
+            Action::Notice(n) => m.notice = n,
+            Action::SetInsightsGroup(g) => m.insights_group = g,
+            Action::SetInsightsQuery(q) => m.insights_query = q,
+        }
+        Rc::new(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(m: Model, a: Action) -> Model {
+        (*Rc::new(m).reduce(a)).clone()
+    }
+
+    #[test]
+    fn actions_edit_the_workshop() {
+        let m = Model::new(WorkshopState::default(), None, None);
+        let m = reduce(m, Action::ToggleRule(1));
+        assert_eq!(m.workshop.rules[1].state, RuleState::Disabled);
+        let n = m.workshop.rules.len();
+        let m = reduce(m, Action::AddRule("payments".into()));
+        assert_eq!(m.workshop.rules.len(), n + 1);
+        // The managed rule cannot be removed.
+        let m = reduce(m, Action::RemoveRule(0));
+        assert_eq!(m.workshop.rules.len(), n + 1);
+        let m = reduce(m, Action::Replay(vec!["new-order".into()]));
+        assert_eq!(m.tab, Tab::Results);
+        let m = reduce(m, Action::Reset);
+        assert_eq!(m.workshop, WorkshopState::default());
+    }
+}
