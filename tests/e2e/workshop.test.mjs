@@ -1,4 +1,4 @@
-// The built workshop, opened as a user opens it.
+// The built workshop, opened and used as a person would: by visible labels and text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, openBrowser, openPage, screenshot, isLoopback } from './harness.mjs';
@@ -15,16 +15,157 @@ after(async () => {
   server?.close();
 });
 
-test('the page renders the workshop architecture with no console errors', async () => {
-  const { page, problems, requests } = await openPage(browser, url);
-  await page.getByText('orders-catchall').first().waitFor({ timeout: 10_000 });
-  for (const text of ['EventBridge Workshop', 'ordergen-function', 'payments-catchall',
-    'buildkite-catchall', '/aws/events/orders-catchall', 'InputTransformer']) {
-    assert.ok(await page.getByText(text).first().isVisible(), `visible: ${text}`);
+async function fresh() {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.url()}`); });
+  return { ctx, page, problems, requests };
+}
+
+test('the page renders the workshop with no console errors and no request off loopback', async () => {
+  const started = Date.now();
+  const { ctx, page, problems, requests } = await fresh();
+  await page.goto(url);
+  await page.getByRole('button', { name: 'rule orders-catchall' }).waitFor({ timeout: 10_000 });
+  const firstRenderMs = Date.now() - started;
+  console.log(`metric: first render ${firstRenderMs} ms`);
+  for (const text of ['EventBridge Workshop', 'ordergen-function', 'payments-catchall', 'buildkite-catchall']) {
+    assert.ok(await page.locator('h1, svg text', { hasText: text }).first().isVisible(), `visible: ${text}`);
   }
-  assert.equal(await page.locator('.lane').count(), 3, 'one lane per bus');
   await screenshot(page, 'architecture');
-  assert.deepEqual(problems, [], 'no console errors');
-  assert.deepEqual(requests.filter((r) => !isLoopback(r)), [], 'no request leaves loopback');
-  await page.close();
+  assert.deepEqual(problems, []);
+  assert.deepEqual(requests.filter((r) => !isLoopback(r)), []);
+  await ctx.close();
+});
+
+test('replaying each sample shows the payload each target receives', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  await page.getByText('→ ForecastFunctionNewOrderLambdaTarget received').waitFor();
+  const forecast = page.locator('.payload', { hasText: 'ForecastFunctionNewOrderLambdaTarget received' });
+  assert.match(await forecast.locator('pre.pretty').innerText(), /"order_id": 12345/);
+  await forecast.getByText(/Exact bytes/).click();
+  assert.equal(await forecast.locator('pre.exact').innerText(),
+    '{"order_id": 12345,"order_date": "2020-05-24 07:38:01.979602","items": [{"product_id":"shoe_07","qty":1,"price":40.0}]}');
+  await screenshot(page, 'results-new-order');
+
+  await page.getByRole('button', { name: 'Stripe: payment_intent.created' }).click();
+  await page.getByText('payment_intent.created · stripe → payments').waitFor();
+  await page.getByRole('button', { name: 'Stripe: payment_intent.succeeded' }).click();
+  await page.getByText('payment_intent.succeeded · stripe → payments').waitFor();
+
+  await page.getByRole('button', { name: 'Stripe: payment with an apostrophe' }).click();
+  await page.getByText(/PutEvents answered 400, Stripe got HTTP 200/).waitFor();
+  await page.getByText('No event reached a bus.').waitFor();
+  await page.getByRole('tab', { name: 'API Gateway' }).click();
+  assert.match(await page.locator('.trace').first().innerText(), /Jane\\'s/);
+  assert.match(await page.locator('.trace').first().innerText(), /SerializationException/);
+  await screenshot(page, 'api-gateway-apostrophe');
+
+  await page.getByRole('button', { name: 'Buildkite: run a build' }).click();
+  await page.getByText(/Build Finished · aws.partner\/buildkite.com/).waitFor();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.locator('.insights-rows td', { hasText: 'Build Finished' }).first().waitFor();
+  await screenshot(page, 'logs-insights');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('breaking a pattern shows ✘ with the reason, and invalid JSON shows its position', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  const pattern = page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F');
+  await pattern.fill('{"source": ["Order Service"], "detail-type": ["new order"]}');
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  const line = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' });
+  await line.getByText('did not match').waitFor();
+  assert.match(await line.innerText(), /failed on `detail-type`: expected "new order", got "New Order"; case differs/);
+  await line.getByRole('button').first().click();
+  await line.locator('.leaves tr.fail').first().click();
+  assert.equal(await line.locator('.mark-highlight').count() > 0, true, 'clicking a row highlights spans');
+  await screenshot(page, 'verdict-tree');
+
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  await pattern.fill('{"source": ["Order Service"], "detail-type": [}');
+  const error = page.locator('.editor', { has: pattern }).locator('.editor-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /Line 1, column 47: Event pattern is not valid\. Reason: Unexpected character \('\}' \(code 125\)\): expected a valid value/);
+  await page.getByRole('tab', { name: /Rules & targets 1 error/ }).waitFor();
+  // The page stays alive.
+  await page.getByRole('button', { name: 'Replay all' }).click();
+  await page.getByText(/Build Finished/).first().waitFor();
+  await screenshot(page, 'pattern-error');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('a share link reopens the same state and results; a reload keeps the state', async () => {
+  const { ctx, page, problems } = await fresh();
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  await page.getByLabel('Event pattern of payments-catchall').fill('{"detail-type": ["payment_intent.succeeded"]}');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByText('A link to this exact workshop was copied').waitFor();
+  const link = page.url();
+  assert.match(link, /#s1\./);
+  await page.getByLabel('Event pattern of payments-catchall').fill('{"detail-type": ["changed"]}');
+  await page.getByText('Changed since shared').waitFor();
+
+  // Editing took the link out of the address bar, so a reload keeps the edit.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  assert.equal(await page.getByLabel('Event pattern of payments-catchall').inputValue(), '{"detail-type": ["changed"]}');
+
+  const { ctx: ctx2, page: shared } = await fresh();
+  await shared.goto(link);
+  await shared.getByText('Opened the shared workshop from the link.').waitFor();
+  await shared.getByRole('tab', { name: 'Rules & targets' }).click();
+  assert.equal(await shared.getByLabel('Event pattern of payments-catchall').inputValue(), '{"detail-type": ["payment_intent.succeeded"]}');
+  await shared.getByRole('tab', { name: 'Results' }).click();
+  await shared.getByText('payment_intent.created · stripe → payments (0 of 1 rules matched)').waitFor();
+  assert.deepEqual(problems, []);
+  await ctx.close();
+  await ctx2.close();
+});
+
+test('a broken link shows a notice and falls back to the saved state', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(`${url}#s1.this-is-not-a-real-link`);
+  await page.getByText(/This share link could not be opened/).waitFor();
+  await page.getByRole('button', { name: 'rule orders-catchall' }).waitFor();
+  await screenshot(page, 'broken-link');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('a keystroke re-evaluates the whole workshop quickly', async () => {
+  const { ctx, page } = await fresh();
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Replay all' }).click();
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  const pattern = page.getByLabel('Event pattern of orders-catchall');
+  const times = await page.evaluate(async () => {
+    const area = [...document.querySelectorAll('textarea')].find((t) => t.closest('label')?.innerText.includes('Event pattern of orders-catchall'));
+    const out = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      area.value = `{"source": [{"prefix": "${'O'.repeat(i % 2)}"}]}`;
+      area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      out.push(performance.now() - t0);
+    }
+    return out.sort((a, b) => a - b);
+  });
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`metric: keystroke to next frame, median ${median.toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+  assert.ok(await pattern.isVisible());
+  await ctx.close();
 });

@@ -62,10 +62,20 @@ pub fn initial() -> (WorkshopState, Option<String>, Option<String>) {
     }
 }
 
-/// Autosaves the state.
+/// Autosaves the state. Once the state differs from the link in the address bar, the link is
+/// taken out of the address bar, so that a reload keeps the edits instead of reopening the link.
 pub fn save(state: &WorkshopState) {
     if let Some(s) = storage() {
         let _ = s.set_item(STORAGE_KEY, &state.to_compact_json());
+    }
+    let frag = fragment();
+    if !frag.is_empty() && link::encode(state) != frag {
+        if let Some(w) = web_sys::window() {
+            let path = w.location().pathname().unwrap_or_default();
+            if let Ok(h) = w.history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
+        }
     }
 }
 
