@@ -134,6 +134,8 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
             .map_err(|e| format!("rule `{name}`: {}", e.message()))?;
         rules.push((name, p));
     }
+    let patterns: Vec<EventPattern> = rules.iter().map(|(_, p)| p.clone()).collect();
+    let matcher = event_pattern::compiled::CompiledMatcher::new(&patterns);
     let compile_ms = compile_start.elapsed().as_secs_f64() * 1000.0;
     let events_text = read_value(&events_path)?;
     let match_start = Instant::now();
@@ -146,10 +148,10 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
         }
         let e = Json::parse(line).map_err(|e| format!("events line {}: {}", n + 1, e.message))?;
         events += 1;
-        let names: Vec<&str> = rules
-            .iter()
-            .filter(|(_, p)| event_pattern::matches(p, &e))
-            .map(|(n, _)| n.as_str())
+        let names: Vec<&str> = matcher
+            .matching(&e)
+            .into_iter()
+            .map(|i| rules[i].0.as_str())
             .collect();
         writeln!(out, "{}", serde_json::to_string(&names).unwrap_or_default())
             .map_err(|e| e.to_string())?;

@@ -33,6 +33,7 @@
 #![allow(missing_docs)] // field-level docs are being filled in; crate and API docs are above.
 
 pub mod cidr;
+pub mod compiled;
 pub mod error;
 pub mod jackson;
 pub mod json;

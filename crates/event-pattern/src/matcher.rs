@@ -259,6 +259,11 @@ fn branch_matches(branch: &Branch, flat: &FlatEvent<'_>) -> bool {
     has_consistent_choice(&groups, flat)
 }
 
+/// The plain answer for an already flattened event.
+pub fn matches_flat(pattern: &EventPattern, flat: &FlatEvent<'_>) -> bool {
+    pattern.branches().iter().any(|b| branch_matches(b, flat))
+}
+
 /// Does the event match the pattern? The plain answer, without explanation.
 pub fn matches(pattern: &EventPattern, event: &Json) -> bool {
     let flat = FlatEvent::new(event);

@@ -1,0 +1,137 @@
+//! Property test: on random patterns and events, the compiled matcher agrees with the reference
+//! evaluator. A small seeded generator keeps it deterministic and dependency-free.
+
+use event_pattern::compiled::CompiledMatcher;
+use event_pattern::{matches, EventPattern, Json};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+const KEYS: [&str; 4] = ["a", "b", "c", "d"];
+const STRS: [&str; 6] = ["x", "xy", "Xy", "y.png", "", "10.0.0.7"];
+
+fn matcher(r: &mut Rng) -> String {
+    let s = r.pick(&STRS);
+    match r.below(14) {
+        0 => format!("\"{s}\""),
+        1 => format!("{}", r.below(4)),
+        2 => "null".into(),
+        3 => "true".into(),
+        4 => format!("{{\"prefix\": \"{}\"}}", r.pick(&["x", "X", ""])),
+        5 => format!("{{\"suffix\": \"{}\"}}", r.pick(&[".png", "y"])),
+        6 => format!("{{\"equals-ignore-case\": \"{}\"}}", r.pick(&["XY", "x"])),
+        7 => format!("{{\"anything-but\": [\"{}\"]}}", r.pick(&["x", "xy"])),
+        8 => format!(
+            "{{\"anything-but\": {{\"prefix\": \"{}\"}}}}",
+            r.pick(&["x", "y"])
+        ),
+        9 => format!(
+            "{{\"numeric\": [\">\", {}, \"<=\", {}]}}",
+            r.below(2),
+            2 + r.below(3)
+        ),
+        10 => format!("{{\"exists\": {}}}", r.below(2) == 0),
+        11 => format!("{{\"wildcard\": \"{}\"}}", r.pick(&["x*", "*png", "*y*"])),
+        12 => "{\"cidr\": \"10.0.0.0/24\"}".into(),
+        _ => format!(
+            "{{\"prefix\": {{\"equals-ignore-case\": \"{}\"}}}}",
+            r.pick(&["X", "xY"])
+        ),
+    }
+}
+
+fn object(r: &mut Rng, depth: u32) -> String {
+    let n = 1 + r.below(2);
+    let mut fields = Vec::new();
+    let mut used = Vec::new();
+    for _ in 0..n {
+        let k = r.pick(&KEYS);
+        if used.contains(&k) {
+            continue;
+        }
+        used.push(k);
+        if depth < 2 && r.below(4) == 0 {
+            fields.push(format!("\"{k}\": {}", object(r, depth + 1)));
+        } else {
+            let m: Vec<String> = (0..1 + r.below(2)).map(|_| matcher(r)).collect();
+            fields.push(format!("\"{k}\": [{}]", m.join(", ")));
+        }
+    }
+    if depth == 0 && r.below(5) == 0 {
+        fields.push(format!("\"$or\": [{}, {}]", object(r, 2), object(r, 2)));
+    }
+    format!("{{{}}}", fields.join(", "))
+}
+
+fn value(r: &mut Rng, depth: u32) -> String {
+    match r.below(if depth < 2 { 9 } else { 6 }) {
+        0 => format!("\"{}\"", r.pick(&STRS)),
+        1 => format!("{}", r.below(5)),
+        2 => "2.0".into(),
+        3 => "null".into(),
+        4 => "true".into(),
+        5 => format!("\"{}\"", r.pick(&["X", "xyz", "a.png"])),
+        6 => format!("[{}, {}]", value(r, depth + 1), value(r, depth + 1)),
+        7 => "[]".into(),
+        _ => event_object(r, depth + 1),
+    }
+}
+
+fn event_object(r: &mut Rng, depth: u32) -> String {
+    let mut fields = Vec::new();
+    for k in KEYS {
+        if r.below(3) != 0 {
+            fields.push(format!("\"{k}\": {}", value(r, depth)));
+        }
+    }
+    format!("{{{}}}", fields.join(", "))
+}
+
+#[test]
+fn compiled_matcher_agrees_with_the_reference() {
+    let mut r = Rng(20260524);
+    let mut checked = 0;
+    for _round in 0..200 {
+        let patterns: Vec<EventPattern> = (0..20)
+            .filter_map(|_| EventPattern::parse(&object(&mut r, 0)).ok())
+            .collect();
+        let m = CompiledMatcher::new(&patterns);
+        for _ in 0..20 {
+            let text = event_object(&mut r, 0);
+            let e = Json::parse(&text).unwrap();
+            let want: Vec<usize> = patterns
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| matches(p, &e))
+                .map(|(i, _)| i)
+                .collect();
+            let have = m.matching(&e);
+            assert_eq!(
+                have,
+                want,
+                "event {text}\npatterns {:?}",
+                want.iter()
+                    .chain(have.iter())
+                    .map(|i| patterns[*i].source())
+                    .collect::<Vec<_>>()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4000);
+}
