@@ -221,7 +221,7 @@ impl CompiledMatcher {
         s.path_seen.resize(self.index.len(), 0);
         s.touched.clear();
         let mut path = String::new();
-        self.walk(event, &mut path, s, 0);
+        self.walk(event, &mut path, s);
         s.in_array = 0;
         for (pid, slot) in &self.absent {
             if s.path_seen[*pid as usize] != s.epoch {
@@ -271,7 +271,7 @@ impl CompiledMatcher {
         }
     }
 
-    fn walk(&self, v: &Json, path: &mut String, s: &mut Scratch, depth: usize) {
+    fn walk(&self, v: &Json, path: &mut String, s: &mut Scratch) {
         match &v.value {
             JsonValue::Object(fields) => {
                 for (k, _, child) in fields {
@@ -281,7 +281,7 @@ impl CompiledMatcher {
                     }
                     path.push_str(k);
                     if self.prefixes.contains(path.as_str()) {
-                        self.walk(child, path, s, depth + 1);
+                        self.walk(child, path, s);
                     }
                     path.truncate(len);
                 }
@@ -289,7 +289,7 @@ impl CompiledMatcher {
             JsonValue::Array(items) => {
                 s.in_array += 1;
                 for it in items {
-                    self.walk(it, path, s, depth + 1);
+                    self.walk(it, path, s);
                 }
                 s.in_array -= 1;
             }
