@@ -27,4 +27,8 @@ fmt:
 	cargo fmt --all
 
 bench:
-	cargo bench -p event-pattern
+	cargo bench -p ebw-bench --features quamina
+
+# Fuzz every parser and evaluator (FUZZ_SECONDS each, default 600). Not part of `make test`.
+fuzz:
+	@scripts/fuzz.sh

@@ -113,3 +113,10 @@ pub fn replay(state_json: &str, samples: JsValue) -> JsValue {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     to_js(&workshop::replay(&state, &refs))
 }
+
+/// Simulates an internal failure, to check that the page shows its recovery banner and keeps the
+/// saved work (used by the end-to-end tests; harmless otherwise).
+#[wasm_bindgen(js_name = selfTestPanic)]
+pub fn self_test_panic() {
+    panic!("self-test: a simulated internal failure");
+}

@@ -99,6 +99,11 @@ impl<'a> Tokenizer<'a> {
         self
     }
 
+    /// The byte offset the tokenizer stands at (cheap, unlike [`Tokenizer::location`]).
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
     /// Jackson's current location.
     pub fn location(&self) -> Location {
         self.location_at(self.pos)

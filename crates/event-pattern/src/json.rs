@@ -169,7 +169,7 @@ fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
     };
     Ok(Json {
         value,
-        span: Span::new(start, tok.location().offset),
+        span: Span::new(start, tok.offset()),
     })
 }
 

@@ -96,71 +96,98 @@ fn num_eq(a: f64, b: f64) -> bool {
     a == b
 }
 
+/// A leaf value, borrowed: what the matchers look at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Leaf<'a> {
+    Str(&'a str),
+    /// The lexeme as written and its value.
+    Num(&'a str, f64),
+    Bool(bool),
+    Null,
+    /// An object or array: never a leaf.
+    Other,
+}
+
+impl<'a> From<&'a JsonValue> for Leaf<'a> {
+    fn from(v: &'a JsonValue) -> Self {
+        match v {
+            JsonValue::String(s) => Leaf::Str(s),
+            JsonValue::Number(t, n) => Leaf::Num(t, *n),
+            JsonValue::Bool(b) => Leaf::Bool(*b),
+            JsonValue::Null => Leaf::Null,
+            _ => Leaf::Other,
+        }
+    }
+}
+
 /// Does `op` accept this one leaf value? (`exists:false` never accepts a value.)
 pub fn accepts(op: &Op, v: &JsonValue) -> bool {
+    accepts_leaf(op, Leaf::from(v))
+}
+
+/// [`accepts`] on a borrowed leaf.
+pub fn accepts_leaf(op: &Op, v: Leaf<'_>) -> bool {
     match (op, v) {
-        (Op::Exact(s), JsonValue::String(e)) => s == e,
-        (Op::Number { value, text }, JsonValue::Number(t, n)) => num_eq(*value, *n) || text == t,
-        (Op::Bool(b), JsonValue::Bool(e)) => b == e,
-        (Op::Null, JsonValue::Null) => true,
+        (Op::Exact(s), Leaf::Str(e)) => s == e,
+        (Op::Number { value, text }, Leaf::Num(t, n)) => num_eq(*value, n) || text == t,
+        (Op::Bool(b), Leaf::Bool(e)) => *b == e,
+        (Op::Null, Leaf::Null) => true,
         (
             Op::Prefix {
                 value,
                 ignore_case: false,
             },
-            JsonValue::String(e),
+            Leaf::Str(e),
         ) => e.starts_with(value.as_str()),
         (
             Op::Prefix {
                 value,
                 ignore_case: true,
             },
-            JsonValue::String(e),
+            Leaf::Str(e),
         ) => fold_case(e).starts_with(&fold_case(value)),
         (
             Op::Suffix {
                 value,
                 ignore_case: false,
             },
-            JsonValue::String(e),
+            Leaf::Str(e),
         ) => e.ends_with(value.as_str()),
         (
             Op::Suffix {
                 value,
                 ignore_case: true,
             },
-            JsonValue::String(e),
+            Leaf::Str(e),
         ) => fold_case(e).ends_with(&fold_case(value)),
-        (Op::EqualsIgnoreCase(s), JsonValue::String(e)) => fold_case(s) == fold_case(e),
-        (Op::Numeric(r), JsonValue::Number(_, n)) => n.is_finite() && r.contains(*n),
+        (Op::EqualsIgnoreCase(s), Leaf::Str(e)) => fold_case(s) == fold_case(e),
+        (Op::Numeric(r), Leaf::Num(_, n)) => n.is_finite() && r.contains(n),
+        (Op::Exists(true), Leaf::Other) => false,
         (Op::Exists(true), _) => true,
-        (Op::Wildcard { wildcard, .. }, JsonValue::String(e)) => wildcard.matches(e),
-        (Op::Cidr { cidr, .. }, JsonValue::String(e)) => cidr.contains(e),
-        (Op::AnythingBut(ab), v) => !excluded_by(ab, v),
+        (Op::Wildcard { wildcard, .. }, Leaf::Str(e)) => wildcard.matches(e),
+        (Op::Cidr { cidr, .. }, Leaf::Str(e)) => cidr.contains(e),
+        (Op::AnythingBut(_), Leaf::Other) => false,
+        (Op::AnythingBut(ab), v) => !excluded_leaf(ab, v),
         _ => false,
     }
 }
 
 /// Is the value excluded by an `anything-but`? Values of other types never are.
 pub fn excluded_by(ab: &AnythingBut, v: &JsonValue) -> bool {
+    excluded_leaf(ab, Leaf::from(v))
+}
+
+fn excluded_leaf(ab: &AnythingBut, v: Leaf<'_>) -> bool {
     match (ab, v) {
-        (AnythingBut::Strings(list), JsonValue::String(e)) => list.iter().any(|s| s == e),
-        (AnythingBut::Numbers(list), JsonValue::Number(_, n)) => {
-            list.iter().any(|x| num_eq(*x, *n))
-        }
-        (AnythingBut::Prefix(list), JsonValue::String(e)) => {
-            list.iter().any(|p| e.starts_with(p.as_str()))
-        }
-        (AnythingBut::Suffix(list), JsonValue::String(e)) => {
-            list.iter().any(|p| e.ends_with(p.as_str()))
-        }
-        (AnythingBut::EqualsIgnoreCase(list), JsonValue::String(e)) => {
+        (AnythingBut::Strings(list), Leaf::Str(e)) => list.iter().any(|s| s == e),
+        (AnythingBut::Numbers(list), Leaf::Num(_, n)) => list.iter().any(|x| num_eq(*x, n)),
+        (AnythingBut::Prefix(list), Leaf::Str(e)) => list.iter().any(|p| e.starts_with(p.as_str())),
+        (AnythingBut::Suffix(list), Leaf::Str(e)) => list.iter().any(|p| e.ends_with(p.as_str())),
+        (AnythingBut::EqualsIgnoreCase(list), Leaf::Str(e)) => {
             let f = fold_case(e);
             list.iter().any(|s| fold_case(s) == f)
         }
-        (AnythingBut::Wildcard(list), JsonValue::String(e)) => {
-            list.iter().any(|(_, w)| w.matches(e))
-        }
+        (AnythingBut::Wildcard(list), Leaf::Str(e)) => list.iter().any(|(_, w)| w.matches(e)),
         _ => false,
     }
 }

@@ -342,7 +342,7 @@ impl<'a> Compiler<'a> {
                     )
                 }
             };
-            let end = self.tok.location().offset;
+            let end = self.tok.offset();
             values.push(Matcher {
                 op,
                 span: Span::new(start, end),

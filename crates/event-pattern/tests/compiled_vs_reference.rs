@@ -122,6 +122,11 @@ fn compiled_matcher_agrees_with_the_reference() {
                 .collect();
             let have = m.matching(&e);
             assert_eq!(
+                m.matching_text(&text),
+                Ok(have.clone()),
+                "text scan differs on {text}"
+            );
+            assert_eq!(
                 have,
                 want,
                 "event {text}\npatterns {:?}",

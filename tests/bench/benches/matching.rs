@@ -1,0 +1,232 @@
+//! Matching throughput, side by side in one run: our compiled matcher (parse + match), the
+//! `quamina` crate (parse + match), and serde_json only validating the same events.
+//!
+//! Run: `make bench` (or `cargo bench -p ebw-bench --features quamina`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, Rng};
+use event_pattern::compiled::CompiledMatcher;
+use event_pattern::{EventPattern, Json};
+
+/// Counts live heap bytes, to report memory per pattern.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const BUDGET: Duration = Duration::from_millis(700);
+const COMPILE_LIMIT: Duration = Duration::from_secs(20);
+
+/// Events per second over the events, repeated until the time budget is spent.
+fn throughput(events: &[String], mut f: impl FnMut(&str) -> usize) -> (f64, usize) {
+    let start = Instant::now();
+    let mut n = 0usize;
+    let mut matched = 0usize;
+    while start.elapsed() < BUDGET {
+        for e in events {
+            matched += f(e);
+            n += 1;
+        }
+    }
+    (n as f64 / start.elapsed().as_secs_f64(), matched)
+}
+
+struct Row {
+    workload: String,
+    patterns: usize,
+    ours: f64,
+    quamina: Option<f64>,
+    serde: f64,
+    compile_us_per_pattern: f64,
+    bytes_per_pattern: f64,
+    quamina_compile_us_per_pattern: Option<f64>,
+    quamina_note: Option<&'static str>,
+}
+
+fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
+    let before = LIVE.load(Ordering::Relaxed);
+    let t = Instant::now();
+    let parsed: Vec<EventPattern> = patterns
+        .iter()
+        .map(|p| EventPattern::parse(p).expect("valid pattern"))
+        .collect();
+    let m = CompiledMatcher::new(&parsed);
+    let compile = t.elapsed();
+    drop(parsed);
+    let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before) as f64 / patterns.len() as f64;
+    let ours_matched: usize = events
+        .iter()
+        .map(|e| m.matching_text(e).map(|v| v.len()).unwrap_or(0))
+        .sum();
+    let tree_matched: usize = events
+        .iter()
+        .map(|e| Json::parse(e).map(|j| m.matching(&j).len()).unwrap_or(0))
+        .sum();
+    assert_eq!(
+        ours_matched, tree_matched,
+        "{workload}: text scan and tree walk disagree"
+    );
+    let (ours, _) = throughput(events, |e| m.matching_text(e).map(|v| v.len()).unwrap_or(0));
+
+    // The quamina crate panics on some large workloads (an internal u8 limit); catch that.
+    let t = Instant::now();
+    let built = std::panic::catch_unwind(|| {
+        let mut q = quamina::Quamina::<usize>::new();
+        for (i, p) in patterns.iter().enumerate() {
+            if q.add_pattern(i, p).is_err() || t.elapsed() > COMPILE_LIMIT {
+                return None;
+            }
+        }
+        Some(q)
+    });
+    let q_compile = t.elapsed();
+    let (quamina, quamina_note) = match built {
+        Ok(Some(q)) => {
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let matched: usize = events
+                    .iter()
+                    .map(|e| {
+                        q.matches_for_event(e.as_bytes())
+                            .map(|v| v.len())
+                            .unwrap_or(0)
+                    })
+                    .sum();
+                let (eps, _) = throughput(events, |e| {
+                    q.matches_for_event(e.as_bytes())
+                        .map(|v| v.len())
+                        .unwrap_or(0)
+                });
+                (eps, matched)
+            }));
+            match run {
+                Ok((eps, matched)) => {
+                    if matched != ours_matched {
+                        eprintln!("note: {workload}/{}: quamina matched {matched}, we matched {ours_matched}", patterns.len());
+                    }
+                    (Some(eps), None)
+                }
+                Err(_) => (None, Some("panicked while matching")),
+            }
+        }
+        Ok(None) => (None, Some("compile over 20 s or rejected")),
+        Err(_) => (None, Some("panicked while compiling")),
+    };
+    let (serde, _) = throughput(events, |e| {
+        serde_json::from_str::<serde::de::IgnoredAny>(e)
+            .map(|_| 1)
+            .unwrap_or(0)
+    });
+    Row {
+        workload: workload.into(),
+        patterns: patterns.len(),
+        ours,
+        quamina,
+        serde,
+        compile_us_per_pattern: compile.as_secs_f64() * 1e6 / patterns.len() as f64,
+        bytes_per_pattern: bytes,
+        quamina_compile_us_per_pattern: quamina
+            .map(|_| q_compile.as_secs_f64() * 1e6 / patterns.len() as f64),
+        quamina_note,
+    }
+}
+
+fn main() {
+    // Keep the output readable when the quamina crate panics inside catch_unwind.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut r = Rng(42);
+    let city: Vec<String> = (0..2000).map(|_| city_lot(&mut r)).collect();
+    let eb: Vec<String> = (0..2000).map(|_| eb_event(&mut r)).collect();
+    let avg = |v: &[String]| v.iter().map(|e| e.len()).sum::<usize>() / v.len();
+    println!(
+        "events: city-lots {} bytes average, EventBridge-like {} bytes average",
+        avg(&city),
+        avg(&eb)
+    );
+    let mut rows = Vec::new();
+    let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    for kind in [
+        "exact",
+        "prefix",
+        "anything-but",
+        "equals-ignore-case",
+        "wildcard",
+        "mixed",
+    ] {
+        for n in [1u64, 100, 10_000] {
+            let name = format!("city-lots/{kind}");
+            if only.as_deref().is_some_and(|o| !name.contains(o)) {
+                continue;
+            }
+            let ps: Vec<String> = (0..n).map(|i| city_pattern(kind, i)).collect();
+            rows.push(run(&name, &ps, &city));
+        }
+    }
+    for n in [1u64, 100, 10_000] {
+        if only
+            .as_deref()
+            .is_some_and(|o| !"eventbridge/mix".contains(o))
+        {
+            continue;
+        }
+        let ps: Vec<String> = (0..n).map(eb_pattern).collect();
+        rows.push(run("eventbridge/mix", &ps, &eb));
+    }
+    println!();
+    println!("| workload | patterns | ours ev/s | quamina ev/s | serde_json validate ev/s | ours ÷ quamina | ours ÷ serde | compile µs/pattern (ours, quamina) | bytes/pattern |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in &rows {
+        let q = row
+            .quamina
+            .map(|q| format!("{q:.0}"))
+            .unwrap_or_else(|| row.quamina_note.unwrap_or("—").into());
+        let ratio_q = row
+            .quamina
+            .map(|q| format!("{:.2}", row.ours / q))
+            .unwrap_or_else(|| "—".into());
+        println!(
+            "| {} | {} | {:.0} | {} | {:.0} | {} | {:.2} | {:.1}, {} | {:.0} |",
+            row.workload,
+            row.patterns,
+            row.ours,
+            q,
+            row.serde,
+            ratio_q,
+            row.ours / row.serde,
+            row.compile_us_per_pattern,
+            row.quamina_compile_us_per_pattern
+                .map(|c| format!("{c:.1}"))
+                .unwrap_or_else(|| "—".into()),
+            row.bytes_per_pattern
+        );
+    }
+    // Slowdown from 1 to 10,000 patterns, per workload.
+    println!();
+    for w in rows.chunks(3) {
+        if let [one, _, many] = w {
+            println!(
+                "slowdown 1 → 10,000 patterns, {}: ours {:.2}×{}",
+                one.workload,
+                one.ours / many.ours,
+                match (one.quamina, many.quamina) {
+                    (Some(a), Some(b)) => format!(", quamina {:.2}×", a / b),
+                    _ => String::new(),
+                }
+            );
+        }
+    }
+}

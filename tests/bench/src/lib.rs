@@ -1,0 +1,184 @@
+//! Generated workloads for the benchmarks (nothing is downloaded): city-lots style GeoJSON
+//! features and EventBridge-like events, with patterns of each operator kind.
+
+/// A tiny deterministic generator.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const STREETS: [&str; 12] = [
+    "JEFFERSON",
+    "BEACH",
+    "NORTH POINT",
+    "MARKET",
+    "MISSION",
+    "VALENCIA",
+    "FOLSOM",
+    "HARRISON",
+    "BRYANT",
+    "POTRERO",
+    "TARAVAL",
+    "NORIEGA",
+];
+const TYPES: [&str; 5] = ["ST", "AVE", "BLVD", "WAY", "TER"];
+
+/// The street name used by pattern `i` (many distinct values, so most patterns don't match).
+pub fn street(i: u64) -> String {
+    format!("{} {}", STREETS[(i % 12) as usize], i / 12)
+}
+
+/// A city-lots style GeoJSON feature of about 850 bytes.
+pub fn city_lot(r: &mut Rng) -> String {
+    let s = r.below(120);
+    let mut coords = Vec::new();
+    for _ in 0..17 {
+        coords.push(format!(
+            "[-122.{:06}, 37.{:06}, 0.0]",
+            r.below(1_000_000),
+            r.below(1_000_000)
+        ));
+    }
+    format!(
+        r#"{{"type": "Feature", "properties": {{"MAPBLKLOT": "{blk:07}", "BLKLOT": "{blk:07}", "BLOCK_NUM": "{b:04}", "LOT_NUM": "{l:03}", "FROM_ST": "{f}", "TO_ST": "{t}", "STREET": "{street}", "ST_TYPE": "{ty}", "ODD_EVEN": "{oe}"}}, "geometry": {{"type": "Polygon", "coordinates": [[{coords}]]}}}}"#,
+        blk = r.below(10_000_000),
+        b = r.below(10_000),
+        l = r.below(1000),
+        f = r.below(3000),
+        t = r.below(3000),
+        street = street(s),
+        ty = TYPES[r.below(5) as usize],
+        oe = if r.below(2) == 0 { "E" } else { "O" },
+        coords = coords.join(", ")
+    )
+}
+
+/// City-lots patterns of one kind: `exact`, `prefix`, `anything-but`, `equals-ignore-case`,
+/// `wildcard` or `mixed`.
+pub fn city_pattern(kind: &str, i: u64) -> String {
+    let s = street(i);
+    match kind {
+        "exact" => format!(r#"{{"properties": {{"STREET": ["{s}"]}}}}"#),
+        "prefix" => format!(
+            r#"{{"properties": {{"STREET": [{{"prefix": "{}"}}]}}}}"#,
+            &s[..s.len().min(s.len() - 1)]
+        ),
+        "anything-but" => {
+            format!(r#"{{"properties": {{"STREET": [{{"anything-but": ["{s}"]}}]}}}}"#)
+        }
+        "equals-ignore-case" => format!(
+            r#"{{"properties": {{"STREET": [{{"equals-ignore-case": "{}"}}]}}}}"#,
+            s.to_lowercase()
+        ),
+        "wildcard" => format!(
+            r#"{{"properties": {{"STREET": [{{"wildcard": "{}*{}"}}]}}}}"#,
+            &s[..2],
+            &s[s.len() - 2..]
+        ),
+        _ => city_pattern(
+            [
+                "exact",
+                "prefix",
+                "anything-but",
+                "equals-ignore-case",
+                "wildcard",
+            ][(i % 5) as usize],
+            i,
+        ),
+    }
+}
+
+const SOURCES: [&str; 8] = [
+    "orders",
+    "payments",
+    "inventory",
+    "shipping",
+    "users",
+    "billing",
+    "search",
+    "reviews",
+];
+const DETAIL_TYPES: [&str; 6] = [
+    "Created",
+    "Updated",
+    "Deleted",
+    "Failed",
+    "Succeeded",
+    "Pending",
+];
+
+/// An EventBridge-like event of about 800 bytes.
+pub fn eb_event(r: &mut Rng) -> String {
+    let src = SOURCES[r.below(8) as usize];
+    let dt = DETAIL_TYPES[r.below(6) as usize];
+    let items: Vec<String> = (0..3)
+        .map(|_| {
+            format!(
+                r#"{{"sku": "SKU-{:05}", "qty": {}, "price": {}.{:02}}}"#,
+                r.below(100_000),
+                1 + r.below(9),
+                r.below(500),
+                r.below(100)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"version": "0", "id": "{:08x}-1d2e-3f40-5162-738495a6b7c8", "detail-type": "{src} {dt}", "source": "com.example.{src}", "account": "123456789012", "time": "2026-11-28T00:{:02}:{:02}Z", "region": "us-west-2", "resources": ["arn:aws:events:us-west-2:123456789012:event-bus/{src}"], "detail": {{"id": "{src}-{}", "status": "{}", "amount": {}, "currency": "usd", "customer": {{"id": "cus_{:06}", "email": "user{}@example.com", "tier": "{}"}}, "items": [{}], "ip": "10.{}.{}.{}", "tags": ["a", "b", "{}"], "shipping": {{"method": "ground", "address": {{"city": "Seattle", "postcode": "98101", "country": "US"}}}}, "note": "generated for the benchmark"}}}}"#,
+        r.next() as u32,
+        r.below(60),
+        r.below(60),
+        r.below(1_000_000),
+        ["PENDING", "PAID", "FAILED", "REFUNDED"][r.below(4) as usize],
+        r.below(100_000),
+        r.below(1_000_000),
+        r.below(1000),
+        ["gold", "silver", "bronze"][r.below(3) as usize],
+        items.join(", "),
+        r.below(256),
+        r.below(256),
+        r.below(256),
+        r.below(10)
+    )
+}
+
+/// A realistic EventBridge rule: source and detail-type, plus one or two content filters.
+pub fn eb_pattern(i: u64) -> String {
+    let src = SOURCES[(i % 8) as usize];
+    let dt = DETAIL_TYPES[((i / 8) % 6) as usize];
+    let filter = match i % 7 {
+        0 => format!(
+            r#""status": ["PAID"], "amount": [{{"numeric": [">", {}]}}]"#,
+            i % 1000
+        ),
+        1 => format!(
+            r#""customer": {{"tier": [{{"anything-but": ["bronze"]}}]}}, "currency": [{{"equals-ignore-case": "USD"}}]"#
+        ),
+        2 => format!(
+            r#""customer": {{"email": [{{"suffix": "{}@example.com"}}]}}"#,
+            i % 1000
+        ),
+        3 => format!(r#""ip": [{{"cidr": "10.{}.0.0/16"}}]"#, i % 256),
+        4 => format!(
+            r#""items": {{"sku": [{{"prefix": "SKU-{:03}"}}]}}"#,
+            i % 1000
+        ),
+        5 => r#""id": [{"wildcard": "*-1*"}]"#.to_string(),
+        _ => format!(
+            r#""status": [{{"anything-but": {{"prefix": "REF"}}}}], "customer": {{"id": [{{"exists": true}}]}}, "amount": [{{"numeric": ["<=", {}]}}]"#,
+            i % 100_000
+        ),
+    };
+    format!(
+        r#"{{"source": ["com.example.{src}"], "detail-type": ["{src} {dt}"], "detail": {{{filter}}}}}"#
+    )
+}

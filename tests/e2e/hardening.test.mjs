@@ -1,0 +1,79 @@
+// Hostile input: a crafted share link, a corrupt autosave, an internal failure.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+import { serveDist, openBrowser, screenshot, isLoopback } from './harness.mjs';
+
+let server, url, browser;
+before(async () => { ({ server, url } = await serveDist()); browser = await openBrowser(); });
+after(async () => { await browser?.close(); server?.close(); });
+
+const EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">"\'`${x}';
+
+function link(state) {
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(state)), { level: 9 });
+  return 's1.' + packed.toString('base64url');
+}
+
+async function fresh() {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  const requests = [];
+  const dialogs = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  return { ctx, page, requests, dialogs };
+}
+
+test('a share link with script in every string field runs nothing and shows it as text', async () => {
+  const state = {
+    version: 1,
+    mapping_template: EVIL, order_detail: EVIL, stripe_created: EVIL, stripe_succeeded: EVIL, stripe_apostrophe: EVIL,
+    custom: { bus: EVIL, event: EVIL },
+    rules: [{ bus: 'orders', name: EVIL, pattern: EVIL, state: 'ENABLED', description: EVIL, managed_by: null,
+      targets: [{ id: EVIL, arn: EVIL, input: { Input: EVIL } }] }],
+  };
+  const { ctx, page, requests, dialogs } = await fresh();
+  await page.goto(`${url}#${link(state)}`);
+  await page.getByText('Opened the shared workshop from the link.').waitFor();
+  await page.getByRole('button', { name: 'Replay all' }).click();
+  await page.getByRole('tab', { name: /Rules & targets/ }).click();
+  await page.getByRole('tab', { name: /API Gateway/ }).click();
+  await page.getByRole('tab', { name: /Sample events/ }).click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no injected script ran');
+  assert.deepEqual(dialogs, []);
+  assert.equal(await page.locator('img[src="x"]').count(), 0, 'no injected element');
+  assert.ok((await page.locator('textarea').first().inputValue()).includes('<script>'), 'shown as text');
+  assert.deepEqual(requests.filter((r) => !isLoopback(r)), []);
+  await screenshot(page, 'malicious-link');
+  await ctx.close();
+});
+
+test('a corrupt autosave shows a notice and the defaults', async () => {
+  const { ctx, page } = await fresh();
+  await page.goto(url);
+  await page.evaluate(() => localStorage.setItem('ebw-state-v1', '{"version":1,"rules":"garbage'));
+  await page.reload();
+  await page.getByText(/The saved workshop could not be read/).waitFor();
+  await page.getByRole('button', { name: 'rule orders-catchall' }).waitFor();
+  await ctx.close();
+});
+
+test('an internal failure shows a recovery banner, never a blank page, and keeps the work', async () => {
+  const { ctx, page } = await fresh();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.getByRole('tab', { name: /Rules & targets/ }).click();
+  await page.getByLabel('Event pattern of payments-catchall').fill('{"source": ["kept"]}');
+  await page.waitForTimeout(100);
+  await page.evaluate(() => { try { window.wasmBindings.selfTestPanic(); } catch (e) { /* the trap */ } });
+  await page.getByText(/Something went wrong inside the workshop/).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'rule orders-catchall' }).isVisible(), 'the page is still there');
+  await screenshot(page, 'panic-banner');
+  await page.reload();
+  await page.getByRole('tab', { name: /Rules & targets/ }).click();
+  assert.equal(await page.getByLabel('Event pattern of payments-catchall').inputValue(), '{"source": ["kept"]}');
+  await ctx.close();
+});
