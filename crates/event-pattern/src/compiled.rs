@@ -75,7 +75,12 @@ struct PathIndex {
     eic: FxMap<String, Vec<Slot>>,
     any: Vec<Slot>,
     /// Operators without an index: numeric, wildcard, cidr, anything-but, case-folded suffix.
-    scan: Vec<(Op, Slot)>,
+    /// Grouped: identical operators on one path are evaluated once for all their slots.
+    scan: Vec<(Op, Vec<Slot>)>,
+    scan_keys: FxMap<String, usize>,
+    /// Wildcards by the literal text before their first star.
+    wild: FxMap<String, Vec<(crate::wildcard::Wildcard, Slot)>>,
+    wild_lens: Vec<usize>,
     has_folded: bool,
 }
 
@@ -198,17 +203,38 @@ impl CompiledMatcher {
                             }
                             Op::Exists(true) => idx.any.push(slot),
                             Op::Exists(false) => m.absent.push((pid, slot)),
-                            other => idx.scan.push((other.clone(), slot)),
+                            Op::Wildcard { wildcard, .. }
+                                if !wildcard.literal_prefix().is_empty() =>
+                            {
+                                let p = wildcard.literal_prefix().to_string();
+                                idx.wild_lens.push(p.len());
+                                idx.wild
+                                    .entry(p)
+                                    .or_default()
+                                    .push((wildcard.clone(), slot));
+                            }
+                            other => {
+                                let key = format!("{other:?}");
+                                match idx.scan_keys.get(&key) {
+                                    Some(&i) => idx.scan[i].1.push(slot),
+                                    None => {
+                                        idx.scan_keys.insert(key, idx.scan.len());
+                                        idx.scan.push((other.clone(), vec![slot]));
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
         for idx in &mut m.index {
+            idx.scan_keys = FxMap::default();
             for lens in [
                 &mut idx.prefix_lens,
                 &mut idx.prefix_ic_lens,
                 &mut idx.suffix_lens,
+                &mut idx.wild_lens,
             ] {
                 lens.sort_unstable();
                 lens.dedup();
@@ -276,7 +302,11 @@ impl CompiledMatcher {
     /// Matches an event given as JSON text, scanning it once without building a tree and
     /// skipping every part no pattern mentions. Invalid JSON is an error (use [`Json::parse`]
     /// for its message).
-    pub fn matching_text(&self, text: &str) -> Result<Vec<usize>, ()> {
+    pub fn matching_text(&self, text: &str) -> Result<Vec<usize>, InvalidEvent> {
+        self.scan_text(text).map_err(|_| InvalidEvent)
+    }
+
+    fn scan_text(&self, text: &str) -> Result<Vec<usize>, ()> {
         let mut s = self.scratch.borrow_mut();
         let s = &mut *s;
         self.begin(s);
@@ -559,6 +589,15 @@ impl CompiledMatcher {
                         }
                     }
                 }
+                for &n in &idx.wild_lens {
+                    if let Some(list) = text.get(..n).and_then(|p| idx.wild.get(p)) {
+                        for (w, slot) in list {
+                            if s.slot_epoch[*slot as usize] != s.epoch && w.matches(text) {
+                                self.hit(*slot, s);
+                            }
+                        }
+                    }
+                }
                 if idx.has_folded {
                     let f = fold_case(text);
                     hits(idx.eic.get(f.as_str()), s);
@@ -583,13 +622,27 @@ impl CompiledMatcher {
                 }
             }
         }
-        for (op, slot) in &idx.scan {
-            if s.slot_epoch[*slot as usize] != s.epoch && accepts_leaf(op, v) {
-                self.hit(*slot, s);
+        for (op, slots) in &idx.scan {
+            if accepts_leaf(op, v) {
+                for &slot in slots {
+                    self.hit(slot, s);
+                }
             }
         }
     }
 }
+
+/// The event text is not valid JSON (parse it with [`Json::parse`] for the message and position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidEvent;
+
+impl std::fmt::Display for InvalidEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the event is not valid JSON")
+    }
+}
+
+impl std::error::Error for InvalidEvent {}
 
 /// A byte scanner over JSON text: strict enough to refuse malformed input, fast enough to skip.
 struct Scanner<'a> {

@@ -74,6 +74,11 @@ impl Wildcard {
         Ok(Wildcard { segments })
     }
 
+    /// The literal text before the first star (the whole text when there is none).
+    pub fn literal_prefix(&self) -> &str {
+        &self.segments[0]
+    }
+
     pub fn star_count(&self) -> usize {
         self.segments.len() - 1
     }

@@ -146,8 +146,11 @@ pub fn insights(data: &[u8]) {
     }
 }
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the fuzz targets and the regression replayer use the same names).
-pub const TARGETS: [(&str, fn(&[u8])); 8] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("pattern_parse", pattern_parse),
     ("pattern_match", pattern_match),
     ("compiled_vs_reference", compiled_vs_reference),
