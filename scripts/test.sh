@@ -52,7 +52,7 @@ step "cargo clippy" check cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" rust cargo test --workspace -- --nocapture
 step "browser tests (wasm-pack, Chromium)" rust \
   wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver web
-step "trunk build --release" check bash -c 'trunk build --release && scripts/wasm-size.sh'
+step "trunk build --release" check bash -c 'trunk build --release && scripts/wasm-size.sh && python3 scripts/check-csp.py'
 step "end-to-end (Playwright, Chromium)" node bash -c 'cd tests/e2e && node --test --test-concurrency=1 --test-reporter=tap'
 
 echo

@@ -39,16 +39,18 @@ impl std::ops::Deref for ReplayRef {
     }
 }
 
-/// Mounts the app on `<body>`, after installing the panic banner.
+/// Mounts the app on `<body>`, then installs the panic banner (after Yew, which sets its own
+/// console hook when it starts rendering).
 pub fn start() {
-    install_panic_hook();
     yew::Renderer::<App>::new().render();
+    install_panic_hook();
 }
 
 /// A panic must never leave a blank page: show a banner that keeps the saved work.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let msg = info.to_string();
+        web_sys::console::error_1(&msg.as_str().into());
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -79,7 +81,9 @@ pub fn app(props: &AppProps) -> Html {
     let model = use_reducer(move || {
         initial.unwrap_or_else(|| {
             let (state, notice, shared) = persist::initial();
-            let mut m = Model::new(state, notice, shared.clone());
+            // Compare later edits with the link's canonical form, whatever encoder made the link.
+            let canonical = shared.as_ref().map(|_| workshop::link::encode(&state));
+            let mut m = Model::new(state, notice, canonical);
             if shared.is_some() {
                 m.replayed = workshop::replay::ALL_SAMPLES
                     .iter()
