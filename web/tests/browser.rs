@@ -111,3 +111,44 @@ fn js_sys_get(v: &wasm_bindgen::JsValue, key: &str) -> wasm_bindgen::JsValue {
     }
     js_sys::Reflect::get(v, &key.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
 }
+
+/// The event-pattern engine on wasm32, in the browser: every recorded AWS case.
+#[wasm_bindgen_test]
+fn pattern_conformance_holds_in_the_browser() {
+    let cases: serde_json::Value =
+        serde_json::from_str(include_str!("../../../shared/conformance/patterns.json")).unwrap();
+    let cases = cases.as_array().unwrap();
+    assert_eq!(cases.len(), 197);
+    for c in cases {
+        let got = event_pattern::test_event_pattern(
+            c["pattern_sent"].as_str().unwrap(),
+            c["event_sent"].as_str().unwrap(),
+        );
+        match (&c["expected"], got) {
+            (serde_json::Value::Bool(want), Ok(have)) => assert_eq!(*want, have, "{}", c["name"]),
+            (serde_json::Value::String(_), Err(e)) => assert_eq!(
+                e.message(),
+                c["error_message"].as_str().unwrap(),
+                "{}",
+                c["name"]
+            ),
+            (want, have) => panic!("{}: want {want}, have {have:?}", c["name"]),
+        }
+    }
+}
+
+/// The workshop replay on wasm32: the same bytes as natively (checked against a fixed digest of
+/// the forecast payload).
+#[wasm_bindgen_test]
+fn replay_runs_in_the_browser() {
+    let r = workshop::replay(&WorkshopState::default(), &["new-order"]);
+    let forecast = r
+        .deliveries
+        .iter()
+        .find(|d| d.target == "ForecastFunctionNewOrderLambdaTarget")
+        .unwrap();
+    assert_eq!(
+        forecast.payload,
+        r#"{"order_id": 12345,"order_date": "2020-05-24 07:38:01.979602","items": [{"product_id":"shoe_07","qty":1,"price":40.0}]}"#
+    );
+}
