@@ -169,3 +169,19 @@ test('a keystroke re-evaluates the whole workshop quickly', async () => {
   assert.ok(await pattern.isVisible());
   await ctx.close();
 });
+
+test('the format button tidies JSON and keeps numbers as written', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Sample events' }).click();
+  const label = 'Custom event (source, detail-type, detail)';
+  await page.getByLabel(label).fill('{"source":"s","detail-type":"d","detail":{"n":1.50}}');
+  const format = page.locator('.editor', { has: page.getByRole('textbox', { name: label }) }).getByRole('button', { name: 'Format JSON' });
+  await format.click();
+  assert.equal(await page.getByLabel(label).inputValue(),
+    '{\n  "source": "s",\n  "detail-type": "d",\n  "detail": {\n    "n": 1.50\n  }\n}');
+  await page.getByLabel(label).fill('{"source": ');
+  assert.equal(await format.isDisabled(), true);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

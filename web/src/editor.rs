@@ -219,6 +219,19 @@ pub fn editor(props: &EditorProps) -> Html {
     let text = props.value.to_string();
     let runs = runs(&text, props.language, &marks);
     let readonly = props.on_change.is_none();
+    let format = match (&props.on_change, props.language) {
+        (Some(cb), Language::Json) => {
+            let (cb, text) = (cb.clone(), text.clone());
+            let valid = workshop::format::pretty_json(&text).is_some();
+            let onclick = Callback::from(move |_| {
+                if let Some(p) = workshop::format::pretty_json(&text) {
+                    cb.emit(p);
+                }
+            });
+            html! { <button class="format" {onclick} disabled={!valid} title="Tidy this JSON">{ "Format JSON" }</button> }
+        }
+        _ => Html::default(),
+    };
     html! {
         <div class={classes!("editor", props.error.as_ref().map(|_| "has-error"))}>
             <label class="editor-label">
@@ -239,6 +252,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     />
                 </div>
             </label>
+            { format }
             if let Some(err) = &props.error {
                 <p class="editor-error" role="alert">
                     <span class="where">{ format!("Line {}, column {}: ", err.line, err.column) }</span>

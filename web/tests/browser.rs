@@ -152,3 +152,67 @@ fn replay_runs_in_the_browser() {
         r#"{"order_id": 12345,"order_date": "2020-05-24 07:38:01.979602","items": [{"product_id":"shoe_07","qty":1,"price":40.0}]}"#
     );
 }
+
+#[wasm_bindgen_test]
+fn js_api_explain_transform_render_and_replay() {
+    let v = ebw_web::js_api::explain(r#"{"a": ["B"]}"#, r#"{"a": "b"}"#);
+    assert_eq!(js_sys_get(&v, "matched").as_bool(), Some(false));
+    let target =
+        serde_wasm_bindgen::to_value(&serde_json::json!({"Id": "t", "InputPath": "$.detail"}))
+            .unwrap();
+    let out = ebw_web::js_api::transform(target, r#"{"detail": {"x": 1}}"#, "r", "arn");
+    assert!(!out.is_null());
+    let r = ebw_web::js_api::render_vtl("$input.json('$.a')", r#"{"a": "z"}"#);
+    assert_eq!(
+        js_sys_get(&r, "output").as_string().as_deref(),
+        Some("\"z\"")
+    );
+    let e = ebw_web::js_api::render_vtl("#if(", "{}");
+    assert!(js_sys_get(&e, "error").is_object());
+    let replay = ebw_web::js_api::replay(
+        "",
+        serde_wasm_bindgen::to_value(&vec!["new-order"]).unwrap(),
+    );
+    assert!(!replay.is_null());
+}
+
+#[wasm_bindgen_test]
+async fn verdict_tree_rows_highlight_the_pattern_and_the_event() {
+    let mut state = WorkshopState::default();
+    state.rules[2].pattern =
+        r#"{"source": ["Order Service"], "detail-type": ["new order"]}"#.into();
+    let mut model = Model::new(state, None, None);
+    model.replayed = vec!["new-order".into()];
+    model.selected_rule = Some(workshop::FORECAST_RULE.into());
+    let root = mount();
+    yew::Renderer::<ebw_web::App>::with_root_and_props(
+        root.clone(),
+        ebw_web::AppProps {
+            initial: Some(model),
+        },
+    )
+    .render();
+    settle().await;
+    let failing = root
+        .query_selector(".leaves tr.fail")
+        .unwrap()
+        .expect("a failing leaf row");
+    assert!(failing.text_content().unwrap().contains("detail-type"));
+    failing.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    let marks: Vec<String> = {
+        let list = root.query_selector_all(".verdict .mark-highlight").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.text_content())
+            .collect()
+    };
+    assert!(
+        marks.iter().any(|m| m.contains("new order")),
+        "pattern leaf highlighted: {marks:?}"
+    );
+    assert!(
+        marks.iter().any(|m| m.contains("New Order")),
+        "event value highlighted: {marks:?}"
+    );
+}

@@ -70,3 +70,10 @@ fn output_and_step_limits_stop_pathological_templates() {
     let deep_expr = format!("#set($x = {}1{})", "(".repeat(500), ")".repeat(500));
     assert!(apigw_vtl::render_template(&deep_expr, &Request::default()).is_err());
 }
+
+#[test]
+fn template_size_is_limited() {
+    let big = "x".repeat(apigw_vtl::vtl::MAX_TEMPLATE_BYTES + 1);
+    let err = apigw_vtl::render_template(&big, &Request::default()).unwrap_err();
+    assert!(err.message.contains("larger than 262144 bytes"), "{err}");
+}

@@ -12,6 +12,7 @@
 
 pub mod diagnostics;
 pub mod export;
+pub mod format;
 pub mod link;
 pub mod replay;
 pub mod samples;

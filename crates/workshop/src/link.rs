@@ -100,6 +100,54 @@ mod tests {
     /// `{"version":1}` deflated at level 9.
     const GOLDEN_DEFAULT_V1: &str = "s1.q1YqSy0qzszPU7IyrAUA";
 
+    /// Property: any state built from random edits survives the link round trip.
+    #[test]
+    fn random_states_round_trip() {
+        let mut seed = 0x1234_5678_u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        let texts = [
+            "",
+            "x",
+            "{\"a\": 1}",
+            "Jane's \"quote\" \\ ✓ 😀",
+            "#set($x = 1)$x",
+            "<script>alert(1)</script>",
+        ];
+        for _ in 0..200 {
+            let mut s = WorkshopState::default();
+            for _ in 0..(next() % 6) {
+                let t = texts[(next() % texts.len() as u64) as usize].to_string();
+                match next() % 8 {
+                    0 => s.mapping_template = t,
+                    1 => s.order_detail = t,
+                    2 => s.custom.event = t,
+                    3 => {
+                        s.partner = [
+                            PartnerState::Pending,
+                            PartnerState::Active,
+                            PartnerState::Deleted,
+                        ][(next() % 3) as usize]
+                    }
+                    4 => {
+                        let i = (next() as usize) % s.rules.len();
+                        s.rules[i].pattern = t;
+                    }
+                    5 => {
+                        s.rules.pop();
+                    }
+                    6 => s.discovery.clear(),
+                    _ => s.grants.pop().map(|_| ()).unwrap_or(()),
+                }
+            }
+            assert_eq!(decode(&encode(&s)).unwrap(), s);
+        }
+    }
+
     #[test]
     fn bad_links_are_clear_errors() {
         assert!(decode("#x").unwrap_err().0.contains("not a workshop link"));

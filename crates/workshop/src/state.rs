@@ -187,6 +187,29 @@ mod tests {
     }
 
     #[test]
+    fn limits_on_rules_targets_and_fields() {
+        let mut s = WorkshopState::default();
+        let r = s.rules[1].clone();
+        s.rules = vec![r.clone(); MAX_RULES + 1];
+        assert!(s
+            .check_limits()
+            .unwrap_err()
+            .0
+            .contains("at most 300 rules"));
+        let mut s = WorkshopState::default();
+        let t = s.rules[1].targets[0].clone();
+        s.rules[1].targets = vec![t; MAX_TARGETS_PER_RULE + 1];
+        assert!(s.check_limits().unwrap_err().0.contains("at most 5"));
+        let s = WorkshopState {
+            mapping_template: "x".repeat(MAX_FIELD_BYTES + 1),
+            ..Default::default()
+        };
+        assert!(s.check_limits().unwrap_err().0.contains("larger than"));
+        // A saved state over a limit is refused on load.
+        assert!(WorkshopState::from_compact_json(&s.to_compact_json()).is_err());
+    }
+
+    #[test]
     fn migrates_and_rejects_bad_states() {
         let old = WorkshopState::from_compact_json(r#"{"vtl": "x"}"#).unwrap();
         assert_eq!(old.mapping_template, "x");

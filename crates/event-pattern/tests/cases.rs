@@ -1,0 +1,44 @@
+//! Our own cases for what the recorded data lacks (`cases.json` beside this file): nested `$or`,
+//! wildcard escapes, Unicode case folding, numeric edge cases, arrays, limits.
+
+use event_pattern::{matches, EventPattern, Json};
+
+#[test]
+fn table_of_pattern_cases() {
+    let cases: Vec<serde_json::Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
+    let mut failures = Vec::new();
+    for c in &cases {
+        let name = c["name"].as_str().unwrap();
+        let mut pattern = c["pattern"].as_str().unwrap().to_string();
+        if pattern == "LONG_PATTERN" {
+            pattern = format!("{{\"a\": [\"{}\"]}}", "x".repeat(4090));
+        }
+        let event = Json::parse(c["event"].as_str().unwrap()).unwrap();
+        match (
+            EventPattern::parse(&pattern),
+            c.get("expected").and_then(|e| e.as_bool()),
+            c.get("error").and_then(|e| e.as_str()),
+        ) {
+            (Ok(p), Some(want), _) => {
+                if matches(&p, &event) != want {
+                    failures.push(format!("{name}: want {want}"));
+                }
+            }
+            (Err(e), _, Some(want)) => {
+                if !e.message().contains(want) {
+                    failures.push(format!(
+                        "{name}: want error containing {want:?}, have {:?}",
+                        e.message()
+                    ));
+                }
+            }
+            (Ok(_), _, Some(want)) => failures.push(format!(
+                "{name}: want error {want:?}, the pattern was accepted"
+            )),
+            (Err(e), _, _) => failures.push(format!("{name}: unexpected error {}", e.message())),
+            (Ok(_), None, None) => failures.push(format!("{name}: case has no expectation")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cases.len() >= 39);
+}
