@@ -12,8 +12,26 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
 fi
 python3 scripts/fuzz-seed.py
 targets=${FUZZ_TARGETS:-"pattern_parse pattern_match compiled_vs_reference transformer vtl putevents share_link insights"}
+SANITIZER=${FUZZ_SANITIZER:-none}
+JOBS=${FUZZ_JOBS:-2}
+mkdir -p fuzz/logs
+(cd fuzz && cargo +nightly fuzz build -s "$SANITIZER")
+run_one() {
+  local t=$1
+  local before
+  before=$(ls "fuzz/corpus/$t" | wc -l)
+  (cd fuzz && cargo +nightly fuzz run -s "$SANITIZER" "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=8192) >"fuzz/logs/$t.log" 2>&1
+  local rc=$?
+  echo "fuzz: $t exit $rc, corpus $before -> $(ls "fuzz/corpus/$t" | wc -l) inputs; $(grep -Eo '#[0-9]+ +DONE.*' "fuzz/logs/$t.log" | tail -n 1)"
+}
+set +e
+running=0
 for t in $targets; do
-  echo "fuzz: $t for ${SECONDS_EACH}s"
-  (cd fuzz && cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=8192) 2>&1 | tail -n 3
-  echo "fuzz: $t corpus now $(ls "fuzz/corpus/$t" | wc -l) inputs"
+  run_one "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
 done
+wait

@@ -98,11 +98,21 @@ fn verdict_tree(props: &VerdictProps) -> Html {
                                 event: leaf.values.iter().map(|(_, s)| (s.start, s.end)).collect(),
                             };
                             let onclick = {
-                                let d = props.dispatch.clone();
+                                let (d, h) = (props.dispatch.clone(), h.clone());
                                 Callback::from(move |_| d.emit(Action::Highlight(Some(h.clone()))))
                             };
+                            // Keyboard users select a row with Enter or Space.
+                            let onkeydown = {
+                                let d = props.dispatch.clone();
+                                Callback::from(move |e: KeyboardEvent| {
+                                    if e.key() == "Enter" || e.key() == " " {
+                                        e.prevent_default();
+                                        d.emit(Action::Highlight(Some(h.clone())));
+                                    }
+                                })
+                            };
                             html! {
-                                <tr class={if leaf.passed { "pass" } else { "fail" }} {onclick} tabindex="0" title="Highlight in the pattern and the event">
+                                <tr class={if leaf.passed { "pass" } else { "fail" }} {onclick} {onkeydown} tabindex="0" title="Highlight in the pattern and the event">
                                     <td>{ if leaf.passed { "✔" } else { "✘" } }</td>
                                     <td><code>{ leaf.path.clone() }</code></td>
                                     <td><code>{ leaf.matchers.iter().map(|m| m.0.clone()).collect::<Vec<_>>().join(", ") }</code></td>
