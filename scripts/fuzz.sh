@@ -22,7 +22,7 @@ run_one() {
   before=$(ls "fuzz/corpus/$t" | wc -l)
   (cd fuzz && cargo +nightly fuzz run -s "$SANITIZER" "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=8192) >"fuzz/logs/$t.log" 2>&1
   local rc=$?
-  echo "fuzz: $t exit $rc, corpus $before -> $(ls "fuzz/corpus/$t" | wc -l) inputs; $(grep -Eo '#[0-9]+ +DONE.*' "fuzz/logs/$t.log" | tail -n 1)"
+  echo "fuzz: $t exit $rc, corpus $before -> $(ls "fuzz/corpus/$t" | wc -l) inputs; $(grep -E '^Done [0-9]+ runs' "fuzz/logs/$t.log" | tail -n 1)"
 }
 set +e
 running=0
