@@ -87,7 +87,10 @@ test('breaking a pattern shows ✘ with the reason, and invalid JSON shows its p
   const line = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' });
   await line.getByText('did not match').waitFor();
   assert.match(await line.innerText(), /failed on `detail-type`: expected "new order", got "New Order"; case differs/);
-  await line.getByRole('button').first().click();
+  // Keyboard: the rule in the diagram opens its verdict with Enter.
+  await page.getByRole('button', { name: 'rule forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F' }).focus();
+  await page.keyboard.press('Enter');
+  await line.locator('.leaves').waitFor();
   await line.locator('.leaves tr.fail').first().click();
   assert.equal(await line.locator('.mark-highlight').count() > 0, true, 'clicking a row highlights spans');
   await screenshot(page, 'verdict-tree');

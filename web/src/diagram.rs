@@ -113,12 +113,22 @@ pub fn diagram(props: &DiagramProps) -> Html {
             let disabled = rule.state == eventbridge_sim::RuleState::Disabled;
             let name = rule.name.clone();
             let onclick = {
-                let cb = props.on_select_rule.clone();
+                let (cb, name) = (props.on_select_rule.clone(), name.clone());
                 Callback::from(move |_| cb.emit(name.clone()))
+            };
+            // Keyboard users reach rules with Tab and open them with Enter or Space.
+            let onkeydown = {
+                let cb = props.on_select_rule.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        cb.emit(name.clone());
+                    }
+                })
             };
             edges.push(html! { <line class={classes!("edge", is_fired.then_some("lit"))} x1={(COL[1] + WIDTH[1]).to_string()} y1={(mid + 16.0).to_string()} x2={COL[2].to_string()} y2={(rmid + 16.0).to_string()} /> });
             nodes.push(html! {
-                <g class={classes!("node", "rule", is_fired.then_some("lit"), dim.then_some("dim"), disabled.then_some("disabled"))} {onclick} role="button" aria-label={format!("rule {}", rule.name)}>
+                <g class={classes!("node", "rule", is_fired.then_some("lit"), dim.then_some("dim"), disabled.then_some("disabled"))} {onclick} {onkeydown} tabindex="0" role="button" aria-label={format!("rule {}", rule.name)}>
                     <title>{ format!("{}{}", rule.name, if disabled { " (disabled)" } else { "" }) }</title>
                     <rect x={COL[2].to_string()} y={rmid.to_string()} width={WIDTH[2].to_string()} height="32" rx="6" />
                     <text x={(COL[2] + 8.0).to_string()} y={(rmid + 20.0).to_string()}>{ format!("{} {}", if is_fired { "✔" } else if dim { "✘" } else { "" }, short(&rule.name, 28)) }</text>
