@@ -45,30 +45,7 @@ pub fn transform(target: JsValue, event: &str, rule_name: &str, rule_arn: &str) 
             return to_js(&json!({"error": {"code": "InvalidArgument", "message": e.to_string()}}))
         }
     };
-    let s = |k: &str| t.get(k).and_then(|x| x.as_str()).map(String::from);
-    let spec = input_transformer::TargetSpec {
-        id: s("Id").unwrap_or_default(),
-        input: s("Input"),
-        input_path: s("InputPath"),
-        input_transformer: t.get("InputTransformer").map(|tr| {
-            input_transformer::InputTransformerSpec {
-                paths_map: tr
-                    .get("InputPathsMap")
-                    .and_then(|m| m.as_object())
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                template: tr
-                    .get("InputTemplate")
-                    .and_then(|x| x.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-            }
-        }),
-    };
+    let spec = input_transformer::TargetSpec::from_put_targets_json(&t);
     match spec.validate() {
         Err(e) => to_js(&json!({"error": {"code": e.code, "message": e.message}})),
         Ok(input) => {

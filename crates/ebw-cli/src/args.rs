@@ -58,3 +58,29 @@ pub fn read_value(v: &str) -> Result<String, String> {
         None => Ok(v.to_string()),
     }
 }
+
+/// Runs a `--cases FILE.jsonl` batch: one JSON case per non-empty line in, one JSON line out
+/// (in order). `f` answers one case; a line that is not JSON stops the batch with its number.
+pub fn run_jsonl(
+    file: &str,
+    mut f: impl FnMut(&serde_json::Value) -> Result<serde_json::Value, String>,
+) -> Result<u8, String> {
+    use std::io::Write;
+    let text = read_value(&format!(
+        "file://{}",
+        file.strip_prefix("file://").unwrap_or(file)
+    ))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let case: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        let answer = f(&case).map_err(|e| format!("line {}: {e}", n + 1))?;
+        writeln!(out, "{answer}").map_err(|e| e.to_string())?;
+    }
+    Ok(0)
+}

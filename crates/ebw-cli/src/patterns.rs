@@ -79,31 +79,19 @@ fn print_explanation(p: &EventPattern, e: &Json) {
 }
 
 fn run_cases(file: &str) -> Result<u8, String> {
-    let text = read_value(&format!(
-        "file://{}",
-        file.strip_prefix("file://").unwrap_or(file)
-    ))?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let case: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+    crate::args::run_jsonl(file, |case| {
         let text_of = |k: &str| -> Result<String, String> {
             match case.get(k) {
                 Some(Value::String(s)) => Ok(s.clone()),
                 Some(v) => Ok(v.to_string()),
-                None => Err(format!("line {}: missing `{k}`", n + 1)),
+                None => Err(format!("missing `{k}`")),
             }
         };
-        let result = match aws_test(&text_of("pattern")?, &text_of("event")?) {
+        Ok(match aws_test(&text_of("pattern")?, &text_of("event")?) {
             Ok(r) => json!({ "result": r }),
             Err(e) => json!({ "error": { "code": e.code().as_str(), "message": e.message() } }),
-        };
-        writeln!(out, "{result}").map_err(|e| e.to_string())?;
-    }
-    Ok(0)
+        })
+    })
 }
 
 pub fn match_command(argv: &[String]) -> Result<u8, String> {

@@ -1,38 +1,9 @@
 //! `transform`: what each target receives.
 
-use std::io::Write;
-
-use input_transformer::{render, DeliveryContext, InputTransformerSpec, Outcome, TargetSpec};
+use input_transformer::{render, DeliveryContext, Outcome, TargetSpec};
 use serde_json::{json, Value};
 
-use crate::args::{read_value, Args};
-
-/// Reads a target in the PutTargets JSON form (`Id`, `Arn`, `Input`, `InputPath`, `InputTransformer`).
-pub fn target_from_json(v: &Value) -> TargetSpec {
-    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
-    let transformer = v.get("InputTransformer").map(|t| InputTransformerSpec {
-        paths_map: t
-            .get("InputPathsMap")
-            .and_then(|m| m.as_object())
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        template: t
-            .get("InputTemplate")
-            .and_then(|x| x.as_str())
-            .unwrap_or_default()
-            .to_string(),
-    });
-    TargetSpec {
-        id: s("Id").unwrap_or_default(),
-        input: s("Input"),
-        input_path: s("InputPath"),
-        input_transformer: transformer,
-    }
-}
+use crate::args::Args;
 
 fn outcome_json(spec: &TargetSpec, event: &str, ctx: &DeliveryContext) -> Value {
     match spec.validate() {
@@ -81,7 +52,7 @@ pub fn transform(argv: &[String]) -> Result<u8, String> {
     };
     let mut status = 0;
     for t in &list {
-        let spec = target_from_json(t);
+        let spec = TargetSpec::from_put_targets_json(t);
         match spec.validate() {
             Err(e) => {
                 eprintln!(
@@ -100,18 +71,7 @@ pub fn transform(argv: &[String]) -> Result<u8, String> {
 }
 
 fn cases(file: &str) -> Result<u8, String> {
-    let text = read_value(&format!(
-        "file://{}",
-        file.strip_prefix("file://").unwrap_or(file)
-    ))?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let case: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+    crate::args::run_jsonl(file, |case| {
         let mut t =
             json!({"Id": case.get("target_id").and_then(|v| v.as_str()).unwrap_or("target")});
         if let Some(p) = case.get("input_path").filter(|v| !v.is_null()) {
@@ -124,30 +84,26 @@ fn cases(file: &str) -> Result<u8, String> {
             t["InputTransformer"] = json!({"InputPathsMap": case.get("input_paths_map").filter(|v| !v.is_null()).cloned().unwrap_or(json!({})), "InputTemplate": tpl});
         }
         let c = case.get("context").cloned().unwrap_or(Value::Null);
+        let s = |k: &str| {
+            c.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
         let ctx = DeliveryContext {
-            rule_name: c
-                .get("rule_name")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .into(),
-            rule_arn: c
-                .get("rule_arn")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .into(),
-            ingestion_time: c
-                .get("ingestion_time")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .into(),
+            rule_name: s("rule_name"),
+            rule_arn: s("rule_arn"),
+            ingestion_time: s("ingestion_time"),
         };
         let event = match case.get("event") {
             Some(Value::String(s)) => s.clone(),
             Some(v) => v.to_string(),
             None => String::new(),
         };
-        writeln!(out, "{}", outcome_json(&target_from_json(&t), &event, &ctx))
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(0)
+        Ok(outcome_json(
+            &TargetSpec::from_put_targets_json(&t),
+            &event,
+            &ctx,
+        ))
+    })
 }

@@ -1,11 +1,9 @@
 //! `render-vtl`: renders an API Gateway mapping template.
 
-use std::io::Write;
-
 use apigw_vtl::{Request, Session, Value};
 use serde_json::{json, Value as J};
 
-use crate::args::{read_value, Args};
+use crate::args::Args;
 
 fn pairs(v: Option<&J>) -> Vec<(String, String)> {
     v.and_then(|o| o.as_object())
@@ -159,19 +157,5 @@ fn run_case(case: &J) -> J {
 }
 
 fn cases(file: &str) -> Result<u8, String> {
-    let text = read_value(&format!(
-        "file://{}",
-        file.strip_prefix("file://").unwrap_or(file)
-    ))?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let case: J = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
-        writeln!(out, "{}", run_case(&case)).map_err(|e| e.to_string())?;
-    }
-    Ok(0)
+    crate::args::run_jsonl(file, |case| Ok(run_case(case)))
 }

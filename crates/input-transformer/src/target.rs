@@ -120,6 +120,35 @@ pub fn placeholders(template: &str) -> Vec<Placeholder> {
 }
 
 impl TargetSpec {
+    /// Reads a target in the PutTargets JSON form (`Id`, `Arn`, `Input`, `InputPath`,
+    /// `InputTransformer` with `InputPathsMap` and `InputTemplate`), as in the workshop's
+    /// `target.json`. Fields of the wrong type are treated as absent.
+    pub fn from_put_targets_json(v: &serde_json::Value) -> TargetSpec {
+        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
+        let transformer = v.get("InputTransformer").map(|t| InputTransformerSpec {
+            paths_map: t
+                .get("InputPathsMap")
+                .and_then(|m| m.as_object())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            template: t
+                .get("InputTemplate")
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_string(),
+        });
+        TargetSpec {
+            id: s("Id").unwrap_or_default(),
+            input: s("Input"),
+            input_path: s("InputPath"),
+            input_transformer: transformer,
+        }
+    }
+
     /// PutTargets' checks, in AWS's order where it is known.
     pub fn validate(&self) -> Result<TargetInput, TargetError> {
         let set = [
