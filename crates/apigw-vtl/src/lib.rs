@@ -10,6 +10,7 @@
 //! ```
 
 pub mod apigw;
+pub mod cases;
 pub mod integration;
 pub mod jsonpath;
 pub mod util;

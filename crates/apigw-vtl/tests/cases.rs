@@ -1,17 +1,8 @@
 //! Our own cases for what the recorded data lacks (`cases.json` beside this file).
 
+use apigw_vtl::cases::string_pairs;
 use apigw_vtl::{Request, Session};
 use serde_json::Value;
-
-fn pairs(v: Option<&Value>) -> Vec<(String, String)> {
-    v.and_then(|o| o.as_object())
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[test]
 fn table_of_templates() {
@@ -23,10 +14,10 @@ fn table_of_templates() {
         let params = c.get("params");
         let request = Request {
             body: c["body"].as_str().unwrap_or_default().to_string(),
-            path_params: pairs(params.and_then(|p| p.get("path"))),
-            query: pairs(params.and_then(|p| p.get("querystring"))),
-            headers: pairs(params.and_then(|p| p.get("header"))),
-            stage_variables: pairs(c.get("stage_variables")),
+            path_params: string_pairs(params.and_then(|p| p.get("path"))),
+            query: string_pairs(params.and_then(|p| p.get("querystring"))),
+            headers: string_pairs(params.and_then(|p| p.get("header"))),
+            stage_variables: string_pairs(c.get("stage_variables")),
             ..Default::default()
         };
         let body = request.body.clone();

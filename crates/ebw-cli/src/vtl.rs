@@ -1,26 +1,9 @@
 //! `render-vtl`: renders an API Gateway mapping template.
 
-use apigw_vtl::{Request, Session, Value};
+use apigw_vtl::{Request, Session};
 use serde_json::{json, Value as J};
 
 use crate::args::Args;
-
-fn pairs(v: Option<&J>) -> Vec<(String, String)> {
-    v.and_then(|o| o.as_object())
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str()
-                            .map(String::from)
-                            .unwrap_or_else(|| v.to_string()),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 pub fn render_vtl(argv: &[String]) -> Result<u8, String> {
     let args = Args::parse(
@@ -55,10 +38,10 @@ pub fn render_vtl(argv: &[String]) -> Result<u8, String> {
     let params = json_arg("--params")?;
     let mut request = Request {
         body: body.clone(),
-        path_params: pairs(params.as_ref().and_then(|p| p.get("path"))),
-        query: pairs(params.as_ref().and_then(|p| p.get("querystring"))),
-        headers: pairs(params.as_ref().and_then(|p| p.get("header"))),
-        stage_variables: pairs(json_arg("--stage-variables")?.as_ref()),
+        path_params: apigw_vtl::cases::string_pairs(params.as_ref().and_then(|p| p.get("path"))),
+        query: apigw_vtl::cases::string_pairs(params.as_ref().and_then(|p| p.get("querystring"))),
+        headers: apigw_vtl::cases::string_pairs(params.as_ref().and_then(|p| p.get("header"))),
+        stage_variables: apigw_vtl::cases::string_pairs(json_arg("--stage-variables")?.as_ref()),
         ..Default::default()
     };
     if let Some(c) = json_arg("--context")? {
@@ -90,70 +73,27 @@ pub fn render_vtl(argv: &[String]) -> Result<u8, String> {
     }
 }
 
-/// One case of `vtl.json`'s shape; the MOCK and echo pipelines are run as API Gateway runs them.
+/// One case of `vtl.json`'s shape, run as API Gateway runs it (PutEvents integrations call a
+/// simulated account, so entries get ids and their errors).
 fn run_case(case: &J) -> J {
-    let params = case.get("params");
-    let mut headers = pairs(params.and_then(|p| p.get("header")));
-    headers.extend(pairs(case.get("headers")));
-    let body = case
-        .get("request_body")
-        .and_then(|b| b.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let request = Request {
-        body: body.clone(),
-        path_params: pairs(params.and_then(|p| p.get("path"))),
-        query: pairs(params.and_then(|p| p.get("querystring"))),
-        headers,
-        stage_variables: pairs(case.get("stage_variables")),
-        ..Default::default()
+    let mut world = eventbridge_sim::World::new(eventbridge_sim::Account::workshop(), 1);
+    let mut backend = eventbridge_sim::PutEventsBackend {
+        world: &mut world,
+        role: None,
+        time: 0,
     };
-    let vars: Vec<(String, Value)> = case
-        .get("variables")
-        .and_then(|v| v.as_object())
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut session = Session::new(request);
-    let s = |k: &str| case.get(k).and_then(|v| v.as_str());
-    let result = (|| -> Result<J, apigw_vtl::VtlError> {
-        if s("kind") != Some("pipeline") {
-            return Ok(
-                json!({"output": session.render(s("template").unwrap_or_default(), &body, &vars)?}),
-            );
+    match apigw_vtl::cases::run_case(case, &mut backend) {
+        Ok(o) if case.get("kind").and_then(|k| k.as_str()) == Some("pipeline") => {
+            let headers: serde_json::Map<String, J> = o
+                .headers
+                .into_iter()
+                .map(|(k, v)| (k, J::String(v)))
+                .collect();
+            json!({"output": o.output, "status": o.status, "headers": headers})
         }
-        let rendered = session.render(s("request_template").unwrap_or_default(), &body, &vars)?;
-        let mock = s("integration") == Some("MOCK");
-        let (status, backend) = if mock {
-            let code = serde_json::from_str::<J>(&rendered)
-                .ok()
-                .and_then(|v| v.get("statusCode").and_then(|c| c.as_u64()))
-                .unwrap_or(200);
-            (code, String::new())
-        } else {
-            (200, rendered)
-        };
-        let output = match s("response_template") {
-            Some(t) => session.render(t, &backend, &[])?,
-            None => backend,
-        };
-        let status = session
-            .response_status_override()
-            .map(u64::from)
-            .unwrap_or(status);
-        let headers: serde_json::Map<String, J> = session
-            .response_header_overrides()
-            .into_iter()
-            .map(|(k, v)| (k, J::String(v)))
-            .collect();
-        Ok(json!({"output": output, "status": status, "headers": headers}))
-    })();
-    result.unwrap_or_else(
-        |e| json!({"error": {"message": e.message, "line": e.line, "column": e.column}}),
-    )
+        Ok(o) => json!({"output": o.output}),
+        Err(e) => json!({"error": {"message": e.message, "line": e.line, "column": e.column}}),
+    }
 }
 
 fn cases(file: &str) -> Result<u8, String> {

@@ -381,33 +381,7 @@ impl World {
         role: Option<&str>,
         time: i64,
     ) -> IntegrationTrace {
-        struct Backend<'w> {
-            world: &'w mut World,
-            role: Option<String>,
-            time: i64,
-        }
-        impl AwsService for Backend<'_> {
-            fn call(
-                &mut self,
-                action: &str,
-                headers: &[(String, String)],
-                body: &str,
-            ) -> (u16, String) {
-                let target = headers
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("X-Amz-Target"))
-                    .map(|(_, v)| v.as_str());
-                if action != "PutEvents" || target != Some("AWSEvents.PutEvents") {
-                    return (
-                        400,
-                        r#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#.into(),
-                    );
-                }
-                let out = self.world.put_events(self.role.as_deref(), body, self.time);
-                (out.status, out.body)
-            }
-        }
-        let mut backend = Backend {
+        let mut backend = PutEventsBackend {
             world: self,
             role: role.map(String::from),
             time,
@@ -415,6 +389,31 @@ impl World {
         let trace = apigw_vtl::invoke(integration, request, &mut backend);
         self.api_gateway.push(trace.clone());
         trace
+    }
+}
+
+/// This account's PutEvents as an AWS service API, called by `role` (None: unrestricted) at
+/// `time`, for API Gateway integrations.
+pub struct PutEventsBackend<'w> {
+    pub world: &'w mut World,
+    pub role: Option<String>,
+    pub time: i64,
+}
+
+impl AwsService for PutEventsBackend<'_> {
+    fn call(&mut self, action: &str, headers: &[(String, String)], body: &str) -> (u16, String) {
+        let target = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("X-Amz-Target"))
+            .map(|(_, v)| v.as_str());
+        if action != "PutEvents" || target != Some("AWSEvents.PutEvents") {
+            return (
+                400,
+                r#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#.into(),
+            );
+        }
+        let out = self.world.put_events(self.role.as_deref(), body, self.time);
+        (out.status, out.body)
     }
 }
 

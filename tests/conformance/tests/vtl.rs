@@ -4,129 +4,29 @@
 //! except `unit_escapeJavaScript_01`: it expects `it's`, but AWS escapes `'` to `\'` (the reason
 //! the workshop's apostrophe webhook is lost), so we assert AWS's behaviour instead.
 
-use apigw_vtl::{Request, Session, Value};
+use apigw_vtl::cases::{run_case, CaseOutcome};
+use apigw_vtl::Request;
 use conformance::{load_cases, str_field};
-use eventbridge_sim::putevents::{parse_request, validate_entry, IdGenerator};
 use serde_json::Value as J;
 
 /// Emulator cases that contradict AWS, with what AWS does instead.
 const CONTRADICTS_AWS: &[(&str, &str)] = &[("unit_escapeJavaScript_01", "it\\'s")];
 
-fn pairs(v: Option<&J>) -> Vec<(String, String)> {
-    v.and_then(|o| o.as_object())
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str()
-                            .map(String::from)
-                            .unwrap_or_else(|| v.to_string()),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn request_of(case: &J) -> Request {
-    let params = case.get("params");
-    let mut headers = pairs(params.and_then(|p| p.get("header")));
-    headers.extend(pairs(case.get("headers")));
-    Request {
-        body: str_field(case, "request_body").to_string(),
-        path_params: pairs(params.and_then(|p| p.get("path"))),
-        query: pairs(params.and_then(|p| p.get("querystring"))),
-        headers,
-        stage_variables: pairs(case.get("stage_variables")),
-        ..Default::default()
-    }
-}
-
-/// PutEvents as EventBridge answers it (ids from a fixed seed).
+/// PutEvents as EventBridge answers it: a simulated account (ids from a fixed seed).
 fn put_events(body: &str) -> (u16, String) {
-    match parse_request(body) {
-        Err(e) => (400, e.body),
-        Ok(entries) => {
-            let mut ids = IdGenerator::new(1);
-            let mut failed = 0;
-            let results: Vec<J> = entries
-                .iter()
-                .map(|e| match validate_entry(e) {
-                    Ok(_) => serde_json::json!({"EventId": ids.uuid()}),
-                    Err(err) => {
-                        failed += 1;
-                        serde_json::json!({"ErrorCode": err.code, "ErrorMessage": err.message})
-                    }
-                })
-                .collect();
-            (
-                200,
-                serde_json::json!({"Entries": results, "FailedEntryCount": failed}).to_string(),
-            )
-        }
-    }
+    let mut world = eventbridge_sim::World::new(eventbridge_sim::Account::workshop(), 1);
+    let out = world.put_events(None, body, 0);
+    (out.status, out.body)
 }
 
-struct Outcome {
-    output: String,
-    status: u16,
-    headers: Vec<(String, String)>,
-}
-
-fn run(case: &J) -> Result<Outcome, String> {
-    let request = request_of(case);
-    let vars: Vec<(String, Value)> = case
-        .get("variables")
-        .and_then(|v| v.as_object())
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut session = Session::new(request.clone());
-    match str_field(case, "kind") {
-        "template" => {
-            let out = session
-                .render(str_field(case, "template"), &request.body, &vars)
-                .map_err(|e| e.to_string())?;
-            Ok(Outcome {
-                output: out,
-                status: 200,
-                headers: Vec::new(),
-            })
-        }
-        _ => {
-            let integration = str_field(case, "integration");
-            let rendered = session
-                .render(str_field(case, "request_template"), &request.body, &vars)
-                .map_err(|e| e.to_string())?;
-            let (status, backend_body) = if integration == "MOCK" {
-                let code = serde_json::from_str::<J>(&rendered)
-                    .ok()
-                    .and_then(|v| v.get("statusCode").and_then(|s| s.as_u64()))
-                    .unwrap_or(200);
-                (code as u16, String::new())
-            } else if integration.contains("PutEvents") {
-                put_events(&rendered)
-            } else {
-                (200, rendered)
-            };
-            let output = match case.get("response_template").and_then(|t| t.as_str()) {
-                Some(t) => session
-                    .render(t, &backend_body, &[])
-                    .map_err(|e| e.to_string())?,
-                None => backend_body,
-            };
-            let status = session.response_status_override().unwrap_or(status);
-            Ok(Outcome {
-                output,
-                status,
-                headers: session.response_header_overrides(),
-            })
-        }
-    }
+fn run(case: &J) -> Result<CaseOutcome, String> {
+    let mut world = eventbridge_sim::World::new(eventbridge_sim::Account::workshop(), 1);
+    let mut backend = eventbridge_sim::PutEventsBackend {
+        world: &mut world,
+        role: None,
+        time: 0,
+    };
+    run_case(case, &mut backend).map_err(|e| e.to_string())
 }
 
 /// Replaces `"<uuid:N>"`-style placeholders in the expected JSON by what we produced there.
