@@ -90,9 +90,9 @@ pub fn url_decode(s: &str) -> String {
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Standard base64 with `=` padding.
-pub fn base64_encode(data: &[u8]) -> String {
+fn encode_with(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let n = (chunk[0] as u32) << 16
@@ -100,8 +100,8 @@ pub fn base64_encode(data: &[u8]) -> String {
             | *chunk.get(2).unwrap_or(&0) as u32;
         for k in 0..4 {
             if k <= chunk.len() {
-                out.push(B64[(n >> (18 - 6 * k) & 63) as usize] as char);
-            } else {
+                out.push(alphabet[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else if pad {
                 out.push('=');
             }
         }
@@ -109,7 +109,17 @@ pub fn base64_encode(data: &[u8]) -> String {
     out
 }
 
-/// Standard base64 (padding optional, whitespace ignored); `None` for invalid input.
+/// Standard base64 with `=` padding.
+pub fn base64_encode(data: &[u8]) -> String {
+    encode_with(data, B64, true)
+}
+
+/// URL-safe base64 (`-` and `_`) without padding, for URL fragments.
+pub fn base64url_encode(data: &[u8]) -> String {
+    encode_with(data, B64URL, false)
+}
+
+/// Standard or URL-safe base64 (padding optional, whitespace ignored); `None` for invalid input.
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let mut acc = 0u32;

@@ -10,41 +10,11 @@ pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// A link may inflate to at most this many bytes (a guard against decompression bombs).
 pub const MAX_DECOMPRESSED_BYTES: usize = 512 * 1024;
 
-const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn b64url_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = (chunk[0] as u32) << 16
-            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
-            | *chunk.get(2).unwrap_or(&0) as u32;
-        for k in 0..=chunk.len() {
-            out.push(B64URL[(n >> (18 - 6 * k) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in s.bytes() {
-        let v = B64URL.iter().position(|x| *x == c)? as u32;
-        acc = acc << 6 | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits & 0xFF) as u8);
-        }
-    }
-    Some(out)
-}
-
 /// The fragment (without `#`) that holds this state.
 pub fn encode(state: &WorkshopState) -> String {
     let json = state.to_compact_json();
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
-    format!("{PREFIX_V1}{}", b64url_encode(&packed))
+    format!("{PREFIX_V1}{}", apigw_vtl::util::base64url_encode(&packed))
 }
 
 /// Reads a fragment (with or without `#`). Every failure is a clear message, never a panic.
@@ -60,7 +30,7 @@ pub fn decode(fragment: &str) -> Result<WorkshopState, StateError> {
             "this is not a workshop link (it should start with #s1.)".into(),
         ));
     };
-    let bytes = b64url_decode(payload).ok_or_else(|| {
+    let bytes = apigw_vtl::util::base64_decode(payload).ok_or_else(|| {
         StateError("the link is damaged: it has characters a link cannot have".into())
     })?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_DECOMPRESSED_BYTES)
@@ -154,10 +124,12 @@ mod tests {
         assert!(decode("#s1.***").unwrap_err().0.contains("damaged"));
         assert!(decode("#s1.q1YqSy0q").unwrap_err().0.contains("cut short"));
         let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 4 * 1024 * 1024], 9);
-        assert!(decode(&format!("s1.{}", b64url_encode(&bomb)))
-            .unwrap_err()
-            .0
-            .contains("unpacks to more than"));
+        assert!(
+            decode(&format!("s1.{}", apigw_vtl::util::base64url_encode(&bomb)))
+                .unwrap_err()
+                .0
+                .contains("unpacks to more than")
+        );
         assert!(decode(&"s1.A".repeat(MAX_LINK_CHARS))
             .unwrap_err()
             .0
