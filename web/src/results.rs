@@ -17,12 +17,9 @@ pub struct ResultsProps {
     pub dispatch: Callback<Action>,
 }
 
-/// Pretty-prints JSON text for reading (the exact bytes are shown beside it).
+/// Pretty-prints JSON text for reading, numbers as written (the exact bytes are shown beside it).
 pub fn pretty(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| text.to_string())
+    workshop::format::pretty_json(text).unwrap_or_else(|| text.to_string())
 }
 
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use eventbridge_sim::{Rule, RuleState, Target, TargetInput};
+use eventbridge_sim::{RuleState, TargetInput};
 use workshop::state::{PartnerState, WorkshopState};
 use yew::prelude::*;
 
@@ -134,53 +134,14 @@ impl Reducible for Model {
                     };
                 }
             }
-            Action::RemoveRule(i) => {
-                if i < w.rules.len() && w.rules[i].managed_by.is_none() {
-                    w.rules.remove(i);
-                }
-            }
-            Action::AddRule(bus) => {
-                if w.rules.len() < workshop::state::MAX_RULES {
-                    let n = w.rules.iter().filter(|r| r.bus == bus).count() + 1;
-                    let name = format!("my-rule-{n}");
-                    let short: String = bus
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or(&bus)
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                        .collect();
-                    let target = Target {
-                        id: format!("{name}-logs"),
-                        arn: format!("arn:aws:logs:us-west-2:123456789012:log-group:/aws/events/{short}-{name}"),
-                        input: TargetInput::WholeEvent,
-                    };
-                    w.rules.push(
-                        Rule::new(&bus, &name, r#"{"source": [{"prefix": ""}]}"#)
-                            .with_target(target),
-                    );
-                }
-            }
+            Action::RemoveRule(i) => w.remove_rule(i),
+            Action::AddRule(bus) => w.add_rule(&bus),
             Action::RenameRule(i, name) => {
                 if let Some(r) = w.rules.get_mut(i) {
                     r.name = name;
                 }
             }
-            Action::AddTarget(i) => {
-                if let Some(r) = w.rules.get_mut(i) {
-                    if r.targets.len() < workshop::state::MAX_TARGETS_PER_RULE {
-                        let id = format!("echo-{}", r.targets.len() + 1);
-                        r.targets.push(Target {
-                            arn: format!(
-                                "arn:aws:lambda:us-west-2:123456789012:function:{}-{id}",
-                                r.name
-                            ),
-                            id,
-                            input: TargetInput::WholeEvent,
-                        });
-                    }
-                }
-            }
+            Action::AddTarget(i) => w.add_target(i),
             Action::RemoveTarget(i, t) => {
                 if let Some(r) = w.rules.get_mut(i) {
                     if t < r.targets.len() {

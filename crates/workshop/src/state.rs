@@ -156,6 +156,64 @@ impl WorkshopState {
     }
 }
 
+impl WorkshopState {
+    /// Adds a catch-all rule on `bus` with a log group target named after it (up to the limit).
+    pub fn add_rule(&mut self, bus: &str) {
+        if self.rules.len() >= MAX_RULES {
+            return;
+        }
+        let account = crate::Workshop::default().account;
+        let name = format!(
+            "my-rule-{}",
+            self.rules.iter().filter(|r| r.bus == bus).count() + 1
+        );
+        let short: String = bus
+            .rsplit('/')
+            .next()
+            .unwrap_or(bus)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let target = eventbridge_sim::Target {
+            id: format!("{name}-logs"),
+            arn: format!(
+                "arn:aws:logs:{}:{}:log-group:/aws/events/{short}-{name}",
+                account.region, account.id
+            ),
+            input: eventbridge_sim::TargetInput::WholeEvent,
+        };
+        self.rules
+            .push(Rule::new(bus, &name, crate::CATCH_ALL_PATTERN).with_target(target));
+    }
+
+    /// Removes a rule, unless a service manages it (schema discovery's).
+    pub fn remove_rule(&mut self, i: usize) {
+        if self.rules.get(i).is_some_and(|r| r.managed_by.is_none()) {
+            self.rules.remove(i);
+        }
+    }
+
+    /// Adds an echo Lambda target to rule `i` (up to the limit per rule).
+    pub fn add_target(&mut self, i: usize) {
+        let account = crate::Workshop::default().account;
+        if let Some(r) = self
+            .rules
+            .get_mut(i)
+            .filter(|r| r.targets.len() < MAX_TARGETS_PER_RULE)
+        {
+            let id = format!("echo-{}", r.targets.len() + 1);
+            r.targets.push(eventbridge_sim::Target {
+                arn: format!(
+                    "arn:aws:lambda:{}:{}:function:{}-{id}",
+                    account.region, account.id, r.name
+                ),
+                id,
+                input: eventbridge_sim::TargetInput::WholeEvent,
+            });
+        }
+    }
+}
+
 /// Upgrades an old state in place. Version 0 (unversioned drafts) named the template `vtl`.
 fn migrate(m: &mut serde_json::Map<String, Value>, from: u32) {
     if from == 0 {
