@@ -79,6 +79,14 @@ impl Wildcard {
         &self.segments[0]
     }
 
+    /// The literal text after the last star (empty without a star: the prefix is the whole).
+    pub fn literal_suffix(&self) -> &str {
+        match self.segments.len() {
+            1 => "",
+            n => &self.segments[n - 1],
+        }
+    }
+
     pub fn star_count(&self) -> usize {
         self.segments.len() - 1
     }

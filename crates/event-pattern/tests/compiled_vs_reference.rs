@@ -25,9 +25,12 @@ impl Rng {
 const KEYS: [&str; 4] = ["a", "b", "c", "d"];
 const STRS: [&str; 6] = ["x", "xy", "Xy", "y.png", "", "10.0.0.7"];
 
-fn matcher(r: &mut Rng) -> String {
+fn matcher(r: &mut Rng, exact_heavy: bool) -> String {
     let s = r.pick(&STRS);
-    match r.below(14) {
+    if exact_heavy && r.below(3) != 0 {
+        return format!("\"{s}\"");
+    }
+    match r.below(19) {
         0 => format!("\"{s}\""),
         1 => format!("{}", r.below(4)),
         2 => "null".into(),
@@ -48,6 +51,22 @@ fn matcher(r: &mut Rng) -> String {
         10 => format!("{{\"exists\": {}}}", r.below(2) == 0),
         11 => format!("{{\"wildcard\": \"{}\"}}", r.pick(&["x*", "*png", "*y*"])),
         12 => "{\"cidr\": \"10.0.0.0/24\"}".into(),
+        13 => format!(
+            "{{\"numeric\": [\"{}\", {}]}}",
+            r.pick(&[">", ">=", "<", "<="]),
+            r.below(5)
+        ),
+        14 => format!(
+            "{{\"anything-but\": [\"{}\", \"{}\"]}}",
+            r.pick(&STRS),
+            r.pick(&STRS)
+        ),
+        15 => format!(
+            "{{\"wildcard\": \"{}\"}}",
+            r.pick(&["x*y", "X*", "*.png", "x*z*y", "xy"])
+        ),
+        16 => format!("{{\"anything-but\": {}}}", r.below(3)),
+        17 => format!("{{\"anything-but\": \"{}\"}}", r.pick(&STRS)),
         _ => format!(
             "{{\"prefix\": {{\"equals-ignore-case\": \"{}\"}}}}",
             r.pick(&["X", "xY"])
@@ -55,7 +74,7 @@ fn matcher(r: &mut Rng) -> String {
     }
 }
 
-fn object(r: &mut Rng, depth: u32) -> String {
+fn object(r: &mut Rng, depth: u32, exact_heavy: bool) -> String {
     let n = 1 + r.below(2);
     let mut fields = Vec::new();
     let mut used = Vec::new();
@@ -66,14 +85,20 @@ fn object(r: &mut Rng, depth: u32) -> String {
         }
         used.push(k);
         if depth < 2 && r.below(4) == 0 {
-            fields.push(format!("\"{k}\": {}", object(r, depth + 1)));
+            fields.push(format!("\"{k}\": {}", object(r, depth + 1, exact_heavy)));
         } else {
-            let m: Vec<String> = (0..1 + r.below(2)).map(|_| matcher(r)).collect();
+            let m: Vec<String> = (0..1 + r.below(2))
+                .map(|_| matcher(r, exact_heavy))
+                .collect();
             fields.push(format!("\"{k}\": [{}]", m.join(", ")));
         }
     }
     if depth == 0 && r.below(5) == 0 {
-        fields.push(format!("\"$or\": [{}, {}]", object(r, 2), object(r, 2)));
+        fields.push(format!(
+            "\"$or\": [{}, {}]",
+            object(r, 2, exact_heavy),
+            object(r, 2, exact_heavy)
+        ));
     }
     format!("{{{}}}", fields.join(", "))
 }
@@ -106,9 +131,11 @@ fn event_object(r: &mut Rng, depth: u32) -> String {
 fn compiled_matcher_agrees_with_the_reference() {
     let mut r = Rng(20260524);
     let mut checked = 0;
-    for _round in 0..200 {
+    for round in 0..200 {
+        // Every other round leans on exact values, so that the decision tree's gates are used.
+        let exact_heavy = round % 2 == 1;
         let patterns: Vec<EventPattern> = (0..20)
-            .filter_map(|_| EventPattern::parse(&object(&mut r, 0)).ok())
+            .filter_map(|_| EventPattern::parse(&object(&mut r, 0, exact_heavy)).ok())
             .collect();
         let m = CompiledMatcher::new(&patterns);
         for _ in 0..20 {

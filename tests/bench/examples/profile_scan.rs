@@ -1,19 +1,46 @@
-//! A loop to profile the text scanner: `cargo run --release -p ebw-bench --example profile_scan`.
-use ebw_bench::{city_lot, city_pattern, Rng};
+//! A loop to profile the matcher on one workload:
+//! `cargo run --release -p ebw-bench --example profile_scan -- <kind|eventbridge> <patterns> <rounds>`
+//! (kinds: exact, prefix, anything-but, equals-ignore-case, wildcard, mixed). Prints events/s.
+use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, Rng};
 use event_pattern::{compiled::CompiledMatcher, EventPattern};
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let kind = args.get(1).map(String::as_str).unwrap_or("exact");
+    let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
+    let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
     let mut r = Rng(42);
-    let events: Vec<String> = (0..2000).map(|_| city_lot(&mut r)).collect();
-    let ps: Vec<EventPattern> = (0..100)
-        .map(|i| EventPattern::parse(&city_pattern("exact", i)).unwrap())
+    let eb = kind == "eventbridge";
+    let events: Vec<String> = (0..2000)
+        .map(|_| {
+            if eb {
+                eb_event(&mut r)
+            } else {
+                city_lot(&mut r)
+            }
+        })
+        .collect();
+    let ps: Vec<EventPattern> = (0..n)
+        .map(|i| {
+            let text = if eb {
+                eb_pattern(i)
+            } else {
+                city_pattern(kind, i)
+            };
+            EventPattern::parse(&text).unwrap()
+        })
         .collect();
     let m = CompiledMatcher::new(&ps);
-    let mut n = 0;
-    for _ in 0..500 {
+    let mut matched = 0;
+    let t = std::time::Instant::now();
+    for _ in 0..rounds {
         for e in &events {
-            n += m.matching_text(e).map(|v| v.len()).unwrap_or(0);
+            matched += m.matching_text(e).map(|v| v.len()).unwrap_or(0);
         }
     }
-    println!("{n}");
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{kind} × {n}: {:.0} events/s, {matched} matches",
+        (rounds * events.len()) as f64 / secs
+    );
 }

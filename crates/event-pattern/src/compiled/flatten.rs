@@ -1,0 +1,331 @@
+//! Flattening an event only as far as the patterns need. The paths the patterns mention form a
+//! trie of key segments; walking the event (a parsed tree, or its text) follows the trie and
+//! collects the leaf values of mentioned paths, while everything else is skipped (text is still
+//! checked to be valid JSON as it is skipped).
+
+use super::index::FxMap;
+use super::scanner::Scanner;
+use crate::json::{Json, JsonValue, MAX_EVENT_DEPTH};
+use crate::matcher::Leaf;
+
+/// "No value": the end of a path's value list.
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Str,
+    Num,
+    Bool(bool),
+    Null,
+}
+
+/// One leaf value of a mentioned path. Strings and number lexemes live in `Collected::text`.
+pub(crate) struct Value {
+    pub(crate) kind: Kind,
+    /// Inside an array (array consistency may need the reference evaluator's confirmation).
+    pub(crate) in_array: bool,
+    start: u32,
+    end: u32,
+    num: f64,
+    /// The next value of the same path.
+    next: u32,
+}
+
+/// The values of one event, per path. Reused from event to event (epochs instead of clearing).
+#[derive(Default)]
+pub(crate) struct Collected {
+    text: String,
+    values: Vec<Value>,
+    head: Vec<u32>,
+    seen_epoch: Vec<u32>,
+    seen_paths: Vec<u32>,
+    epoch: u32,
+}
+
+impl Collected {
+    pub(crate) fn begin(&mut self, paths: usize) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen_epoch.iter_mut().for_each(|e| *e = 0);
+            self.epoch = 1;
+        }
+        self.seen_epoch.resize(paths, 0);
+        self.head.resize(paths, NONE);
+        self.text.clear();
+        self.values.clear();
+        self.seen_paths.clear();
+    }
+
+    fn push(&mut self, pid: u32, kind: Kind, text: &str, num: f64, in_array: bool) {
+        let p = pid as usize;
+        if self.seen_epoch[p] != self.epoch {
+            self.seen_epoch[p] = self.epoch;
+            self.head[p] = NONE;
+            self.seen_paths.push(pid);
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.values.push(Value {
+            kind,
+            in_array,
+            start,
+            end: self.text.len() as u32,
+            num,
+            next: self.head[p],
+        });
+        self.head[p] = self.values.len() as u32 - 1;
+    }
+
+    /// Does the event have a leaf value at this path?
+    #[inline]
+    pub(crate) fn seen(&self, pid: u32) -> bool {
+        self.seen_epoch[pid as usize] == self.epoch
+    }
+
+    /// The paths with values, each once.
+    pub(crate) fn seen_paths(&self) -> &[u32] {
+        &self.seen_paths
+    }
+
+    /// The values at a path.
+    pub(crate) fn values(&self, pid: u32) -> impl Iterator<Item = &Value> + '_ {
+        let mut at = if self.seen(pid) {
+            self.head[pid as usize]
+        } else {
+            NONE
+        };
+        std::iter::from_fn(move || {
+            let v = self.values.get(at as usize)?;
+            at = v.next;
+            Some(v)
+        })
+    }
+
+    pub(crate) fn str(&self, v: &Value) -> &str {
+        self.text
+            .get(v.start as usize..v.end as usize)
+            .unwrap_or("")
+    }
+
+    pub(crate) fn leaf(&self, v: &Value) -> Leaf<'_> {
+        match v.kind {
+            Kind::Str => Leaf::Str(self.str(v)),
+            Kind::Num => Leaf::Num(self.str(v), v.num),
+            Kind::Bool(b) => Leaf::Bool(b),
+            Kind::Null => Leaf::Null,
+        }
+    }
+}
+
+#[derive(Default)]
+struct TrieNode {
+    children: FxMap<Box<str>, u32>,
+    path: Option<u32>,
+}
+
+/// The mentioned paths, segment by segment.
+pub(crate) struct PathTrie {
+    nodes: Vec<TrieNode>,
+    paths: FxMap<String, u32>,
+}
+
+impl Default for PathTrie {
+    fn default() -> Self {
+        PathTrie {
+            nodes: vec![TrieNode::default()],
+            paths: FxMap::default(),
+        }
+    }
+}
+
+impl PathTrie {
+    /// The id of a dotted path, adding it when new.
+    pub(crate) fn path_id(&mut self, path: &str) -> u32 {
+        if let Some(id) = self.paths.get(path) {
+            return *id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.insert(path.to_string(), id);
+        let mut node = 0usize;
+        for part in path.split('.') {
+            node = match self.nodes[node].children.get(part) {
+                Some(&n) => n as usize,
+                None => {
+                    let n = self.nodes.len();
+                    self.nodes.push(TrieNode::default());
+                    self.nodes[node].children.insert(part.into(), n as u32);
+                    n
+                }
+            };
+        }
+        self.nodes[node].path = Some(id);
+        id
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// The trie node under `node` for an event key (dotted keys walk several segments).
+    fn child(&self, node: u32, key: &str) -> Option<u32> {
+        let children = &self.nodes[node as usize].children;
+        if children.is_empty() {
+            return None;
+        }
+        if !key.contains('.') {
+            return children.get(key).copied();
+        }
+        let mut n = node;
+        for part in key.split('.') {
+            n = *self.nodes[n as usize].children.get(part)?;
+        }
+        Some(n)
+    }
+
+    fn at_leaf(
+        &self,
+        node: u32,
+        kind: Kind,
+        text: &str,
+        num: f64,
+        arrays: u32,
+        col: &mut Collected,
+    ) {
+        if let Some(pid) = self.nodes[node as usize].path {
+            col.push(pid, kind, text, num, arrays > 0);
+        }
+    }
+
+    /// Collects the values of a parsed event.
+    pub(crate) fn walk(&self, v: &Json, node: u32, arrays: u32, col: &mut Collected) {
+        match &v.value {
+            JsonValue::Object(fields) => {
+                for (k, _, child) in fields {
+                    if let Some(n) = self.child(node, k) {
+                        self.walk(child, n, arrays, col);
+                    }
+                }
+            }
+            JsonValue::Array(items) => {
+                for it in items {
+                    self.walk(it, node, arrays + 1, col);
+                }
+            }
+            JsonValue::String(s) => self.at_leaf(node, Kind::Str, s, 0.0, arrays, col),
+            JsonValue::Number(t, n) => self.at_leaf(node, Kind::Num, t, *n, arrays, col),
+            JsonValue::Bool(b) => self.at_leaf(node, Kind::Bool(*b), "", 0.0, arrays, col),
+            JsonValue::Null => self.at_leaf(node, Kind::Null, "", 0.0, arrays, col),
+        }
+    }
+
+    /// Collects the values of an event given as text, checking that all of it is valid JSON.
+    pub(crate) fn scan(&self, text: &str, col: &mut Collected) -> Result<(), ()> {
+        let mut sc = Scanner {
+            b: text.as_bytes(),
+            src: text,
+            i: 0,
+        };
+        sc.ws();
+        self.scan_value(&mut sc, 0, 0, col, 0)?;
+        sc.ws();
+        if sc.i == sc.b.len() {
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    /// Scans one value under a trie node; parts the trie does not reach are only validated.
+    fn scan_value(
+        &self,
+        sc: &mut Scanner<'_>,
+        node: u32,
+        arrays: u32,
+        col: &mut Collected,
+        depth: usize,
+    ) -> Result<(), ()> {
+        if depth > MAX_EVENT_DEPTH {
+            return Err(());
+        }
+        match sc.peek().ok_or(())? {
+            b'{' => {
+                sc.i += 1;
+                sc.ws();
+                if sc.peek() == Some(b'}') {
+                    sc.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    sc.ws();
+                    let key = sc.string()?;
+                    sc.ws();
+                    if sc.peek() != Some(b':') {
+                        return Err(());
+                    }
+                    sc.i += 1;
+                    sc.ws();
+                    match self.child(node, &key) {
+                        Some(child) => self.scan_value(sc, child, arrays, col, depth + 1)?,
+                        None => sc.skip_value(depth + 1)?,
+                    }
+                    sc.ws();
+                    match sc.peek() {
+                        Some(b',') => sc.i += 1,
+                        Some(b'}') => {
+                            sc.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(()),
+                    }
+                }
+            }
+            b'[' => {
+                sc.i += 1;
+                sc.ws();
+                if sc.peek() == Some(b']') {
+                    sc.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    sc.ws();
+                    self.scan_value(sc, node, arrays + 1, col, depth + 1)?;
+                    sc.ws();
+                    match sc.peek() {
+                        Some(b',') => sc.i += 1,
+                        Some(b']') => {
+                            sc.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(()),
+                    }
+                }
+            }
+            b'"' => {
+                let v = sc.string()?;
+                self.at_leaf(node, Kind::Str, &v, 0.0, arrays, col);
+                Ok(())
+            }
+            b't' | b'f' | b'n' => {
+                let (lit, kind) = match sc.peek() {
+                    Some(b't') => ("true", Kind::Bool(true)),
+                    Some(b'f') => ("false", Kind::Bool(false)),
+                    _ => ("null", Kind::Null),
+                };
+                if !sc.b[sc.i..].starts_with(lit.as_bytes()) {
+                    return Err(());
+                }
+                sc.i += lit.len();
+                self.at_leaf(node, kind, "", 0.0, arrays, col);
+                Ok(())
+            }
+            _ => {
+                let text = sc.number()?;
+                if self.nodes[node as usize].path.is_some() {
+                    let v: f64 = text.parse().map_err(|_| ())?;
+                    self.at_leaf(node, Kind::Num, text, v, arrays, col);
+                }
+                Ok(())
+            }
+        }
+    }
+}

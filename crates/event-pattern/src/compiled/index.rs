@@ -1,0 +1,329 @@
+//! The operators of one path at one node of the decision tree, indexed so that a value finds
+//! the tests it satisfies without trying every operator: hash maps for exact strings, numbers,
+//! prefixes, suffixes, case-folded values and the values `anything-but` excludes; sorted bounds
+//! for one-sided numeric ranges; wildcards by their literal head and tail. What no index covers
+//! (two-sided ranges, CIDR blocks, the rarer `anything-but` forms) is evaluated once per distinct
+//! operator for all the tests that share it.
+
+use std::collections::HashMap;
+
+use super::{Slot, Tally};
+use crate::matcher::{accepts_leaf, fold_case, Leaf};
+use crate::pattern::{AnythingBut, Op};
+use crate::wildcard::Wildcard;
+
+/// A small, fast, non-cryptographic hasher (the FxHash scheme): keys come from patterns and
+/// events, and the maps only need speed, not DoS resistance (their size is bounded by the rules).
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+const FX_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(FX_K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(FX_K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(FX_K);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Strings keyed by a fixed-length head (or tail), with the lengths in use.
+#[derive(Default)]
+struct ByLength {
+    map: FxMap<Box<str>, Vec<Slot>>,
+    lens: Vec<usize>,
+}
+
+impl ByLength {
+    fn add(&mut self, key: String, slot: Slot) {
+        self.lens.push(key.len());
+        self.map.entry(key.into()).or_default().push(slot);
+    }
+
+    fn heads(&self, text: &str, t: &mut Tally<'_>) {
+        for &n in &self.lens {
+            if let Some(list) = text.get(..n).and_then(|p| self.map.get(p)) {
+                t.hit_all(list);
+            }
+        }
+    }
+
+    fn tails(&self, text: &str, t: &mut Tally<'_>) {
+        for &n in &self.lens {
+            if let Some(list) = text
+                .len()
+                .checked_sub(n)
+                .and_then(|at| text.get(at..))
+                .and_then(|p| self.map.get(p))
+            {
+                t.hit_all(list);
+            }
+        }
+    }
+
+    fn seal(&mut self) {
+        self.lens.sort_unstable();
+        self.lens.dedup();
+    }
+}
+
+/// One-sided numeric ranges, sorted by bound.
+#[derive(Default)]
+struct Bounds {
+    /// (bound, open, slot), ascending by bound.
+    list: Vec<(f64, bool, Slot)>,
+}
+
+impl Bounds {
+    /// Lower bounds: every test whose bound lies below `x` (or at it, when closed).
+    fn below(&self, x: f64, t: &mut Tally<'_>) {
+        let end = self.list.partition_point(|e| e.0 <= x);
+        for &(b, open, slot) in &self.list[..end] {
+            if b < x || !open {
+                t.hit(slot);
+            }
+        }
+    }
+
+    /// Upper bounds: every test whose bound lies above `x` (or at it, when closed).
+    fn above(&self, x: f64, t: &mut Tally<'_>) {
+        let start = self.list.partition_point(|e| e.0 < x);
+        for &(b, open, slot) in &self.list[start..] {
+            if b > x || !open {
+                t.hit(slot);
+            }
+        }
+    }
+
+    fn seal(&mut self) {
+        self.list.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+}
+
+fn number_key(f: f64) -> u64 {
+    if f == 0.0 {
+        0
+    } else {
+        f.to_bits()
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct PathIndex {
+    exact: FxMap<Box<str>, Vec<Slot>>,
+    numbers: FxMap<u64, Vec<Slot>>,
+    lexemes: FxMap<Box<str>, Vec<Slot>>,
+    literals: Vec<(Op, Slot)>,
+    prefix: ByLength,
+    prefix_folded: ByLength,
+    suffix: ByLength,
+    folded: FxMap<Box<str>, Vec<Slot>>,
+    has_folded: bool,
+    any: Vec<Slot>,
+    /// `anything-but` string lists: every entry `(id, slot)`, and the entries each value vetoes.
+    but: Vec<(u32, Slot)>,
+    but_vetoes: FxMap<Box<str>, Vec<u32>>,
+    lower: Bounds,
+    upper: Bounds,
+    /// Wildcards by literal head and tail: `(head length, tail length)` shapes in use.
+    wild: FxMap<Box<str>, Vec<(Wildcard, Slot)>>,
+    wild_shapes: Vec<(usize, usize)>,
+    /// Everything else, grouped: identical operators are evaluated once for all their slots.
+    scan: Vec<(Op, Vec<Slot>)>,
+    scan_keys: FxMap<String, usize>,
+}
+
+impl PathIndex {
+    /// Adds one operator of the test numbered `slot`. `next_veto` numbers `anything-but` entries.
+    pub(crate) fn add(&mut self, op: &Op, slot: Slot, next_veto: &mut u32) {
+        match op {
+            Op::Exact(s) => self.exact.entry(s.as_str().into()).or_default().push(slot),
+            Op::Number { value, text } => {
+                if value.is_finite() {
+                    self.numbers
+                        .entry(number_key(*value))
+                        .or_default()
+                        .push(slot);
+                }
+                self.lexemes
+                    .entry(text.as_str().into())
+                    .or_default()
+                    .push(slot);
+            }
+            Op::Bool(_) | Op::Null => self.literals.push((op.clone(), slot)),
+            Op::Prefix {
+                value,
+                ignore_case: false,
+            } => self.prefix.add(value.clone(), slot),
+            Op::Prefix {
+                value,
+                ignore_case: true,
+            } => {
+                self.prefix_folded.add(fold_case(value), slot);
+                self.has_folded = true;
+            }
+            Op::Suffix {
+                value,
+                ignore_case: false,
+            } => self.suffix.add(value.clone(), slot),
+            Op::EqualsIgnoreCase(s) => {
+                self.folded
+                    .entry(fold_case(s).into())
+                    .or_default()
+                    .push(slot);
+                self.has_folded = true;
+            }
+            Op::Exists(true) => self.any.push(slot),
+            Op::AnythingBut(AnythingBut::Strings(values)) => {
+                let id = *next_veto;
+                *next_veto += 1;
+                self.but.push((id, slot));
+                for v in values {
+                    let vetoes = self.but_vetoes.entry(v.as_str().into()).or_default();
+                    if vetoes.last() != Some(&id) {
+                        vetoes.push(id);
+                    }
+                }
+            }
+            Op::Numeric(r) if r.equals.is_none() && (r.lower.is_none() != r.upper.is_none()) => {
+                if let Some((b, open)) = r.lower {
+                    self.lower.list.push((b, open, slot));
+                }
+                if let Some((b, open)) = r.upper {
+                    self.upper.list.push((b, open, slot));
+                }
+            }
+            Op::Wildcard { wildcard, .. }
+                if !wildcard.literal_prefix().is_empty()
+                    || !wildcard.literal_suffix().is_empty() =>
+            {
+                let (head, tail) = (wildcard.literal_prefix(), wildcard.literal_suffix());
+                self.wild_shapes.push((head.len(), tail.len()));
+                self.wild
+                    .entry(format!("{head}{tail}").into())
+                    .or_default()
+                    .push((wildcard.clone(), slot));
+            }
+            other => {
+                let key = format!("{other:?}");
+                match self.scan_keys.get(&key) {
+                    Some(&i) => self.scan[i].1.push(slot),
+                    None => {
+                        self.scan_keys.insert(key, self.scan.len());
+                        self.scan.push((other.clone(), vec![slot]));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Done adding: sort what lookups need sorted and drop build-only tables.
+    pub(crate) fn seal(&mut self) {
+        self.scan_keys = FxMap::default();
+        self.prefix.seal();
+        self.prefix_folded.seal();
+        self.suffix.seal();
+        self.lower.seal();
+        self.upper.seal();
+        self.wild_shapes.sort_unstable();
+        self.wild_shapes.dedup();
+    }
+
+    /// Hits every test of this path that the value satisfies.
+    pub(crate) fn leaf(&self, v: Leaf<'_>, t: &mut Tally<'_>) {
+        if v == Leaf::Other {
+            return;
+        }
+        t.hit_all(&self.any);
+        match v {
+            Leaf::Str(text) => {
+                if let Some(l) = self.exact.get(text) {
+                    t.hit_all(l);
+                }
+                self.prefix.heads(text, t);
+                self.suffix.tails(text, t);
+                self.wildcards(text, t);
+                if self.has_folded {
+                    let f = fold_case(text);
+                    if let Some(l) = self.folded.get(f.as_str()) {
+                        t.hit_all(l);
+                    }
+                    self.prefix_folded.heads(&f, t);
+                }
+                if !self.but.is_empty() {
+                    match self.but_vetoes.get(text) {
+                        Some(vetoes) => t.hit_unvetoed(&self.but, vetoes),
+                        None => self.but.iter().for_each(|&(_, slot)| t.hit(slot)),
+                    }
+                }
+            }
+            Leaf::Num(text, n) => {
+                if n.is_finite() {
+                    if let Some(l) = self.numbers.get(&number_key(n)) {
+                        t.hit_all(l);
+                    }
+                    self.lower.below(n, t);
+                    self.upper.above(n, t);
+                }
+                if let Some(l) = self.lexemes.get(text) {
+                    t.hit_all(l);
+                }
+                self.but.iter().for_each(|&(_, slot)| t.hit(slot));
+            }
+            _ => {
+                for (op, slot) in &self.literals {
+                    if accepts_leaf(op, v) {
+                        t.hit(*slot);
+                    }
+                }
+                self.but.iter().for_each(|&(_, slot)| t.hit(slot));
+            }
+        }
+        for (op, slots) in &self.scan {
+            if accepts_leaf(op, v) {
+                t.hit_all(slots);
+            }
+        }
+    }
+
+    fn wildcards(&self, text: &str, t: &mut Tally<'_>) {
+        for &(h, tl) in &self.wild_shapes {
+            if h + tl > text.len() {
+                continue;
+            }
+            let (Some(head), Some(tail)) = (text.get(..h), text.get(text.len() - tl..)) else {
+                continue;
+            };
+            let key = t.key_buffer(head, tail);
+            if let Some(list) = self.wild.get(key) {
+                for (w, slot) in list {
+                    if !t.is_hit(*slot) && w.matches(text) {
+                        t.hit(*slot);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,468 @@
+//! The compiled multi-pattern matcher: all rules of a bus in one structure.
+//!
+//! Every pattern is split into its `$or` branches and every branch into leaf tests (a path and
+//! the matchers ORed over its values). The branches then go into a **decision tree** keyed on
+//! exact string values, the way quamina and event-ruler walk an automaton field by field: at each
+//! node the path with the most distinct exact values (`"source"`, `"detail-type"`, ...) becomes a
+//! gate, and the branches that test it move to the child for their value, without that test.
+//! A branch's remaining tests are indexed per path ([`index`]) and counted: the branch matches
+//! when all of them are satisfied. Matching an event collects the values of the mentioned paths
+//! only ([`flatten`]), then visits the root and only the children whose gate value the event
+//! has, so rules for other sources or detail types cost nothing.
+//!
+//! Branches with several tests inside arrays of objects are confirmed by the reference evaluator
+//! (array consistency), so the answer always equals [`crate::matches`].
+//!
+//! ```
+//! use event_pattern::{compiled::CompiledMatcher, EventPattern, Json};
+//! let patterns = vec![
+//!     EventPattern::parse(r#"{"source": ["Order Service"]}"#).unwrap(),
+//!     EventPattern::parse(r#"{"detail": {"qty": [{"numeric": [">", 1]}]}}"#).unwrap(),
+//! ];
+//! let m = CompiledMatcher::new(&patterns);
+//! let e = Json::parse(r#"{"source": "Order Service", "detail": {"qty": 1}}"#).unwrap();
+//! assert_eq!(m.matching(&e), vec![0]);
+//! assert_eq!(m.matching_text(r#"{"detail": {"qty": 2}}"#), Ok(vec![1]));
+//! ```
+
+mod build;
+mod flatten;
+mod index;
+mod scanner;
+
+use std::cell::RefCell;
+
+use crate::json::Json;
+use crate::matcher::FlatEvent;
+use crate::pattern::EventPattern;
+use flatten::{Collected, Kind, PathTrie};
+pub use index::FxHasher;
+use index::{FxMap, PathIndex};
+
+/// A leaf test of a branch at one node: the unit that is counted.
+type Slot = u32;
+
+struct Branch {
+    pattern: u32,
+    /// How many of its tests are counted at its node (gates on the way there are not).
+    required: u16,
+    /// Several tests in all: array consistency may need the reference's confirmation.
+    confirm: bool,
+}
+
+#[derive(Default)]
+struct Node {
+    /// Counted tests, per path id.
+    index: Vec<(u32, PathIndex)>,
+    /// Path id → position in `index`, for nodes with many paths (then the event's paths are
+    /// looked up instead of every path of the node being checked).
+    by_path: Option<FxMap<u32, u32>>,
+    /// `exists: false` tests: (path id, slot).
+    absent: Vec<(u32, Slot)>,
+    /// Branches with nothing left to test once the gates on the way here passed.
+    complete: Vec<u32>,
+    /// Gates: path id → (exact string → child node).
+    gates: Vec<(u32, FxMap<Box<str>, u32>)>,
+}
+
+/// The per-test and per-branch tables the counting needs.
+#[derive(Default)]
+struct Tables {
+    branches: Vec<Branch>,
+    slot_branch: Vec<u32>,
+}
+
+/// All patterns of a bus, compiled.
+pub struct CompiledMatcher {
+    patterns: Vec<EventPattern>,
+    tables: Tables,
+    trie: PathTrie,
+    nodes: Vec<Node>,
+    /// How many `anything-but` entries can be vetoed (their ids are `0..vetoes`).
+    vetoes: u32,
+    scratch: RefCell<Scratch>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    values: Collected,
+    counters: Counters,
+}
+
+/// Per-event counting state, reused between events (epochs instead of clearing).
+#[derive(Default)]
+struct Counters {
+    epoch: u32,
+    slot_epoch: Vec<u32>,
+    branch_state: Vec<BranchState>,
+    pattern_epoch: Vec<u32>,
+    pending_epoch: Vec<u32>,
+    /// Patterns waiting for the reference's confirmation.
+    pending: Vec<u32>,
+    out: Vec<usize>,
+    veto: Vec<u32>,
+    veto_tag: u32,
+    key: String,
+    /// Gate values inside arrays on the way to the node being evaluated.
+    inherited: u16,
+    /// The value being looked up is inside an array.
+    in_array: bool,
+}
+
+/// A branch's count of satisfied tests in the current event.
+#[derive(Default, Clone, Copy)]
+struct BranchState {
+    epoch: u32,
+    count: u16,
+    /// How many of them were satisfied by a value inside an array.
+    arrays: u16,
+}
+
+/// Counting hits: the tables and the counters of one evaluation.
+pub(crate) struct Tally<'a> {
+    t: &'a Tables,
+    c: &'a mut Counters,
+}
+
+impl Tally<'_> {
+    #[inline]
+    pub(crate) fn is_hit(&self, slot: Slot) -> bool {
+        self.c.slot_epoch[slot as usize] == self.c.epoch
+    }
+
+    /// A test is satisfied; when it was the branch's last one, the branch completes.
+    #[inline]
+    pub(crate) fn hit(&mut self, slot: Slot) {
+        let b = self.t.slot_branch[slot as usize];
+        let br = &self.t.branches[b as usize];
+        let required = br.required;
+        let c = &mut *self.c;
+        if required == 1 {
+            if !br.confirm {
+                // A one-test branch needs no counting and no confirmation (array consistency
+                // is about several tests): its pattern matches. Duplicates go at the end.
+                c.out.push(br.pattern as usize);
+            } else {
+                let arrays = c.in_array as u16;
+                self.complete(b, arrays);
+            }
+            return;
+        }
+        let epoch = c.epoch;
+        if std::mem::replace(&mut c.slot_epoch[slot as usize], epoch) == epoch {
+            return;
+        }
+        let st = &mut c.branch_state[b as usize];
+        if st.epoch != epoch {
+            *st = BranchState {
+                epoch,
+                count: 0,
+                arrays: 0,
+            };
+        }
+        st.count += 1;
+        st.arrays += c.in_array as u16;
+        if st.count == required {
+            let arrays = st.arrays;
+            self.complete(b, arrays);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn hit_all(&mut self, slots: &[Slot]) {
+        for &s in slots {
+            self.hit(s);
+        }
+    }
+
+    /// Hits the `anything-but` entries except the vetoed ones.
+    pub(crate) fn hit_unvetoed(&mut self, entries: &[(u32, Slot)], vetoes: &[u32]) {
+        let c = &mut *self.c;
+        c.veto_tag = c.veto_tag.wrapping_add(1);
+        if c.veto_tag == 0 {
+            c.veto.iter_mut().for_each(|v| *v = 0);
+            c.veto_tag = 1;
+        }
+        let tag = c.veto_tag;
+        for &id in vetoes {
+            c.veto[id as usize] = tag;
+        }
+        for &(id, slot) in entries {
+            if self.c.veto[id as usize] != tag {
+                self.hit(slot);
+            }
+        }
+    }
+
+    /// `head` and `tail` joined, in a reused buffer.
+    pub(crate) fn key_buffer(&mut self, head: &str, tail: &str) -> &str {
+        let k = &mut self.c.key;
+        k.clear();
+        k.push_str(head);
+        k.push_str(tail);
+        k
+    }
+
+    /// The branch's tests are all satisfied: its pattern matches, unless array consistency
+    /// needs checking first.
+    fn complete(&mut self, b: u32, arrays: u16) {
+        let br = &self.t.branches[b as usize];
+        let p = br.pattern as usize;
+        let c = &mut *self.c;
+        if c.pattern_epoch[p] == c.epoch {
+            return;
+        }
+        if br.confirm && arrays.saturating_add(c.inherited) >= 2 {
+            if c.pending_epoch[p] != c.epoch {
+                c.pending_epoch[p] = c.epoch;
+                c.pending.push(p as u32);
+            }
+            return;
+        }
+        c.pattern_epoch[p] = c.epoch;
+        c.out.push(p);
+    }
+}
+
+impl CompiledMatcher {
+    /// Compiles the patterns; results name patterns by their index in `patterns`.
+    pub fn new(patterns: &[EventPattern]) -> Self {
+        build::compile(patterns)
+    }
+
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The indexes of the patterns that match, in increasing order.
+    pub fn matching(&self, event: &Json) -> Vec<usize> {
+        let mut s = self.scratch.borrow_mut();
+        let Scratch { values, counters } = &mut *s;
+        values.begin(self.trie.len());
+        self.trie.walk(event, 0, 0, values);
+        self.evaluate(values, counters);
+        self.resolve(counters, || Some(FlatEvent::new(event)))
+    }
+
+    /// Matches an event given as JSON text, scanning it once without building a tree and
+    /// skipping every part no pattern mentions. Invalid JSON is an error (use [`Json::parse`]
+    /// for its message).
+    pub fn matching_text(&self, text: &str) -> Result<Vec<usize>, InvalidEvent> {
+        let mut s = self.scratch.borrow_mut();
+        let Scratch { values, counters } = &mut *s;
+        values.begin(self.trie.len());
+        self.trie.scan(text, values).map_err(|_| InvalidEvent)?;
+        self.evaluate(values, counters);
+        if counters.pending.is_empty() {
+            return Ok(self.resolve(counters, || None));
+        }
+        // Confirmation needs the tree (rare: several tests inside arrays of objects).
+        let tree = Json::parse(text).map_err(|_| InvalidEvent)?;
+        Ok(self.resolve(counters, || Some(FlatEvent::new(&tree))))
+    }
+
+    fn evaluate(&self, values: &Collected, c: &mut Counters) {
+        c.epoch = c.epoch.wrapping_add(1);
+        if c.epoch == 0 {
+            for v in [
+                &mut c.slot_epoch,
+                &mut c.pattern_epoch,
+                &mut c.pending_epoch,
+            ] {
+                v.iter_mut().for_each(|e| *e = 0);
+            }
+            c.branch_state
+                .iter_mut()
+                .for_each(|b| *b = BranchState::default());
+            c.epoch = 1;
+        }
+        c.slot_epoch.resize(self.tables.slot_branch.len(), 0);
+        c.branch_state
+            .resize(self.tables.branches.len(), BranchState::default());
+        c.pattern_epoch.resize(self.patterns.len(), 0);
+        c.pending_epoch.resize(self.patterns.len(), 0);
+        c.veto.resize(self.vetoes as usize, 0);
+        c.pending.clear();
+        c.out.clear();
+        let mut t = Tally { t: &self.tables, c };
+        if !self.nodes.is_empty() {
+            self.visit(0, 0, values, &mut t);
+        }
+    }
+
+    /// Evaluates one node of the decision tree, then the children whose gate value the event has.
+    fn visit(&self, id: u32, inherited: u16, values: &Collected, t: &mut Tally<'_>) {
+        let node = &self.nodes[id as usize];
+        t.c.inherited = inherited;
+        let lookups = |idx: &PathIndex, pid: u32, t: &mut Tally<'_>| {
+            for v in values.values(pid) {
+                t.c.in_array = v.in_array;
+                idx.leaf(values.leaf(v), t);
+            }
+        };
+        match &node.by_path {
+            Some(map) => {
+                for &pid in values.seen_paths() {
+                    if let Some(&i) = map.get(&pid) {
+                        lookups(&node.index[i as usize].1, pid, t);
+                    }
+                }
+            }
+            None => {
+                for (pid, idx) in &node.index {
+                    if values.seen(*pid) {
+                        lookups(idx, *pid, t);
+                    }
+                }
+            }
+        }
+        t.c.in_array = false;
+        for &(pid, slot) in &node.absent {
+            if !values.seen(pid) {
+                t.hit(slot);
+            }
+        }
+        for &b in &node.complete {
+            t.complete(b, 0);
+        }
+        for (pid, children) in &node.gates {
+            for v in values.values(*pid) {
+                if v.kind != Kind::Str {
+                    continue;
+                }
+                if let Some(&child) = children.get(values.str(v)) {
+                    self.visit(child, inherited + v.in_array as u16, values, t);
+                }
+            }
+        }
+    }
+
+    /// The matches, in increasing order, after confirming the pending ones on the event's tree.
+    fn resolve<'e>(
+        &self,
+        c: &mut Counters,
+        tree: impl FnOnce() -> Option<FlatEvent<'e>>,
+    ) -> Vec<usize> {
+        let mut out = std::mem::take(&mut c.out);
+        if !c.pending.is_empty() {
+            for &p in &out {
+                c.pattern_epoch[p] = c.epoch;
+            }
+            if let Some(flat) = tree() {
+                for &p in &c.pending {
+                    let p = p as usize;
+                    if c.pattern_epoch[p] != c.epoch
+                        && crate::matcher::matches_flat(&self.patterns[p], &flat)
+                    {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The event text is not valid JSON (parse it with [`Json::parse`] for the message and position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidEvent;
+
+impl std::fmt::Display for InvalidEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the event is not valid JSON")
+    }
+}
+
+impl std::error::Error for InvalidEvent {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(patterns: &[&str], events: &[&str]) {
+        let ps: Vec<EventPattern> = patterns
+            .iter()
+            .map(|p| EventPattern::parse(p).unwrap())
+            .collect();
+        let m = CompiledMatcher::new(&ps);
+        for e in events {
+            let j = Json::parse(e).unwrap();
+            let want: Vec<usize> = ps
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| crate::matches(p, &j))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(m.matching(&j), want, "event {e}");
+            assert_eq!(m.matching_text(e), Ok(want.clone()), "scanned event {e}");
+        }
+    }
+
+    #[test]
+    fn text_scanning_refuses_malformed_json_and_decodes_escapes() {
+        let ps = vec![EventPattern::parse(r#"{"a": ["x\"y"], "b.c": [1]}"#).unwrap()];
+        let m = CompiledMatcher::new(&ps);
+        assert_eq!(
+            m.matching_text(r#"{"a": "x\"y", "b": {"c": 1}}"#),
+            Ok(vec![0])
+        );
+        assert_eq!(m.matching_text(r#"{"a": "x\"y", "b.c": 1.0}"#), Ok(vec![0]));
+        for bad in [
+            r#"{"a": "x"#,
+            r#"{"a": 01}"#,
+            r#"{"a" "x"}"#,
+            r#"{"a": "x"} extra"#,
+            r#"{"a": tru}"#,
+            "[",
+            "",
+        ] {
+            assert!(m.matching_text(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_reference_on_every_operator() {
+        check(
+            &[
+                r#"{"a": ["x", 300]}"#,
+                r#"{"a": [{"prefix": "x"}], "b": [{"suffix": ".png"}]}"#,
+                r#"{"a": [{"equals-ignore-case": "X"}]}"#,
+                r#"{"a": [{"anything-but": ["x"]}]}"#,
+                r#"{"c": [{"exists": false}]}"#,
+                r#"{"c": [{"exists": true}]}"#,
+                r#"{"n": [{"numeric": [">", 1, "<=", 5]}]}"#,
+                r#"{"a": [{"wildcard": "x*z"}]}"#,
+                r#"{"$or": [{"a": ["x"]}, {"n": [3.0]}]}"#,
+                r#"{"items": {"id": ["1"], "q": [2]}}"#,
+                r#"{"a": [null, true]}"#,
+                r#"{"a": [{"prefix": {"equals-ignore-case": "XY"}}]}"#,
+                // Gated on `items.id`, then counted: array consistency across the gate.
+                r#"{"items": {"id": ["1"], "q": [{"numeric": [">", 1]}]}}"#,
+                r#"{"items": {"id": ["1", "2"], "k": ["a"]}, "a": ["x"]}"#,
+                r#"{"n": [{"numeric": [">=", 3]}], "a": [{"anything-but": ["x", "y"]}]}"#,
+                r#"{"a": [{"wildcard": "x*z"}, {"wildcard": "*png"}, {"anything-but": "xyz"}]}"#,
+            ],
+            &[
+                r#"{"a": "x", "b": "pic.png"}"#,
+                r#"{"a": "xyz", "n": 3}"#,
+                r#"{"a": 300.0, "c": 1}"#,
+                r#"{"a": null}"#,
+                r#"{"a": true, "c": {"d": 1}}"#,
+                r#"{"items": [{"id": "1", "q": 1}, {"id": "2", "q": 2}]}"#,
+                r#"{"items": [{"id": "1", "q": 2}]}"#,
+                r#"{"items": [{"id": "1", "q": 1}, {"id": "3", "q": 2}]}"#,
+                r#"{"items": [{"id": "2", "k": "b"}, {"id": "1", "k": "a"}], "a": "x"}"#,
+                r#"{"items": [{"id": "2", "k": "a"}, {"id": "9", "k": "b"}], "a": ["x"]}"#,
+                r#"{"n": 3, "a": "z"}"#,
+                r#"{"n": [2, 4], "a": ["y", 1]}"#,
+                r#"{}"#,
+            ],
+        );
+    }
+}
