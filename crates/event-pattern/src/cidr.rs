@@ -48,15 +48,30 @@ impl Cidr {
 
     /// True when `value` is an IP literal of the same family inside the range.
     pub fn contains(&self, value: &str) -> bool {
-        let Ok(ip) = value.parse::<IpAddr>() else {
-            return false;
-        };
-        let (v, v6, width) = match ip {
-            IpAddr::V4(a) => (u32::from(a) as u128, false, 32),
-            IpAddr::V6(a) => (u128::from(a), true, 128),
-        };
-        v6 == self.v6 && v & prefix_mask(self.mask_bits, width) == self.base
+        match parse_address(value) {
+            Some((v, v6)) => v6 == self.v6 && masked(v, v6, self.mask_bits) == self.base,
+            None => false,
+        }
     }
+
+    /// The block as (IPv6?, mask bits, base address): an address `a` is inside when
+    /// `masked(a, v6, bits) == base`. The compiled matcher indexes blocks by it.
+    pub fn block(&self) -> (bool, u32, u128) {
+        (self.v6, self.mask_bits, self.base)
+    }
+}
+
+/// An event value as an address and whether it is IPv6; `None` when it is no IP address.
+pub fn parse_address(value: &str) -> Option<(u128, bool)> {
+    match value.parse::<IpAddr>().ok()? {
+        IpAddr::V4(a) => Some((u32::from(a) as u128, false)),
+        IpAddr::V6(a) => Some((u128::from(a), true)),
+    }
+}
+
+/// The address with its host bits cleared, keeping `bits` network bits.
+pub fn masked(addr: u128, v6: bool, bits: u32) -> u128 {
+    addr & prefix_mask(bits, if v6 { 128 } else { 32 })
 }
 
 fn prefix_mask(bits: u32, width: u32) -> u128 {

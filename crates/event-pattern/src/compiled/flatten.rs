@@ -117,10 +117,38 @@ impl Collected {
     }
 }
 
+/// Children by key: a short list (compared by length first) or, when long, a map.
 #[derive(Default)]
 struct TrieNode {
-    children: FxMap<Box<str>, u32>,
+    few: Vec<(Box<str>, u32)>,
+    many: Option<FxMap<Box<str>, u32>>,
     path: Option<u32>,
+}
+
+const FEW_CHILDREN: usize = 8;
+
+impl TrieNode {
+    #[inline]
+    fn get(&self, key: &str) -> Option<u32> {
+        if let Some(m) = &self.many {
+            return m.get(key).copied();
+        }
+        self.few
+            .iter()
+            .find(|(k, _)| k.len() == key.len() && **k == *key)
+            .map(|(_, n)| *n)
+    }
+
+    fn insert(&mut self, key: &str, node: u32) {
+        self.few.push((key.into(), node));
+        if self.few.len() > FEW_CHILDREN {
+            self.many = Some(self.few.iter().cloned().collect());
+        }
+    }
+
+    fn is_leaf(&self) -> bool {
+        self.few.is_empty()
+    }
 }
 
 /// The mentioned paths, segment by segment.
@@ -148,12 +176,12 @@ impl PathTrie {
         self.paths.insert(path.to_string(), id);
         let mut node = 0usize;
         for part in path.split('.') {
-            node = match self.nodes[node].children.get(part) {
-                Some(&n) => n as usize,
+            node = match self.nodes[node].get(part) {
+                Some(n) => n as usize,
                 None => {
                     let n = self.nodes.len();
                     self.nodes.push(TrieNode::default());
-                    self.nodes[node].children.insert(part.into(), n as u32);
+                    self.nodes[node].insert(part, n as u32);
                     n
                 }
             };
@@ -168,16 +196,16 @@ impl PathTrie {
 
     /// The trie node under `node` for an event key (dotted keys walk several segments).
     fn child(&self, node: u32, key: &str) -> Option<u32> {
-        let children = &self.nodes[node as usize].children;
-        if children.is_empty() {
+        let trie = &self.nodes[node as usize];
+        if trie.is_leaf() {
             return None;
         }
-        if !key.contains('.') {
-            return children.get(key).copied();
+        if !key.as_bytes().contains(&b'.') {
+            return trie.get(key);
         }
         let mut n = node;
         for part in key.split('.') {
-            n = *self.nodes[n as usize].children.get(part)?;
+            n = self.nodes[n as usize].get(part)?;
         }
         Some(n)
     }

@@ -122,6 +122,16 @@ impl Bounds {
     }
 }
 
+/// [`fold_case`] into a reused buffer, without allocating for ASCII text.
+fn fold_case_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        out.push_str(&fold_case(text));
+    }
+}
+
 fn number_key(f: f64) -> u64 {
     if f == 0.0 {
         0
@@ -147,6 +157,9 @@ pub(crate) struct PathIndex {
     but_vetoes: FxMap<Box<str>, Vec<u32>>,
     lower: Bounds,
     upper: Bounds,
+    /// CIDR blocks by (IPv6?, mask bits, base), with the (IPv6?, mask bits) shapes in use.
+    cidr: FxMap<(bool, u32, u128), Vec<Slot>>,
+    cidr_shapes: Vec<(bool, u32)>,
     /// Wildcards by literal head and tail: `(head length, tail length)` shapes in use.
     wild: FxMap<Box<str>, Vec<(Wildcard, Slot)>>,
     wild_shapes: Vec<(usize, usize)>,
@@ -226,6 +239,11 @@ impl PathIndex {
                     .or_default()
                     .push((wildcard.clone(), slot));
             }
+            Op::Cidr { cidr, .. } => {
+                let (v6, bits, base) = cidr.block();
+                self.cidr_shapes.push((v6, bits));
+                self.cidr.entry((v6, bits, base)).or_default().push(slot);
+            }
             other => {
                 let key = format!("{other:?}");
                 match self.scan_keys.get(&key) {
@@ -249,6 +267,8 @@ impl PathIndex {
         self.upper.seal();
         self.wild_shapes.sort_unstable();
         self.wild_shapes.dedup();
+        self.cidr_shapes.sort_unstable();
+        self.cidr_shapes.dedup();
     }
 
     /// Hits every test of this path that the value satisfies.
@@ -266,11 +286,25 @@ impl PathIndex {
                 self.suffix.tails(text, t);
                 self.wildcards(text, t);
                 if self.has_folded {
-                    let f = fold_case(text);
+                    let mut f = std::mem::take(&mut t.c.fold);
+                    fold_case_into(text, &mut f);
                     if let Some(l) = self.folded.get(f.as_str()) {
                         t.hit_all(l);
                     }
                     self.prefix_folded.heads(&f, t);
+                    t.c.fold = f;
+                }
+                if !self.cidr_shapes.is_empty() {
+                    if let Some((addr, v6)) = crate::cidr::parse_address(text) {
+                        for &(shape_v6, bits) in &self.cidr_shapes {
+                            if shape_v6 == v6 {
+                                let key = (v6, bits, crate::cidr::masked(addr, v6, bits));
+                                if let Some(l) = self.cidr.get(&key) {
+                                    t.hit_all(l);
+                                }
+                            }
+                        }
+                    }
                 }
                 if !self.but.is_empty() {
                     match self.but_vetoes.get(text) {

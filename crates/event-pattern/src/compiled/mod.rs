@@ -103,6 +103,7 @@ struct Counters {
     veto: Vec<u32>,
     veto_tag: u32,
     key: String,
+    fold: String,
     /// Gate values inside arrays on the way to the node being evaluated.
     inherited: u16,
     /// The value being looked up is inside an array.
