@@ -124,6 +124,11 @@ fn event_object(r: &mut Rng, depth: u32) -> String {
             fields.push(format!("\"{k}\": {}", value(r, depth)));
         }
     }
+    // A duplicate key now and then: the last occurrence wins.
+    if r.below(6) == 0 {
+        let k = r.pick(&KEYS);
+        fields.push(format!("\"{k}\": {}", value(r, depth)));
+    }
     format!("{{{}}}", fields.join(", "))
 }
 
@@ -166,4 +171,71 @@ fn compiled_matcher_agrees_with_the_reference() {
         }
     }
     assert_eq!(checked, 4000);
+}
+
+/// The text scanner is exactly as strict as the parser: on valid events and on random mutations
+/// of them (structural bytes, escapes, digits, deep nesting), it errs exactly when
+/// `Json::parse` does, and otherwise agrees with the tree walk.
+#[test]
+fn text_scanner_is_as_strict_as_the_parser() {
+    const BITS: [&str; 24] = [
+        "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u00e9", "\\x", "-", "0", "01", ".", "e", "E+",
+        "1", "tru", "null", " ", "\n", "\u{1}", "é", "[[[[[[[[",
+    ];
+    let mut r = Rng(7);
+    let patterns: Vec<EventPattern> = [
+        r#"{"a": ["x"]}"#,
+        r#"{"b": [{"numeric": [">", 1]}]}"#,
+        r#"{"c": {"d": [{"exists": true}]}}"#,
+    ]
+    .iter()
+    .map(|p| EventPattern::parse(p).unwrap())
+    .collect();
+    let m = CompiledMatcher::new(&patterns);
+    let (mut valid, mut invalid) = (0, 0);
+    for _ in 0..20_000 {
+        let mut text = event_object(&mut r, 0);
+        for _ in 0..r.below(3) {
+            let at = r.below(text.len() as u64 + 1) as usize;
+            let at = (0..=at)
+                .rev()
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(0);
+            let bit = BITS[r.below(BITS.len() as u64) as usize];
+            match r.below(3) {
+                0 => text.insert_str(at, bit),
+                1 => {
+                    let end = (at + 1..=text.len())
+                        .find(|i| text.is_char_boundary(*i))
+                        .unwrap_or(text.len());
+                    text.replace_range(at..end, bit);
+                }
+                _ => text.truncate(at),
+            }
+        }
+        let parsed = Json::parse(&text);
+        let scanned = m.matching_text(&text);
+        match parsed {
+            Ok(tree) => {
+                valid += 1;
+                assert_eq!(scanned, Ok(m.matching(&tree)), "{text}");
+            }
+            Err(_) => {
+                invalid += 1;
+                assert!(scanned.is_err(), "scanner accepted invalid {text:?}");
+            }
+        }
+    }
+    assert!(
+        valid > 1000 && invalid > 1000,
+        "{valid} valid, {invalid} invalid"
+    );
+    let deep = |n: usize| format!("{{\"z\": {}1{}}}", "[".repeat(n), "]".repeat(n));
+    for n in [126, 127, 128, 129, 200] {
+        assert_eq!(
+            Json::parse(&deep(n)).is_ok(),
+            m.matching_text(&deep(n)).is_ok(),
+            "depth {n}"
+        );
+    }
 }

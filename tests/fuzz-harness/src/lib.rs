@@ -47,7 +47,7 @@ pub fn pattern_match(data: &[u8]) {
 }
 
 /// The compiled matcher against the reference (differential): patterns are the lines before the
-/// NUL, the event comes after it.
+/// NUL, the event comes after it. Both the tree walk and the text scanner are checked.
 pub fn compiled_vs_reference(data: &[u8]) {
     let (ps, e) = split(data);
     let patterns: Vec<EventPattern> = ps
@@ -55,14 +55,20 @@ pub fn compiled_vs_reference(data: &[u8]) {
         .take(16)
         .filter_map(|l| EventPattern::parse(l).ok())
         .collect();
-    let Ok(event) = Json::parse(&e) else { return };
+    let m = CompiledMatcher::new(&patterns);
+    let Ok(event) = Json::parse(&e) else {
+        // The text scanner is exactly as strict as the parser.
+        assert!(m.matching_text(&e).is_err(), "scanner accepted {e:?}");
+        return;
+    };
     let want: Vec<usize> = patterns
         .iter()
         .enumerate()
         .filter(|(_, p)| event_pattern::matches(p, &event))
         .map(|(i, _)| i)
         .collect();
-    assert_eq!(CompiledMatcher::new(&patterns).matching(&event), want);
+    assert_eq!(m.matching(&event), want);
+    assert_eq!(m.matching_text(&e), Ok(want));
 }
 
 /// An InputTransformer: template before the NUL, event after; paths map fixed.

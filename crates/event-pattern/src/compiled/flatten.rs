@@ -21,6 +21,7 @@ pub(crate) enum Kind {
 
 /// One leaf value of a mentioned path. Strings and number lexemes live in `Collected::text`.
 pub(crate) struct Value {
+    pid: u32,
     pub(crate) kind: Kind,
     /// Inside an array (array consistency may need the reference evaluator's confirmation).
     pub(crate) in_array: bool,
@@ -29,6 +30,16 @@ pub(crate) struct Value {
     num: f64,
     /// The next value of the same path.
     next: u32,
+    /// Overridden by a later duplicate key (the last occurrence wins, as in the parsed tree).
+    dead: bool,
+}
+
+/// A mentioned key of an object being scanned: its decoded text (in `Collected::text`) and the
+/// values collected under it, so that a later duplicate can override them.
+struct KeySeen {
+    start: u32,
+    end: u32,
+    values: std::ops::Range<u32>,
 }
 
 /// The values of one event, per path. Reused from event to event (epochs instead of clearing).
@@ -39,6 +50,9 @@ pub(crate) struct Collected {
     head: Vec<u32>,
     seen_epoch: Vec<u32>,
     seen_paths: Vec<u32>,
+    /// Live values per path (duplicate keys kill values).
+    live: Vec<u32>,
+    keys: Vec<KeySeen>,
     epoch: u32,
 }
 
@@ -51,6 +65,8 @@ impl Collected {
         }
         self.seen_epoch.resize(paths, 0);
         self.head.resize(paths, NONE);
+        self.live.resize(paths, 0);
+        self.keys.clear();
         self.text.clear();
         self.values.clear();
         self.seen_paths.clear();
@@ -61,17 +77,21 @@ impl Collected {
         if self.seen_epoch[p] != self.epoch {
             self.seen_epoch[p] = self.epoch;
             self.head[p] = NONE;
+            self.live[p] = 0;
             self.seen_paths.push(pid);
         }
+        self.live[p] += 1;
         let start = self.text.len() as u32;
         self.text.push_str(text);
         self.values.push(Value {
+            pid,
             kind,
             in_array,
             start,
             end: self.text.len() as u32,
             num,
             next: self.head[p],
+            dead: false,
         });
         self.head[p] = self.values.len() as u32 - 1;
     }
@@ -79,7 +99,42 @@ impl Collected {
     /// Does the event have a leaf value at this path?
     #[inline]
     pub(crate) fn seen(&self, pid: u32) -> bool {
-        self.seen_epoch[pid as usize] == self.epoch
+        self.seen_epoch[pid as usize] == self.epoch && self.live[pid as usize] > 0
+    }
+
+    /// Before scanning the value of a mentioned key: an earlier occurrence of the same key in
+    /// the object whose keys start at `frame`, if any.
+    fn earlier_key(&self, frame: usize, key: &str) -> Option<usize> {
+        (frame..self.keys.len()).find(|&k| {
+            let ks = &self.keys[k];
+            self.text.get(ks.start as usize..ks.end as usize) == Some(key)
+        })
+    }
+
+    /// After scanning the value of a mentioned key: a duplicate overrides what the earlier
+    /// occurrence collected.
+    fn key_done(&mut self, earlier: Option<usize>, key: &str, values: std::ops::Range<u32>) {
+        match earlier {
+            Some(k) => {
+                for i in self.keys[k].values.clone() {
+                    let v = &mut self.values[i as usize];
+                    if !v.dead {
+                        v.dead = true;
+                        self.live[v.pid as usize] -= 1;
+                    }
+                }
+                self.keys[k].values = values;
+            }
+            None => {
+                let start = self.text.len() as u32;
+                self.text.push_str(key);
+                self.keys.push(KeySeen {
+                    start,
+                    end: self.text.len() as u32,
+                    values,
+                });
+            }
+        }
     }
 
     /// The paths with values, each once.
@@ -94,10 +149,12 @@ impl Collected {
         } else {
             NONE
         };
-        std::iter::from_fn(move || {
+        std::iter::from_fn(move || loop {
             let v = self.values.get(at as usize)?;
             at = v.next;
-            Some(v)
+            if !v.dead {
+                return Some(v);
+            }
         })
     }
 
@@ -283,6 +340,7 @@ impl PathTrie {
                     sc.i += 1;
                     return Ok(());
                 }
+                let frame = col.keys.len();
                 loop {
                     sc.ws();
                     let key = sc.string()?;
@@ -293,7 +351,13 @@ impl PathTrie {
                     sc.i += 1;
                     sc.ws();
                     match self.child(node, &key) {
-                        Some(child) => self.scan_value(sc, child, arrays, col, depth + 1)?,
+                        Some(child) => {
+                            let earlier = col.earlier_key(frame, &key);
+                            let first = col.values.len() as u32;
+                            self.scan_value(sc, child, arrays, col, depth + 1)?;
+                            let values = first..col.values.len() as u32;
+                            col.key_done(earlier, &key, values);
+                        }
                         None => sc.skip_value(depth + 1)?,
                     }
                     sc.ws();
@@ -301,6 +365,7 @@ impl PathTrie {
                         Some(b',') => sc.i += 1,
                         Some(b'}') => {
                             sc.i += 1;
+                            col.keys.truncate(frame);
                             return Ok(());
                         }
                         _ => return Err(()),

@@ -462,6 +462,11 @@ mod tests {
                 r#"{"items": [{"id": "2", "k": "a"}, {"id": "9", "k": "b"}], "a": ["x"]}"#,
                 r#"{"n": 3, "a": "z"}"#,
                 r#"{"n": [2, 4], "a": ["y", 1]}"#,
+                // Duplicate keys: the last occurrence wins, nested ones included.
+                r#"{"a": "x", "a": "y"}"#,
+                r#"{"a": "y", "a": "x", "c": {"d": 1}, "c": 5}"#,
+                r#"{"items": [{"id": "1", "q": 2}], "items": {"id": "2"}}"#,
+                r#"{"c": {"d": 1, "d": 2}, "c": {"e": 1}, "a": "x"}"#,
                 r#"{}"#,
             ],
         );

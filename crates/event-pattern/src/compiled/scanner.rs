@@ -1,5 +1,70 @@
 //! A byte scanner over JSON text: strict enough to refuse malformed input (everything
 //! `Json::parse` refuses), fast enough to skip the parts of an event no pattern mentions.
+//!
+//! Skipping is where matching spends most of its time (most of an event is mentioned by no
+//! pattern), so it is a loop, not a recursion, and it looks at eight bytes at a time where it
+//! can: runs of digits, and string bodies up to the next quote, backslash or control character.
+
+use std::borrow::Cow;
+
+use crate::json::MAX_EVENT_DEPTH;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> Option<u64> {
+    let chunk: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// Bytes of `x` equal to zero, flagged in their high bit (exact up to the first one).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// How many digits start at `i`.
+#[inline(always)]
+fn digit_run(b: &[u8], mut i: usize) -> usize {
+    let start = i;
+    while let Some(x) = load8(b, i) {
+        let a = x ^ (0x30 * ONES);
+        // A byte is a digit when it is 0..=9 after the xor: high nibble clear and no carry
+        // into bit 4 when adding 6. Flags above the first non-digit may be wrong; unused.
+        let non_digit = (a & (0xF0 * ONES)) | (a.wrapping_add(0x06 * ONES) & (0x10 * ONES));
+        if non_digit != 0 {
+            return i + (non_digit.trailing_zeros() / 8) as usize - start;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i - start
+}
+
+/// From `i` (inside a string), the position of the first quote, backslash or control byte.
+#[inline(always)]
+fn string_stop(b: &[u8], mut i: usize) -> usize {
+    while let Some(x) = load8(b, i) {
+        let quote = zero_bytes(x ^ (b'"' as u64 * ONES));
+        let backslash = zero_bytes(x ^ (b'\\' as u64 * ONES));
+        let control = x.wrapping_sub(0x20 * ONES) & !x & HIGHS;
+        let stop = quote | backslash | control;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
 
 /// A byte scanner over JSON text: strict enough to refuse malformed input, fast enough to skip.
 pub(crate) struct Scanner<'a> {
@@ -21,72 +86,88 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Skips one value that no pattern mentions, checking its structure as it goes.
+    /// Skips one value that no pattern mentions (it sits at nesting `depth`), checking its
+    /// structure as it goes. Containers are tracked in a bit stack: 1 for an object.
     pub(crate) fn skip_value(&mut self, depth: usize) -> Result<(), ()> {
-        if depth > crate::json::MAX_EVENT_DEPTH {
+        let mut stack: u128 = 0;
+        let mut level = 0usize;
+        'value: loop {
+            if depth + level > MAX_EVENT_DEPTH {
+                return Err(());
+            }
+            match self.peek().ok_or(())? {
+                b'"' => self.skip_string()?,
+                b'{' | b'[' => {
+                    let object = self.b[self.i] == b'{';
+                    let close = if object { b'}' } else { b']' };
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(close) {
+                        self.i += 1;
+                    } else {
+                        if level >= 128 {
+                            return Err(());
+                        }
+                        stack = (stack << 1) | object as u128;
+                        level += 1;
+                        if object {
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => self.skip_number()?,
+            }
+            // After a value: close containers, or go on to the next element.
+            loop {
+                if level == 0 {
+                    return Ok(());
+                }
+                let object = stack & 1 == 1;
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                        if object {
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if object => {}
+                    Some(b']') if !object => {}
+                    _ => return Err(()),
+                }
+                self.i += 1;
+                stack >>= 1;
+                level -= 1;
+            }
+        }
+    }
+
+    /// An object key to skip, its colon, and the space before the value.
+    #[inline(always)]
+    fn key(&mut self) -> Result<(), ()> {
+        self.skip_string()?;
+        self.ws();
+        if self.peek() != Some(b':') {
             return Err(());
         }
-        match self.peek().ok_or(())? {
-            b'"' => self.skip_string(),
-            b'{' => {
-                self.i += 1;
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.ws();
-                    self.skip_string()?;
-                    self.ws();
-                    if self.peek() != Some(b':') {
-                        return Err(());
-                    }
-                    self.i += 1;
-                    self.ws();
-                    self.skip_value(depth + 1)?;
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(()),
-                    }
-                }
-            }
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.ws();
-                    self.skip_value(depth + 1)?;
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(()),
-                    }
-                }
-            }
-            b't' | b'f' | b'n' => {
-                for lit in [&b"true"[..], b"false", b"null"] {
-                    if self.b[self.i..].starts_with(lit) {
-                        self.i += lit.len();
-                        return Ok(());
-                    }
-                }
-                Err(())
-            }
-            _ => self.number().map(|_| ()),
+        self.i += 1;
+        self.ws();
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn literal(&mut self, lit: &[u8]) -> Result<(), ()> {
+        if self.b[self.i..].starts_with(lit) {
+            self.i += lit.len();
+            Ok(())
+        } else {
+            Err(())
         }
     }
 
@@ -96,15 +177,16 @@ impl<'a> Scanner<'a> {
         if self.peek() != Some(b'"') {
             return Err(());
         }
-        let mut j = self.i + 1;
         let b = self.b;
-        while j < b.len() {
-            match b[j] {
-                b'"' => {
+        let mut j = self.i + 1;
+        loop {
+            j = string_stop(b, j);
+            match b.get(j) {
+                Some(b'"') => {
                     self.i = j + 1;
                     return Ok(());
                 }
-                b'\\' => match b.get(j + 1) {
+                Some(b'\\') => match b.get(j + 1) {
                     Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
                     Some(b'u')
                         if b.get(j + 2..j + 6)
@@ -114,34 +196,25 @@ impl<'a> Scanner<'a> {
                     }
                     _ => return Err(()),
                 },
-                c if c < 0x20 => return Err(()),
-                _ => j += 1,
+                _ => return Err(()),
             }
         }
-        Err(())
     }
 
     /// A string at `i` (on its opening quote): borrowed when it has no escapes.
-    pub(crate) fn string(&mut self) -> Result<std::borrow::Cow<'a, str>, ()> {
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ()> {
         if self.peek() != Some(b'"') {
             return Err(());
         }
         let start = self.i + 1;
-        let mut j = start;
-        while j < self.b.len() {
-            match self.b[j] {
-                b'"' => {
-                    self.i = j + 1;
-                    return self
-                        .src
-                        .get(start..j)
-                        .map(std::borrow::Cow::Borrowed)
-                        .ok_or(());
-                }
-                b'\\' => break,
-                c if c < 0x20 => return Err(()),
-                _ => j += 1,
+        let j = string_stop(self.b, start);
+        match self.b.get(j) {
+            Some(b'"') => {
+                self.i = j + 1;
+                return self.src.get(start..j).map(Cow::Borrowed).ok_or(());
             }
+            Some(b'\\') => {}
+            _ => return Err(()),
         }
         // Escapes: let the strict tokenizer decode this one string.
         let mut t = crate::jackson::Tokenizer::new(&self.src[self.i..]);
@@ -149,47 +222,85 @@ impl<'a> Scanner<'a> {
             Ok(crate::jackson::Token::String) => {
                 let text = t.text().map_err(|_| ())?;
                 self.i += t.offset();
-                Ok(std::borrow::Cow::Owned(text))
+                Ok(Cow::Owned(text))
             }
             _ => Err(()),
         }
     }
 
+    #[inline(always)]
+    fn skip_number(&mut self) -> Result<(), ()> {
+        self.i = number_end(self.b, self.i)?;
+        Ok(())
+    }
+
     pub(crate) fn number(&mut self) -> Result<&'a str, ()> {
         let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        let digits = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.i += 1;
-        }
-        if self.i == digits || (self.i - digits > 1 && self.b[digits] == b'0') {
+        self.i = number_end(self.b, start)?;
+        self.src.get(start..self.i).ok_or(())
+    }
+}
+
+/// The end of the number at `i`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+#[inline(always)]
+fn number_end(b: &[u8], mut i: usize) -> Result<usize, ()> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let n = digit_run(b, i);
+    if n == 0 || (n > 1 && b[i] == b'0') {
+        return Err(());
+    }
+    i += n;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let n = digit_run(b, i);
+        if n == 0 {
             return Err(());
         }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            let f = self.i;
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                self.i += 1;
-            }
-            if self.i == f {
-                return Err(());
-            }
+        i += n;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
         }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            let e = self.i;
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                self.i += 1;
-            }
-            if self.i == e {
-                return Err(());
-            }
+        let n = digit_run(b, i);
+        if n == 0 {
+            return Err(());
         }
-        self.src.get(start..self.i).ok_or(())
+        i += n;
+    }
+    Ok(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_at_a_time_helpers_find_the_first_stop() {
+        for (text, digits) in [
+            ("", 0),
+            ("x", 0),
+            ("0", 1),
+            ("0123456789", 10),
+            ("12345678/", 8),
+            ("1234567:", 7),
+            ("99999999999999999a", 17),
+            ("12\u{e9}45678901", 2),
+        ] {
+            assert_eq!(digit_run(text.as_bytes(), 0), digits, "{text:?}");
+        }
+        for (text, stop) in [
+            ("abc\"", 3),
+            ("abcdefghijk\\", 11),
+            ("abcdefgh\u{1}", 8),
+            ("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\"", 10),
+            ("\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\u{7f}\"", 8),
+            ("no stop", 7),
+        ] {
+            assert_eq!(string_stop(text.as_bytes(), 0), stop, "{text:?}");
+        }
     }
 }
