@@ -364,7 +364,10 @@ impl CompiledMatcher {
                 }
             }
         }
-        out.sort_unstable();
+        // Usually in order already (patterns are indexed in order): check before sorting.
+        if !out.is_sorted() {
+            out.sort_unstable();
+        }
         out.dedup();
         out
     }
