@@ -348,7 +348,8 @@ impl CompiledMatcher {
         c: &mut Counters,
         tree: impl FnOnce() -> Option<FlatEvent<'e>>,
     ) -> Vec<usize> {
-        let mut out = std::mem::take(&mut c.out);
+        // A copy of the right size (growing a fresh vector would allocate several times).
+        let mut out = c.out.clone();
         if !c.pending.is_empty() {
             for &p in &out {
                 c.pattern_epoch[p] = c.epoch;
