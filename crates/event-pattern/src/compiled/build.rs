@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::flatten::PathTrie;
 use super::index::{FxHasher, FxMap};
-use super::{Branch, CompiledMatcher, Node, Scratch, Tables};
+use super::{Branch, CompiledMatcher, Node, Scratch, Tables, NO_MORE};
 use crate::pattern::{EventPattern, LeafTest, Op};
 
 /// Gates on the way from the root to a node, at most.
@@ -53,6 +53,8 @@ struct Builder {
     nodes: Vec<Node>,
     /// Per node, while building: path id → position in its index.
     node_paths: Vec<FxMap<u32, usize>>,
+    /// Per node, while building: what a branch tests → the branch counting it.
+    node_bodies: Vec<FxMap<String, u32>>,
     vetoes: u32,
 }
 
@@ -73,6 +75,7 @@ pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
         trie: PathTrie::default(),
         nodes: Vec::new(),
         node_paths: Vec::new(),
+        node_bodies: Vec::new(),
         vetoes: 0,
     };
     b.node(items, 0);
@@ -92,6 +95,7 @@ impl Builder {
         let id = self.nodes.len() as u32;
         self.nodes.push(Node::default());
         self.node_paths.push(FxMap::default());
+        self.node_bodies.push(FxMap::default());
         let mut rest = items;
         // Each round sends at least one item down a gate, so the rounds end.
         while let Some(path) = (depth < MAX_GATE_DEPTH).then(|| best_gate(&rest)).flatten() {
@@ -145,14 +149,33 @@ impl Builder {
             );
         }
         self.node_paths[id as usize] = FxMap::default();
+        self.node_bodies[id as usize] = FxMap::default();
         id
     }
 
     /// Indexes what the item still tests at this node.
     fn count(&mut self, id: u32, item: Item<'_>) {
+        let body = body_key(&item);
+        if let Some(&b) = self.node_bodies[id as usize].get(&body) {
+            let t = &mut self.tables;
+            let br = &mut t.branches[b as usize];
+            if br.pattern != item.pattern {
+                if br.also == NO_MORE {
+                    br.also = t.also.len() as u32;
+                    t.also.push(Vec::new());
+                }
+                let more = &mut t.also[br.also as usize];
+                if more.last() != Some(&item.pattern) {
+                    more.push(item.pattern);
+                }
+            }
+            return;
+        }
         let b = self.tables.branches.len() as u32;
+        self.node_bodies[id as usize].insert(body, b);
         self.tables.branches.push(Branch {
             pattern: item.pattern,
+            also: NO_MORE,
             required: item.tests.len() as u16,
             confirm: item.confirm,
         });
@@ -177,6 +200,22 @@ impl Builder {
             }
         }
     }
+}
+
+/// What an item still tests, as text: items with the same body share one branch.
+fn body_key(item: &Item<'_>) -> String {
+    let mut tests: Vec<&LeafTest> = item.tests.clone();
+    tests.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut key = format!("{}", item.confirm as u8);
+    for t in tests {
+        key.push('\u{0}');
+        key.push_str(&t.path);
+        for m in &t.matchers {
+            key.push('\u{1}');
+            key.push_str(&format!("{:?}", m.op));
+        }
+    }
+    key
 }
 
 /// The path whose exact values split the items the most (ties: more items, then the name).

@@ -44,6 +44,9 @@ type Slot = u32;
 
 struct Branch {
     pattern: u32,
+    /// Further patterns whose branch at this node tests exactly the same (an index into
+    /// `Tables::also`, or `NO_MORE`): rules with identical bodies are counted once.
+    also: u32,
     /// How many of its tests are counted at its node (gates on the way there are not).
     required: u16,
     /// Several tests in all: array consistency may need the reference's confirmation.
@@ -65,11 +68,14 @@ struct Node {
     gates: Vec<(u32, FxMap<Box<str>, u32>)>,
 }
 
+const NO_MORE: u32 = u32::MAX;
+
 /// The per-test and per-branch tables the counting needs.
 #[derive(Default)]
 struct Tables {
     branches: Vec<Branch>,
     slot_branch: Vec<u32>,
+    also: Vec<Vec<u32>>,
 }
 
 /// All patterns of a bus, compiled.
@@ -143,6 +149,10 @@ impl Tally<'_> {
                 // A one-test branch needs no counting and no confirmation (array consistency
                 // is about several tests): its pattern matches. Duplicates go at the end.
                 c.out.push(br.pattern as usize);
+                if br.also != NO_MORE {
+                    let more = &self.t.also[br.also as usize];
+                    c.out.extend(more.iter().map(|&p| p as usize));
+                }
             } else {
                 let arrays = c.in_array as u16;
                 self.complete(b, arrays);
@@ -207,13 +217,24 @@ impl Tally<'_> {
     /// The branch's tests are all satisfied: its pattern matches, unless array consistency
     /// needs checking first.
     fn complete(&mut self, b: u32, arrays: u16) {
-        let br = &self.t.branches[b as usize];
-        let p = br.pattern as usize;
+        let t = self.t;
+        let br = &t.branches[b as usize];
+        let confirm = br.confirm && arrays.saturating_add(self.c.inherited) >= 2;
+        self.complete_pattern(br.pattern, confirm);
+        if br.also != NO_MORE {
+            for &p in &t.also[br.also as usize] {
+                self.complete_pattern(p, confirm);
+            }
+        }
+    }
+
+    fn complete_pattern(&mut self, p: u32, confirm: bool) {
+        let p = p as usize;
         let c = &mut *self.c;
         if c.pattern_epoch[p] == c.epoch {
             return;
         }
-        if br.confirm && arrays.saturating_add(c.inherited) >= 2 {
+        if confirm {
             if c.pending_epoch[p] != c.epoch {
                 c.pending_epoch[p] = c.epoch;
                 c.pending.push(p as u32);
@@ -452,6 +473,12 @@ mod tests {
                 r#"{"items": {"id": ["1", "2"], "k": ["a"]}, "a": ["x"]}"#,
                 r#"{"n": [{"numeric": [">=", 3]}], "a": [{"anything-but": ["x", "y"]}]}"#,
                 r#"{"a": [{"wildcard": "x*z"}, {"wildcard": "*png"}, {"anything-but": "xyz"}]}"#,
+                // Identical bodies share one branch (after the gate on `a`, too).
+                r#"{"a": ["x"], "n": [{"numeric": [">=", 3]}]}"#,
+                r#"{"n": [{"numeric": [">=", 3]}], "a": ["x"]}"#,
+                r#"{"$or": [{"a": ["x"], "n": [{"numeric": [">=", 3]}]}, {"c": [5]}]}"#,
+                r#"{"items": {"id": ["1"], "q": [{"numeric": [">", 1]}]}}"#,
+                r#"{"c": [5]}"#,
             ],
             &[
                 r#"{"a": "x", "b": "pic.png"}"#,
