@@ -25,10 +25,30 @@ impl Rng {
 const KEYS: [&str; 4] = ["a", "b", "c", "d"];
 const STRS: [&str; 6] = ["x", "xy", "Xy", "y.png", "", "10.0.0.7"];
 
-fn matcher(r: &mut Rng, exact_heavy: bool) -> String {
+/// How a round's patterns are drawn.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Any,
+    /// Mostly exact values: the decision tree's gates.
+    Exact,
+    /// Few distinct operators, nested more: tests shared verbatim become gates too.
+    Shared,
+}
+
+fn matcher(r: &mut Rng, mode: Mode) -> String {
     let s = r.pick(&STRS);
-    if exact_heavy && r.below(3) != 0 {
+    if mode == Mode::Exact && r.below(3) != 0 {
         return format!("\"{s}\"");
+    }
+    if mode == Mode::Shared {
+        return r
+            .pick(&[
+                "{\"numeric\": [\">\", 1]}",
+                "{\"prefix\": \"x\"}",
+                "{\"anything-but\": [\"x\"]}",
+                "\"xy\"",
+            ])
+            .to_string();
     }
     match r.below(19) {
         0 => format!("\"{s}\""),
@@ -74,7 +94,7 @@ fn matcher(r: &mut Rng, exact_heavy: bool) -> String {
     }
 }
 
-fn object(r: &mut Rng, depth: u32, exact_heavy: bool) -> String {
+fn object(r: &mut Rng, depth: u32, mode: Mode) -> String {
     let n = 1 + r.below(2);
     let mut fields = Vec::new();
     let mut used = Vec::new();
@@ -84,27 +104,25 @@ fn object(r: &mut Rng, depth: u32, exact_heavy: bool) -> String {
             continue;
         }
         used.push(k);
-        if depth < 2 && r.below(4) == 0 {
-            fields.push(format!("\"{k}\": {}", object(r, depth + 1, exact_heavy)));
+        if depth < 2 && r.below(if mode == Mode::Shared { 2 } else { 4 }) == 0 {
+            fields.push(format!("\"{k}\": {}", object(r, depth + 1, mode)));
         } else {
-            let m: Vec<String> = (0..1 + r.below(2))
-                .map(|_| matcher(r, exact_heavy))
-                .collect();
+            let m: Vec<String> = (0..1 + r.below(2)).map(|_| matcher(r, mode)).collect();
             fields.push(format!("\"{k}\": [{}]", m.join(", ")));
         }
     }
     if depth == 0 && r.below(5) == 0 {
         fields.push(format!(
             "\"$or\": [{}, {}]",
-            object(r, 2, exact_heavy),
-            object(r, 2, exact_heavy)
+            object(r, 2, mode),
+            object(r, 2, mode)
         ));
     }
     format!("{{{}}}", fields.join(", "))
 }
 
 fn value(r: &mut Rng, depth: u32) -> String {
-    match r.below(if depth < 2 { 9 } else { 6 }) {
+    match r.below(if depth < 2 { 10 } else { 6 }) {
         0 => format!("\"{}\"", r.pick(&STRS)),
         1 => format!("{}", r.below(5)),
         2 => "2.0".into(),
@@ -113,6 +131,12 @@ fn value(r: &mut Rng, depth: u32) -> String {
         5 => format!("\"{}\"", r.pick(&["X", "xyz", "a.png"])),
         6 => format!("[{}, {}]", value(r, depth + 1), value(r, depth + 1)),
         7 => "[]".into(),
+        // Arrays of objects: where array consistency matters.
+        8 => format!(
+            "[{}, {}]",
+            event_object(r, depth + 1),
+            event_object(r, depth + 1)
+        ),
         _ => event_object(r, depth + 1),
     }
 }
@@ -137,10 +161,11 @@ fn compiled_matcher_agrees_with_the_reference() {
     let mut r = Rng(20260524);
     let mut checked = 0;
     for round in 0..200 {
-        // Every other round leans on exact values, so that the decision tree's gates are used.
-        let exact_heavy = round % 2 == 1;
+        // Some rounds lean on exact values or on shared tests, so that every kind of gate
+        // of the decision tree is used.
+        let mode = [Mode::Any, Mode::Exact, Mode::Any, Mode::Shared][round % 4];
         let patterns: Vec<EventPattern> = (0..20)
-            .filter_map(|_| EventPattern::parse(&object(&mut r, 0, exact_heavy)).ok())
+            .filter_map(|_| EventPattern::parse(&object(&mut r, 0, mode)).ok())
             .collect();
         let m = CompiledMatcher::new(&patterns);
         for _ in 0..20 {

@@ -132,6 +132,35 @@ impl Builder {
             self.nodes[id as usize].gates.push((pid, children));
             rest = counted;
         }
+        // Then tests that several items share verbatim (say `"status": [{"anything-but":
+        // {"prefix": "REF"}}]`): evaluated once, as a gate to a child holding those items.
+        while let Some(key) = (depth < MAX_GATE_DEPTH)
+            .then(|| shared_test(&rest))
+            .flatten()
+        {
+            let mut down = Vec::new();
+            let mut counted = Vec::new();
+            let mut shared: Option<&LeafTest> = None;
+            for item in rest {
+                match item.tests.iter().position(|t| test_key(t) == key) {
+                    Some(i) => {
+                        let mut d = item;
+                        let t = d.tests.remove(i);
+                        shared.get_or_insert(t);
+                        down.push(d);
+                    }
+                    None => counted.push(item),
+                }
+            }
+            rest = counted;
+            let Some(test) = shared else {
+                break;
+            };
+            let pid = self.trie.path_id(&test.path);
+            let ops = test.matchers.iter().map(|m| m.op.clone()).collect();
+            let child = self.node(down, depth + 1);
+            self.nodes[id as usize].tests.push((pid, ops, child));
+        }
         for item in rest {
             self.count(id, item);
         }
@@ -202,6 +231,16 @@ impl Builder {
     }
 }
 
+/// A test as text: path and operators.
+fn test_key(t: &LeafTest) -> String {
+    let mut key = t.path.clone();
+    for m in &t.matchers {
+        key.push('\u{1}');
+        key.push_str(&format!("{:?}", m.op));
+    }
+    key
+}
+
 /// What an item still tests, as text: items with the same body share one branch.
 fn body_key(item: &Item<'_>) -> String {
     let mut tests: Vec<&LeafTest> = item.tests.clone();
@@ -209,13 +248,28 @@ fn body_key(item: &Item<'_>) -> String {
     let mut key = format!("{}", item.confirm as u8);
     for t in tests {
         key.push('\u{0}');
-        key.push_str(&t.path);
-        for m in &t.matchers {
-            key.push('\u{1}');
-            key.push_str(&format!("{:?}", m.op));
-        }
+        key.push_str(&test_key(t));
     }
     key
+}
+
+/// The test most items share verbatim, when at least two do and some item has more to test
+/// (`exists: false` tests are left to counting: they concern absent paths).
+fn shared_test(items: &[Item<'_>]) -> Option<String> {
+    let mut counts: FxMap<String, usize> = FxMap::default();
+    for item in items.iter().filter(|i| i.tests.len() > 1) {
+        for t in &item.tests {
+            if t.matchers.iter().any(|m| m.op == Op::Exists(false)) {
+                continue;
+            }
+            *counts.entry(test_key(t)).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
 }
 
 /// The path whose exact values split the items the most (ties: more items, then the name).

@@ -33,8 +33,9 @@ mod scanner;
 use std::cell::RefCell;
 
 use crate::json::Json;
+use crate::matcher::accepts_leaf;
 use crate::matcher::FlatEvent;
-use crate::pattern::EventPattern;
+use crate::pattern::{EventPattern, Op};
 use flatten::{Collected, Kind, PathTrie};
 pub use index::FxHasher;
 use index::{FxMap, PathIndex};
@@ -66,6 +67,8 @@ struct Node {
     complete: Vec<u32>,
     /// Gates: path id → (exact string → child node).
     gates: Vec<(u32, FxMap<Box<str>, u32>)>,
+    /// Tests shared by several branches, evaluated once: (path id, matchers, child node).
+    tests: Vec<(u32, Vec<Op>, u32)>,
 }
 
 const NO_MORE: u32 = u32::MAX;
@@ -351,6 +354,19 @@ impl CompiledMatcher {
         for &b in &node.complete {
             t.complete(b, 0);
         }
+        for (pid, ops, child) in &node.tests {
+            // Satisfied by any value; inside arrays only when every satisfying value is.
+            let mut satisfied: Option<bool> = None;
+            for v in values.values(*pid) {
+                let leaf = values.leaf(v);
+                if ops.iter().any(|op| accepts_leaf(op, leaf)) {
+                    satisfied = Some(satisfied.unwrap_or(true) && v.in_array);
+                }
+            }
+            if let Some(in_array) = satisfied {
+                self.visit(*child, inherited + in_array as u16, values, t);
+            }
+        }
         for (pid, children) in &node.gates {
             for v in values.values(*pid) {
                 if v.kind != Kind::Str {
@@ -479,6 +495,9 @@ mod tests {
                 r#"{"$or": [{"a": ["x"], "n": [{"numeric": [">=", 3]}]}, {"c": [5]}]}"#,
                 r#"{"items": {"id": ["1"], "q": [{"numeric": [">", 1]}]}}"#,
                 r#"{"c": [5]}"#,
+                // A test shared by several patterns is a gate; array consistency across it.
+                r#"{"items": {"q": [{"numeric": [">", 1]}], "k": [{"prefix": "a"}]}}"#,
+                r#"{"items": {"q": [{"numeric": [">", 1]}], "k": [{"prefix": "b"}]}}"#,
             ],
             &[
                 r#"{"a": "x", "b": "pic.png"}"#,
@@ -498,6 +517,8 @@ mod tests {
                 r#"{"a": "y", "a": "x", "c": {"d": 1}, "c": 5}"#,
                 r#"{"items": [{"id": "1", "q": 2}], "items": {"id": "2"}}"#,
                 r#"{"c": {"d": 1, "d": 2}, "c": {"e": 1}, "a": "x"}"#,
+                r#"{"items": [{"q": 2, "k": "x"}, {"q": 0, "k": "a"}]}"#,
+                r#"{"items": [{"q": 2, "k": "bx"}, {"q": 0, "k": "a"}]}"#,
                 r#"{}"#,
             ],
         );
