@@ -7,7 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, Rng};
+use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::{EventPattern, Json};
 
@@ -213,6 +213,16 @@ fn main() {
         }
         let ps: Vec<String> = (0..n).map(eb_pattern).collect();
         rows.push(run("eventbridge/mix", &ps, &eb));
+    }
+    for kind in ["distinct-paths", "paired-tests"] {
+        for n in [1u64, 100, 10_000] {
+            let name = format!("eventbridge/{kind}");
+            if only.as_deref().is_some_and(|o| !name.contains(o)) {
+                continue;
+            }
+            let ps: Vec<String> = (0..n).map(|i| shape_pattern(kind, i)).collect();
+            rows.push(run(&name, &ps, &eb));
+        }
     }
     println!();
     println!("| workload | patterns | ours ev/s | quamina ev/s | serde_json validate ev/s | ours ÷ quamina | ours ÷ serde | compile µs/pattern (ours, quamina) | bytes/pattern |");

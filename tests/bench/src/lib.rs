@@ -180,3 +180,17 @@ pub fn eb_pattern(i: u64) -> String {
         r#"{{"source": ["com.example.{src}"], "detail-type": ["{src} {dt}"], "detail": {{{filter}}}}}"#
     )
 }
+
+/// Shapes that once made compiling or matching superlinear, kept as workloads: every rule on a
+/// path of its own (`distinct-paths`), and rules sharing one non-exact test in pairs
+/// (`paired-tests`).
+pub fn shape_pattern(kind: &str, i: u64) -> String {
+    match kind {
+        "distinct-paths" => format!(r#"{{"detail": {{"f{i}": [{{"prefix": "x"}}]}}}}"#),
+        _ => format!(
+            r#"{{"detail": {{"items": {{"sku": [{{"prefix": "SKU-{:05}"}}]}}, "amount": [{{"numeric": ["<", {}]}}]}}}}"#,
+            i / 2,
+            i % 100_000
+        ),
+    }
+}

@@ -12,6 +12,8 @@ use crate::pattern::{EventPattern, LeafTest, Op};
 const MAX_GATE_DEPTH: usize = 8;
 /// A test with more exact values than this is counted, not gated.
 const MAX_GATE_VALUES: usize = 16;
+/// Shared-test gates per node, at most (each is evaluated, not looked up).
+const MAX_SHARED_GATES: usize = 8;
 /// A branch is copied once per value of each gate it goes through; this caps the product.
 const MAX_COPIES: usize = 64;
 
@@ -91,75 +93,19 @@ pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
 
 impl Builder {
     /// Builds the node for these items and, below it, the children of its gates.
+    ///
+    /// Gates are chosen in one pass (no rounds that rescan the items, which would be quadratic
+    /// in the number of distinct paths): paths are ranked once, and each item goes down the
+    /// best-ranked gate it can take.
     fn node(&mut self, items: Vec<Item<'_>>, depth: usize) -> u32 {
         let id = self.nodes.len() as u32;
         self.nodes.push(Node::default());
         self.node_paths.push(FxMap::default());
         self.node_bodies.push(FxMap::default());
         let mut rest = items;
-        // Each round sends at least one item down a gate, so the rounds end.
-        while let Some(path) = (depth < MAX_GATE_DEPTH).then(|| best_gate(&rest)).flatten() {
-            let mut groups: Vec<(&str, Vec<Item<'_>>)> = Vec::new();
-            let mut group_of: FxMap<&str, usize> = FxMap::default();
-            let mut counted = Vec::new();
-            for item in rest {
-                let gate = item
-                    .tests
-                    .iter()
-                    .position(|t| t.path == path)
-                    .and_then(|i| item.gate_values(item.tests[i]).map(|v| (i, v)));
-                let Some((i, values)) = gate else {
-                    counted.push(item);
-                    continue;
-                };
-                let mut down = item.clone();
-                down.tests.remove(i);
-                down.copies *= values.len();
-                for v in values {
-                    let g = *group_of.entry(v).or_insert_with(|| {
-                        groups.push((v, Vec::new()));
-                        groups.len() - 1
-                    });
-                    groups[g].1.push(down.clone());
-                }
-            }
-            let pid = self.trie.path_id(&path);
-            let mut children = FxMap::default();
-            for (value, items) in groups {
-                let child = self.node(items, depth + 1);
-                children.insert(value.into(), child);
-            }
-            self.nodes[id as usize].gates.push((pid, children));
-            rest = counted;
-        }
-        // Then tests that several items share verbatim (say `"status": [{"anything-but":
-        // {"prefix": "REF"}}]`): evaluated once, as a gate to a child holding those items.
-        while let Some(key) = (depth < MAX_GATE_DEPTH)
-            .then(|| shared_test(&rest))
-            .flatten()
-        {
-            let mut down = Vec::new();
-            let mut counted = Vec::new();
-            let mut shared: Option<&LeafTest> = None;
-            for item in rest {
-                match item.tests.iter().position(|t| test_key(t) == key) {
-                    Some(i) => {
-                        let mut d = item;
-                        let t = d.tests.remove(i);
-                        shared.get_or_insert(t);
-                        down.push(d);
-                    }
-                    None => counted.push(item),
-                }
-            }
-            rest = counted;
-            let Some(test) = shared else {
-                break;
-            };
-            let pid = self.trie.path_id(&test.path);
-            let ops = test.matchers.iter().map(|m| m.op.clone()).collect();
-            let child = self.node(down, depth + 1);
-            self.nodes[id as usize].tests.push((pid, ops, child));
+        if depth < MAX_GATE_DEPTH {
+            rest = self.exact_gates(id, rest, depth);
+            rest = self.shared_test_gates(id, rest, depth);
         }
         for item in rest {
             self.count(id, item);
@@ -167,6 +113,15 @@ impl Builder {
         let node = &mut self.nodes[id as usize];
         for (_, idx) in &mut node.index {
             idx.seal();
+        }
+        if node.gates.len() > 16 {
+            node.gates_by_path = Some(
+                node.gates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (pid, _))| (*pid, i as u32))
+                    .collect(),
+            );
         }
         if node.index.len() > 16 {
             node.by_path = Some(
@@ -180,6 +135,145 @@ impl Builder {
         self.node_paths[id as usize] = FxMap::default();
         self.node_bodies[id as usize] = FxMap::default();
         id
+    }
+
+    /// Exact-value gates: paths ranked by how many distinct values their exact tests have (ties:
+    /// more items, then the name); each item goes down its best-ranked one, once per value.
+    /// Returns the items that take no gate.
+    fn exact_gates<'p>(&mut self, id: u32, items: Vec<Item<'p>>, depth: usize) -> Vec<Item<'p>> {
+        let mut stats: FxMap<&'p str, (FxSet<&'p str>, usize)> = FxMap::default();
+        for item in &items {
+            for test in &item.tests {
+                if let Some(values) = item.gate_values(test) {
+                    let e = stats.entry(test.path.as_str()).or_default();
+                    e.0.extend(values);
+                    e.1 += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(&str, usize, usize)> =
+            stats.iter().map(|(p, (v, n))| (*p, v.len(), *n)).collect();
+        ranked.sort_by(|a, b| (b.1, b.2, a.0).cmp(&(a.1, a.2, b.0)));
+        let rank: FxMap<&str, usize> = ranked.iter().enumerate().map(|(r, e)| (e.0, r)).collect();
+        // Per ranked path: its values in order of first use, and the items for each.
+        let mut groups: Vec<Vec<(&'p str, Vec<Item<'p>>)>> = vec![Vec::new(); ranked.len()];
+        let mut group_of: FxMap<(usize, &'p str), usize> = FxMap::default();
+        let mut counted = Vec::new();
+        for item in items {
+            let best = item
+                .tests
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    let values = item.gate_values(t)?;
+                    Some((*rank.get(t.path.as_str())?, i, values))
+                })
+                .min_by_key(|g| g.0);
+            let Some((r, i, values)) = best else {
+                counted.push(item);
+                continue;
+            };
+            let mut down = item;
+            down.tests.remove(i);
+            down.copies *= values.len();
+            for v in values {
+                let g = *group_of.entry((r, v)).or_insert_with(|| {
+                    groups[r].push((v, Vec::new()));
+                    groups[r].len() - 1
+                });
+                groups[r][g].1.push(down.clone());
+            }
+        }
+        for (r, values) in groups.into_iter().enumerate() {
+            if values.is_empty() {
+                continue;
+            }
+            let pid = self.trie.path_id(ranked[r].0);
+            let mut children = FxMap::default();
+            for (value, items) in values {
+                let child = self.node(items, depth + 1);
+                children.insert(value.into(), child);
+            }
+            self.nodes[id as usize].gates.push((pid, children));
+        }
+        counted
+    }
+
+    /// Shared-test gates: a test that several items (with more to test) share verbatim, say
+    /// `"status": [{"anything-but": {"prefix": "REF"}}]`, is evaluated once and leads to a child
+    /// holding those items without it. Tests are ranked by how many items share them; each item
+    /// goes down its best-ranked one. `exists: false` tests are left to counting (they concern
+    /// absent paths). Returns the items that take no gate.
+    fn shared_test_gates<'p>(
+        &mut self,
+        id: u32,
+        items: Vec<Item<'p>>,
+        depth: usize,
+    ) -> Vec<Item<'p>> {
+        let mut key_id: FxMap<String, usize> = FxMap::default();
+        let mut counts: Vec<usize> = Vec::new();
+        // Per item: (test index, key id) of its eligible tests.
+        let mut eligible: Vec<Vec<(usize, usize)>> = Vec::with_capacity(items.len());
+        for item in &items {
+            let mut mine = Vec::new();
+            if item.tests.len() > 1 {
+                for (i, t) in item.tests.iter().enumerate() {
+                    if t.matchers.iter().any(|m| m.op == Op::Exists(false)) {
+                        continue;
+                    }
+                    let next = key_id.len();
+                    let k = *key_id.entry(test_key(t)).or_insert(next);
+                    if k == counts.len() {
+                        counts.push(0);
+                    }
+                    counts[k] += 1;
+                    mine.push((i, k));
+                }
+            }
+            eligible.push(mine);
+        }
+        // Each shared-test gate costs an evaluation per value at its path: keep the few best.
+        let mut best: Vec<usize> = (0..counts.len()).filter(|k| counts[*k] >= 2).collect();
+        best.sort_by(|a, b| counts[*b].cmp(&counts[*a]).then(a.cmp(b)));
+        let mut allowed = vec![false; counts.len()];
+        for &k in best.iter().take(MAX_SHARED_GATES) {
+            allowed[k] = true;
+        }
+        let mut groups: Vec<Vec<Item<'p>>> = vec![Vec::new(); counts.len()];
+        let mut shared_test: Vec<Option<&'p LeafTest>> = vec![None; counts.len()];
+        let mut counted = Vec::new();
+        for (item, mine) in items.into_iter().zip(eligible) {
+            let best = mine
+                .into_iter()
+                .filter(|(_, k)| allowed[*k])
+                .max_by(|a, b| counts[a.1].cmp(&counts[b.1]).then(b.1.cmp(&a.1)));
+            match best {
+                Some((i, k)) => {
+                    let mut down = item;
+                    shared_test[k] = Some(down.tests.remove(i));
+                    groups[k].push(down);
+                }
+                None => counted.push(item),
+            }
+        }
+        for (k, down) in groups.into_iter().enumerate() {
+            let Some(test) = shared_test[k] else {
+                continue;
+            };
+            if down.len() < 2 {
+                // Its fellows took better gates: count it here after all.
+                for mut item in down {
+                    item.tests.push(test);
+                    counted.push(item);
+                }
+                continue;
+            }
+            let pid = self.trie.path_id(&test.path);
+            let ops = test.matchers.iter().map(|m| m.op.clone()).collect();
+            let child = self.node(down, depth + 1);
+            self.nodes[id as usize].tests.push((pid, ops, child));
+        }
+        counted
     }
 
     /// Indexes what the item still tests at this node.
@@ -251,45 +345,4 @@ fn body_key(item: &Item<'_>) -> String {
         key.push_str(&test_key(t));
     }
     key
-}
-
-/// The test most items share verbatim, when at least two do and some item has more to test
-/// (`exists: false` tests are left to counting: they concern absent paths).
-fn shared_test(items: &[Item<'_>]) -> Option<String> {
-    let mut counts: FxMap<String, usize> = FxMap::default();
-    for item in items.iter().filter(|i| i.tests.len() > 1) {
-        for t in &item.tests {
-            if t.matchers.iter().any(|m| m.op == Op::Exists(false)) {
-                continue;
-            }
-            *counts.entry(test_key(t)).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-        .map(|(k, _)| k)
-}
-
-/// The path whose exact values split the items the most (ties: more items, then the name).
-fn best_gate(items: &[Item<'_>]) -> Option<String> {
-    let mut stats: FxMap<&str, (FxSet<&str>, usize)> = FxMap::default();
-    for item in items {
-        for test in &item.tests {
-            if let Some(values) = item.gate_values(test) {
-                let e = stats.entry(test.path.as_str()).or_default();
-                e.0.extend(values);
-                e.1 += 1;
-            }
-        }
-    }
-    stats
-        .into_iter()
-        .max_by(|a, b| {
-            (a.1 .0.len(), a.1 .1)
-                .cmp(&(b.1 .0.len(), b.1 .1))
-                .then_with(|| b.0.cmp(a.0))
-        })
-        .map(|(p, _)| p.to_string())
 }

@@ -199,14 +199,18 @@ impl TrieNode {
     }
 
     fn insert(&mut self, key: &str, node: u32) {
+        if let Some(many) = &mut self.many {
+            many.insert(key.into(), node);
+            return;
+        }
         self.few.push((key.into(), node));
         if self.few.len() > FEW_CHILDREN {
-            self.many = Some(self.few.iter().cloned().collect());
+            self.many = Some(self.few.drain(..).collect());
         }
     }
 
     fn is_leaf(&self) -> bool {
-        self.few.is_empty()
+        self.few.is_empty() && self.many.is_none()
     }
 }
 

@@ -67,6 +67,8 @@ struct Node {
     complete: Vec<u32>,
     /// Gates: path id → (exact string → child node).
     gates: Vec<(u32, FxMap<Box<str>, u32>)>,
+    /// Path id → position in `gates`, for nodes with many gates.
+    gates_by_path: Option<FxMap<u32, u32>>,
     /// Tests shared by several branches, evaluated once: (path id, matchers, child node).
     tests: Vec<(u32, Vec<Op>, u32)>,
 }
@@ -367,7 +369,7 @@ impl CompiledMatcher {
                 self.visit(*child, inherited + in_array as u16, values, t);
             }
         }
-        for (pid, children) in &node.gates {
+        let gate = |(pid, children): &(u32, FxMap<Box<str>, u32>), t: &mut Tally<'_>| {
             for v in values.values(*pid) {
                 if v.kind != Kind::Str {
                     continue;
@@ -376,6 +378,16 @@ impl CompiledMatcher {
                     self.visit(child, inherited + v.in_array as u16, values, t);
                 }
             }
+        };
+        match &node.gates_by_path {
+            Some(map) => {
+                for pid in values.seen_paths() {
+                    if let Some(&g) = map.get(pid) {
+                        gate(&node.gates[g as usize], t);
+                    }
+                }
+            }
+            None => node.gates.iter().for_each(|g| gate(g, t)),
         }
     }
 
