@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use super::flatten::PathTrie;
 use super::index::{FxHasher, FxMap};
-use super::{Branch, CompiledMatcher, Node, Scratch, Tables, NO_MORE};
+use super::{Branch, CompiledMatcher, Gate, GateKind, Node, Scratch, Tables, NO_MORE};
+use crate::matcher::fold_case;
 use crate::pattern::{EventPattern, LeafTest, Op};
 
 /// Gates on the way from the root to a node, at most.
@@ -29,23 +30,40 @@ struct Item<'p> {
 }
 
 impl<'p> Item<'p> {
-    /// The distinct exact strings of the test on `path`, when it can serve as a gate.
-    fn gate_values(&self, test: &'p LeafTest) -> Option<Vec<&'p str>> {
-        let mut values: Vec<&str> = Vec::new();
+    /// The kind and distinct keys of a test that can serve as a gate: all its matchers exact
+    /// strings, or all prefixes, all suffixes, all `equals-ignore-case`, or all case-folded
+    /// prefixes (keys folded).
+    fn gate_keys(&self, test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
+        let mut kind = None;
+        let mut keys: Vec<String> = Vec::new();
         for m in &test.matchers {
-            match &m.op {
-                Op::Exact(s) => {
-                    if !values.contains(&s.as_str()) {
-                        values.push(s);
-                    }
-                }
+            let (k, key) = match &m.op {
+                Op::Exact(s) => (GateKind::Exact, s.clone()),
+                Op::Prefix {
+                    value,
+                    ignore_case: false,
+                } => (GateKind::Prefix, value.clone()),
+                Op::Prefix {
+                    value,
+                    ignore_case: true,
+                } => (GateKind::FoldedPrefix, fold_case(value)),
+                Op::Suffix {
+                    value,
+                    ignore_case: false,
+                } => (GateKind::Suffix, value.clone()),
+                Op::EqualsIgnoreCase(s) => (GateKind::Folded, fold_case(s)),
                 _ => return None,
+            };
+            if kind.is_some_and(|x| x != k) {
+                return None;
+            }
+            kind = Some(k);
+            if !keys.contains(&key) {
+                keys.push(key);
             }
         }
-        let fits = !values.is_empty()
-            && values.len() <= MAX_GATE_VALUES
-            && self.copies * values.len() <= MAX_COPIES;
-        fits.then_some(values)
+        let fits = keys.len() <= MAX_GATE_VALUES && self.copies * keys.len() <= MAX_COPIES;
+        Some((kind?, keys)).filter(|_| fits)
     }
 }
 
@@ -104,7 +122,7 @@ impl Builder {
         self.node_bodies.push(FxMap::default());
         let mut rest = items;
         if depth < MAX_GATE_DEPTH {
-            rest = self.exact_gates(id, rest, depth);
+            rest = self.value_gates(id, rest, depth);
             rest = self.shared_test_gates(id, rest, depth);
         }
         for item in rest {
@@ -115,13 +133,11 @@ impl Builder {
             idx.seal();
         }
         if node.gates.len() > 16 {
-            node.gates_by_path = Some(
-                node.gates
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (pid, _))| (*pid, i as u32))
-                    .collect(),
-            );
+            let mut by_path: FxMap<u32, Vec<u32>> = FxMap::default();
+            for (i, g) in node.gates.iter().enumerate() {
+                by_path.entry(g.pid).or_default().push(i as u32);
+            }
+            node.gates_by_path = Some(by_path);
         }
         if node.index.len() > 16 {
             node.by_path = Some(
@@ -137,64 +153,83 @@ impl Builder {
         id
     }
 
-    /// Exact-value gates: paths ranked by how many distinct values their exact tests have (ties:
-    /// more items, then the name); each item goes down its best-ranked one, once per value.
+    /// Value gates: (path, kind) pairs ranked (exact ones first, then by how many distinct keys
+    /// their tests have); each item goes down its best-ranked one, once per key.
     /// Returns the items that take no gate.
-    fn exact_gates<'p>(&mut self, id: u32, items: Vec<Item<'p>>, depth: usize) -> Vec<Item<'p>> {
-        let mut stats: FxMap<&'p str, (FxSet<&'p str>, usize)> = FxMap::default();
-        for item in &items {
+    fn value_gates<'p>(&mut self, id: u32, items: Vec<Item<'p>>, depth: usize) -> Vec<Item<'p>> {
+        type Site<'p> = (&'p str, GateKind);
+        let mut stats: FxMap<Site<'p>, (FxSet<String>, usize)> = FxMap::default();
+        // An item with one test left would only reach a child that completes it: counting it
+        // here costs the same lookup and no visit.
+        for item in items.iter().filter(|i| i.tests.len() > 1) {
             for test in &item.tests {
-                if let Some(values) = item.gate_values(test) {
-                    let e = stats.entry(test.path.as_str()).or_default();
-                    e.0.extend(values);
+                if let Some((kind, keys)) = item.gate_keys(test) {
+                    let e = stats.entry((test.path.as_str(), kind)).or_default();
+                    e.0.extend(keys);
                     e.1 += 1;
                 }
             }
         }
-        let mut ranked: Vec<(&str, usize, usize)> =
-            stats.iter().map(|(p, (v, n))| (*p, v.len(), *n)).collect();
-        ranked.sort_by(|a, b| (b.1, b.2, a.0).cmp(&(a.1, a.2, b.0)));
-        let rank: FxMap<&str, usize> = ranked.iter().enumerate().map(|(r, e)| (e.0, r)).collect();
-        // Per ranked path: its values in order of first use, and the items for each.
-        let mut groups: Vec<Vec<(&'p str, Vec<Item<'p>>)>> = vec![Vec::new(); ranked.len()];
-        let mut group_of: FxMap<(usize, &'p str), usize> = FxMap::default();
+        let mut ranked: Vec<(Site<'p>, usize, usize)> = stats
+            .iter()
+            .map(|(site, (k, n))| (*site, k.len(), *n))
+            .collect();
+        // Exact gates first (one lookup per value, and `source`/`detail-type` split best), then
+        // by distinct keys, items, and the path.
+        let exact = |site: &Site<'_>| site.1 == GateKind::Exact;
+        ranked.sort_by(|a, b| (exact(&b.0), b.1, b.2, a.0).cmp(&(exact(&a.0), a.1, a.2, b.0)));
+        let rank: FxMap<Site<'p>, usize> =
+            ranked.iter().enumerate().map(|(r, e)| (e.0, r)).collect();
+        // Per ranked site: its keys in order of first use, and the items for each.
+        let mut groups: Vec<Vec<(String, Vec<Item<'p>>)>> = vec![Vec::new(); ranked.len()];
+        let mut group_of: FxMap<(usize, String), usize> = FxMap::default();
         let mut counted = Vec::new();
         for item in items {
             let best = item
                 .tests
                 .iter()
                 .enumerate()
+                .filter(|_| item.tests.len() > 1)
                 .filter_map(|(i, t)| {
-                    let values = item.gate_values(t)?;
-                    Some((*rank.get(t.path.as_str())?, i, values))
+                    let (kind, keys) = item.gate_keys(t)?;
+                    Some((*rank.get(&(t.path.as_str(), kind))?, i, keys))
                 })
                 .min_by_key(|g| g.0);
-            let Some((r, i, values)) = best else {
+            let Some((r, i, keys)) = best else {
                 counted.push(item);
                 continue;
             };
             let mut down = item;
             down.tests.remove(i);
-            down.copies *= values.len();
-            for v in values {
-                let g = *group_of.entry((r, v)).or_insert_with(|| {
-                    groups[r].push((v, Vec::new()));
+            down.copies *= keys.len();
+            for key in keys {
+                let g = *group_of.entry((r, key.clone())).or_insert_with(|| {
+                    groups[r].push((key, Vec::new()));
                     groups[r].len() - 1
                 });
                 groups[r][g].1.push(down.clone());
             }
         }
-        for (r, values) in groups.into_iter().enumerate() {
-            if values.is_empty() {
+        for (r, keys) in groups.into_iter().enumerate() {
+            if keys.is_empty() {
                 continue;
             }
-            let pid = self.trie.path_id(ranked[r].0);
+            let ((path, kind), _, _) = ranked[r];
+            let pid = self.trie.path_id(path);
             let mut children = FxMap::default();
-            for (value, items) in values {
+            let mut lens: Vec<usize> = keys.iter().map(|(k, _)| k.len()).collect();
+            lens.sort_unstable();
+            lens.dedup();
+            for (key, items) in keys {
                 let child = self.node(items, depth + 1);
-                children.insert(value.into(), child);
+                children.insert(key.into(), child);
             }
-            self.nodes[id as usize].gates.push((pid, children));
+            self.nodes[id as usize].gates.push(Gate {
+                pid,
+                kind,
+                children,
+                lens,
+            });
         }
         counted
     }

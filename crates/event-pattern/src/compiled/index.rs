@@ -123,7 +123,7 @@ impl Bounds {
 }
 
 /// [`fold_case`] into a reused buffer, without allocating for ASCII text.
-fn fold_case_into(text: &str, out: &mut String) {
+pub(crate) fn fold_case_into(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
         out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));

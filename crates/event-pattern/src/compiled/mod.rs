@@ -65,15 +65,84 @@ struct Node {
     absent: Vec<(u32, Slot)>,
     /// Branches with nothing left to test once the gates on the way here passed.
     complete: Vec<u32>,
-    /// Gates: path id → (exact string → child node).
-    gates: Vec<(u32, FxMap<Box<str>, u32>)>,
-    /// Path id → position in `gates`, for nodes with many gates.
-    gates_by_path: Option<FxMap<u32, u32>>,
+    /// Gates on string values: a value finds the children for the keys it has.
+    gates: Vec<Gate>,
+    /// Path id → positions in `gates`, for nodes with many gates.
+    gates_by_path: Option<FxMap<u32, Vec<u32>>>,
     /// Tests shared by several branches, evaluated once: (path id, matchers, child node).
     tests: Vec<(u32, Vec<Op>, u32)>,
 }
 
 const NO_MORE: u32 = u32::MAX;
+
+/// How a gate finds its keys in a string value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum GateKind {
+    /// The value itself (`"abc"`).
+    Exact,
+    /// Its heads, one per key length in use (`prefix`).
+    Prefix,
+    /// Its tails (`suffix`).
+    Suffix,
+    /// The value case-folded (`equals-ignore-case`).
+    Folded,
+    /// The heads of the value case-folded (`prefix` with `equals-ignore-case`).
+    FoldedPrefix,
+}
+
+/// A gate: the branches that test `pid` with operators of one kind go to the child of their
+/// key, without that test.
+struct Gate {
+    pid: u32,
+    kind: GateKind,
+    children: FxMap<Box<str>, u32>,
+    /// Key lengths in use (heads and tails).
+    lens: Vec<usize>,
+}
+
+impl Gate {
+    /// The children for one string value.
+    fn children_for(&self, text: &str, mut visit: impl FnMut(u32)) {
+        let get = |k: Option<&str>| k.and_then(|k| self.children.get(k)).copied();
+        match self.kind {
+            GateKind::Exact => get(Some(text)).into_iter().for_each(visit),
+            GateKind::Prefix => {
+                for &n in &self.lens {
+                    get(text.get(..n)).into_iter().for_each(&mut visit);
+                }
+            }
+            GateKind::Suffix => {
+                for &n in &self.lens {
+                    let tail = text.len().checked_sub(n).and_then(|at| text.get(at..));
+                    get(tail).into_iter().for_each(&mut visit);
+                }
+            }
+            GateKind::Folded | GateKind::FoldedPrefix => {
+                // Short ASCII values fold on the stack; others allocate.
+                let mut buf = [0u8; 64];
+                let mut owned = String::new();
+                let folded: &str = match buf.get_mut(..text.len()) {
+                    Some(b) if text.is_ascii() => {
+                        b.copy_from_slice(text.as_bytes());
+                        b.make_ascii_lowercase();
+                        std::str::from_utf8(b).unwrap_or("")
+                    }
+                    _ => {
+                        index::fold_case_into(text, &mut owned);
+                        &owned
+                    }
+                };
+                if self.kind == GateKind::Folded {
+                    get(Some(folded)).into_iter().for_each(visit);
+                } else {
+                    for &n in &self.lens {
+                        get(folded.get(..n)).into_iter().for_each(&mut visit);
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// The per-test and per-branch tables the counting needs.
 #[derive(Default)]
@@ -369,20 +438,20 @@ impl CompiledMatcher {
                 self.visit(*child, inherited + in_array as u16, values, t);
             }
         }
-        let gate = |(pid, children): &(u32, FxMap<Box<str>, u32>), t: &mut Tally<'_>| {
-            for v in values.values(*pid) {
-                if v.kind != Kind::Str {
-                    continue;
-                }
-                if let Some(&child) = children.get(values.str(v)) {
-                    self.visit(child, inherited + v.in_array as u16, values, t);
+        let gate = |g: &Gate, t: &mut Tally<'_>| {
+            for v in values.values(g.pid) {
+                if v.kind == Kind::Str {
+                    let inherited = inherited + v.in_array as u16;
+                    g.children_for(values.str(v), |child| {
+                        self.visit(child, inherited, values, t)
+                    });
                 }
             }
         };
         match &node.gates_by_path {
             Some(map) => {
                 for pid in values.seen_paths() {
-                    if let Some(&g) = map.get(pid) {
+                    for &g in map.get(pid).into_iter().flatten() {
                         gate(&node.gates[g as usize], t);
                     }
                 }
