@@ -134,13 +134,16 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let e = Json::parse(line).map_err(|e| format!("events line {}: {}", n + 1, e.message))?;
+        // One scan of the text; only an invalid line is parsed again, for the message.
+        let matched = matcher.matching_text(line).map_err(|_| {
+            let message = Json::parse(line)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_else(|| "not valid JSON".into());
+            format!("events line {}: {message}", n + 1)
+        })?;
         events += 1;
-        let names: Vec<&str> = matcher
-            .matching(&e)
-            .into_iter()
-            .map(|i| rules[i].0.as_str())
-            .collect();
+        let names: Vec<&str> = matched.into_iter().map(|i| rules[i].0.as_str()).collect();
         writeln!(out, "{}", serde_json::to_string(&names).unwrap_or_default())
             .map_err(|e| e.to_string())?;
     }

@@ -95,6 +95,21 @@ fn batch_modes() {
     let stats: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
     assert_eq!(stats["patterns"], 2);
     assert_eq!(stats["events"], 2);
+
+    // An invalid event line stops the run with its line number and the parser's message.
+    std::fs::write(&events, format!("{EVENT}\n{{\"source\": x}}\n")).unwrap();
+    let (code, _, err) = ebw(&[
+        "match",
+        "--patterns",
+        rules.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("events line 2") && err.contains("Unrecognized token 'x'"),
+        "{err}"
+    );
 }
 
 #[test]
