@@ -130,7 +130,7 @@ impl Builder {
         }
         let node = &mut self.nodes[id as usize];
         for (_, idx) in &mut node.index {
-            idx.seal();
+            idx.seal(&self.tables);
         }
         if node.gates.len() > 16 {
             let mut by_path: FxMap<u32, Vec<u32>> = FxMap::default();

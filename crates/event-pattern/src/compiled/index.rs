@@ -154,6 +154,9 @@ pub(crate) struct PathIndex {
     any: Vec<Slot>,
     /// `anything-but` string lists: every entry `(id, slot)`, and the entries each value vetoes.
     but: Vec<(u32, Slot)>,
+    /// Per `but` entry, its pattern when a hit alone completes it (see `Tally::direct`): with
+    /// thousands of such rules matching every event, the answer itself is the work.
+    but_direct: Vec<u32>,
     but_vetoes: FxMap<Box<str>, Vec<u32>>,
     lower: Bounds,
     upper: Bounds,
@@ -258,7 +261,12 @@ impl PathIndex {
     }
 
     /// Done adding: sort what lookups need sorted and drop build-only tables.
-    pub(crate) fn seal(&mut self) {
+    pub(crate) fn seal(&mut self, tables: &super::Tables) {
+        self.but_direct = self
+            .but
+            .iter()
+            .map(|&(_, slot)| tables.direct(slot))
+            .collect();
         self.scan_keys = FxMap::default();
         self.prefix.seal();
         self.prefix_folded.seal();
@@ -307,10 +315,8 @@ impl PathIndex {
                     }
                 }
                 if !self.but.is_empty() {
-                    match self.but_vetoes.get(text) {
-                        Some(vetoes) => t.hit_unvetoed(&self.but, vetoes),
-                        None => self.but.iter().for_each(|&(_, slot)| t.hit(slot)),
-                    }
+                    let vetoes = self.but_vetoes.get(text).map_or(&[][..], |v| &v[..]);
+                    t.hit_unvetoed(&self.but, &self.but_direct, vetoes);
                 }
             }
             Leaf::Num(text, n) => {
@@ -324,7 +330,7 @@ impl PathIndex {
                 if let Some(l) = self.lexemes.get(text) {
                     t.hit_all(l);
                 }
-                self.but.iter().for_each(|&(_, slot)| t.hit(slot));
+                t.hit_unvetoed(&self.but, &self.but_direct, &[]);
             }
             _ => {
                 for (op, slot) in &self.literals {
@@ -332,7 +338,7 @@ impl PathIndex {
                         t.hit(*slot);
                     }
                 }
-                self.but.iter().for_each(|&(_, slot)| t.hit(slot));
+                t.hit_unvetoed(&self.but, &self.but_direct, &[]);
             }
         }
         for (op, slots) in &self.scan {

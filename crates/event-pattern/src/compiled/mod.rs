@@ -205,6 +205,19 @@ pub(crate) struct Tally<'a> {
     c: &'a mut Counters,
 }
 
+impl Tables {
+    /// The pattern a hit on `slot` completes by itself — a one-test branch that needs no
+    /// confirmation and shares its body with no other pattern — or `NO_MORE`.
+    fn direct(&self, slot: Slot) -> u32 {
+        let br = &self.branches[self.slot_branch[slot as usize] as usize];
+        if br.required == 1 && !br.confirm && br.also == NO_MORE {
+            br.pattern
+        } else {
+            NO_MORE
+        }
+    }
+}
+
 impl Tally<'_> {
     #[inline]
     pub(crate) fn is_hit(&self, slot: Slot) -> bool {
@@ -260,8 +273,9 @@ impl Tally<'_> {
         }
     }
 
-    /// Hits the `anything-but` entries except the vetoed ones.
-    pub(crate) fn hit_unvetoed(&mut self, entries: &[(u32, Slot)], vetoes: &[u32]) {
+    /// Hits the `anything-but` entries except the vetoed ones; `direct` gives, per entry, the
+    /// pattern a hit completes on its own (or `NO_MORE`).
+    pub(crate) fn hit_unvetoed(&mut self, entries: &[(u32, Slot)], direct: &[u32], vetoes: &[u32]) {
         let c = &mut *self.c;
         c.veto_tag = c.veto_tag.wrapping_add(1);
         if c.veto_tag == 0 {
@@ -272,8 +286,13 @@ impl Tally<'_> {
         for &id in vetoes {
             c.veto[id as usize] = tag;
         }
-        for &(id, slot) in entries {
-            if self.c.veto[id as usize] != tag {
+        for (&(id, slot), &pattern) in entries.iter().zip(direct) {
+            if self.c.veto[id as usize] == tag {
+                continue;
+            }
+            if pattern != NO_MORE {
+                self.c.out.push(pattern as usize);
+            } else {
                 self.hit(slot);
             }
         }
