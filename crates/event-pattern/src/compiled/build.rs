@@ -1,5 +1,6 @@
-//! Building the decision tree: branches go down gates on exact string values, and whatever a
-//! branch has left to test is indexed at the node where it stops.
+//! Building the decision tree: branches go down gates (on the keys of exact, prefix, suffix and
+//! case-folded tests, or on a test several branches share), and whatever a branch has left to
+//! test is indexed at the node where it stops.
 
 use std::collections::HashSet;
 
@@ -11,7 +12,7 @@ use crate::pattern::{EventPattern, LeafTest, Op};
 
 /// Gates on the way from the root to a node, at most.
 const MAX_GATE_DEPTH: usize = 8;
-/// A test with more exact values than this is counted, not gated.
+/// A test with more keys (values, prefixes, ...) than this is counted, not gated.
 const MAX_GATE_VALUES: usize = 16;
 /// Shared-test gates per node, at most (each is evaluated, not looked up).
 const MAX_SHARED_GATES: usize = 8;
@@ -59,10 +60,13 @@ impl<'p> Item<'p> {
             }
             kind = Some(k);
             if !keys.contains(&key) {
+                if keys.len() == MAX_GATE_VALUES {
+                    return None;
+                }
                 keys.push(key);
             }
         }
-        let fits = keys.len() <= MAX_GATE_VALUES && self.copies * keys.len() <= MAX_COPIES;
+        let fits = self.copies * keys.len() <= MAX_COPIES;
         Some((kind?, keys)).filter(|_| fits)
     }
 }

@@ -1,14 +1,20 @@
 //! The compiled multi-pattern matcher: all rules of a bus in one structure.
 //!
 //! Every pattern is split into its `$or` branches and every branch into leaf tests (a path and
-//! the matchers ORed over its values). The branches then go into a **decision tree** keyed on
-//! exact string values, the way quamina and event-ruler walk an automaton field by field: at each
-//! node the path with the most distinct exact values (`"source"`, `"detail-type"`, ...) becomes a
-//! gate, and the branches that test it move to the child for their value, without that test.
-//! A branch's remaining tests are indexed per path ([`index`]) and counted: the branch matches
-//! when all of them are satisfied. Matching an event collects the values of the mentioned paths
-//! only ([`flatten`]), then visits the root and only the children whose gate value the event
-//! has, so rules for other sources or detail types cost nothing.
+//! the matchers ORed over its values). The branches then go into a **decision tree**, the way
+//! quamina and event-ruler walk an automaton field by field (`build.rs`):
+//!
+//! - **value gates**: a path's tests of one kind (exact strings first — `"source"`,
+//!   `"detail-type"` — then prefixes, suffixes, case-folded values) send each branch to the
+//!   child for its key, without that test;
+//! - **shared-test gates**: a test several branches share verbatim is evaluated once and leads
+//!   to a child holding them;
+//! - what a branch has left is indexed per path (`index.rs`) and counted: the branch matches when
+//!   all of its remaining tests are satisfied; branches with identical bodies count once.
+//!
+//! Matching an event collects the values of the mentioned paths only (`flatten.rs`), then visits
+//! the root and only the children whose gates the event passes, so rules for other sources or
+//! detail types cost nothing.
 //!
 //! Branches with several tests inside arrays of objects are confirmed by the reference evaluator
 //! (array consistency), so the answer always equals [`crate::matches`].
