@@ -105,9 +105,12 @@ impl Collected {
     /// Before scanning the value of a mentioned key: an earlier occurrence of the same key in
     /// the object whose keys start at `frame`, if any.
     fn earlier_key(&self, frame: usize, key: &str) -> Option<usize> {
+        let (len, first) = (key.len(), key.as_bytes().first());
         (frame..self.keys.len()).find(|&k| {
             let ks = &self.keys[k];
-            self.text.get(ks.start as usize..ks.end as usize) == Some(key)
+            let seen = self.text.as_bytes().get(ks.start as usize..ks.end as usize);
+            // Length and first byte first: duplicates are rare, so avoid a memcmp call per key.
+            seen.is_some_and(|s| s.len() == len && s.first() == first && s == key.as_bytes())
         })
     }
 
