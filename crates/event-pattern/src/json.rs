@@ -63,24 +63,33 @@ impl Json {
     /// Compact JSON text of this value (for messages).
     pub fn to_compact(&self) -> String {
         let mut out = String::new();
-        write_compact(self, &mut out);
+        write_compact(self, &mut out, write_string);
+        out
+    }
+
+    /// Compact text with strings and keys unquoted and unescaped, the way InputTransformer text
+    /// templates render objects: `{a:1,b:x}`, `[HIGH]`.
+    pub fn to_unquoted(&self) -> String {
+        let mut out = String::new();
+        write_compact(self, &mut out, |s, out| out.push_str(s));
         out
     }
 }
 
-fn write_compact(v: &Json, out: &mut String) {
+/// Compact text; `text` writes each string and key.
+fn write_compact(v: &Json, out: &mut String, text: fn(&str, &mut String)) {
     match &v.value {
         JsonValue::Null => out.push_str("null"),
         JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         JsonValue::Number(t, _) => out.push_str(t),
-        JsonValue::String(s) => write_string(s, out),
+        JsonValue::String(s) => text(s, out),
         JsonValue::Array(items) => {
             out.push('[');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                write_compact(it, out);
+                write_compact(it, out, text);
             }
             out.push(']');
         }
@@ -90,9 +99,9 @@ fn write_compact(v: &Json, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(k, out);
+                text(k, out);
                 out.push(':');
-                write_compact(it, out);
+                write_compact(it, out, text);
             }
             out.push('}');
         }

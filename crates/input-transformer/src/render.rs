@@ -90,36 +90,6 @@ fn json_type(v: Option<&Json>) -> &'static str {
     }
 }
 
-/// JSON-ish text without any quotes, as text templates render objects: `{a:1,b:x}`, `[HIGH]`.
-fn unquoted(v: &Json, out: &mut String) {
-    match &v.value {
-        JsonValue::String(s) => out.push_str(s),
-        JsonValue::Array(items) => {
-            out.push('[');
-            for (i, it) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                unquoted(it, out);
-            }
-            out.push(']');
-        }
-        JsonValue::Object(fields) => {
-            out.push('{');
-            for (i, (k, _, it)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(k);
-                out.push(':');
-                unquoted(it, out);
-            }
-            out.push('}');
-        }
-        _ => out.push_str(&v.to_compact()),
-    }
-}
-
 /// `<aws.events.event>`: the envelope without `detail`, `detailType` in camelCase, time = ingestion.
 fn event_without_detail(event: &Json, ctx: &DeliveryContext) -> String {
     let mut out = String::from("{");
@@ -297,7 +267,7 @@ fn render_template(
                     },
                     (PlaceholderContext::Text, Some(v)) => {
                         let mut o = String::new();
-                        unquoted(v, &mut o);
+                        o.push_str(&v.to_unquoted());
                         o
                     }
                 }
