@@ -28,3 +28,13 @@ pub fn load_cases(file: &str) -> Vec<serde_json::Value> {
 pub fn str_field<'a>(case: &'a serde_json::Value, key: &str) -> &'a str {
     case.get(key).and_then(|v| v.as_str()).unwrap_or("")
 }
+
+/// Fails the test listing every failure, one per line (a conformance run reports all of them).
+pub fn assert_all_pass(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -142,12 +142,7 @@ fn every_recorded_transformer_case_matches_aws() {
         "input_transformer.json: {ok}/{} cases identical",
         cases.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    conformance::assert_all_pass(&failures);
 }
 
 /// The workshop's own target renders exactly as the reference sample shows.
