@@ -15,15 +15,12 @@
 //! Rendering an `InputTransformer`, as a target would receive it:
 //!
 //! ```
-//! use input_transformer::{render, DeliveryContext, InputTransformerSpec, TargetSpec};
-//! let target = TargetSpec {
-//!     id: "ForecastFunctionNewOrderLambdaTarget".into(),
-//!     input_transformer: Some(InputTransformerSpec {
-//!         paths_map: vec![("order_id".into(), "$.detail.order_id".into())],
-//!         template: r#"{"order_id": <order_id>}"#.into(),
-//!     }),
-//!     ..Default::default()
-//! };
+//! use input_transformer::{render, DeliveryContext, TargetSpec};
+//! let target = TargetSpec::with_transformer(
+//!     "ForecastFunctionNewOrderLambdaTarget",
+//!     [("order_id", "$.detail.order_id")],
+//!     r#"{"order_id": <order_id>}"#,
+//! );
 //! let input = target.validate().unwrap();
 //! let event = r#"{"detail": {"order_id": 12345}}"#;
 //! let out = render(&input, event, &DeliveryContext::default());

@@ -302,22 +302,12 @@ fn render_template(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::{InputTransformerSpec, TargetSpec};
+    use crate::target::TargetSpec;
 
     const EVENT: &str = r#"{"version":"0","id":"1","detail-type":"New Order","source":"Order Service","account":"123456789012","time":"2020-05-24T07:38:02Z","region":"us-west-2","resources":[],"detail":{"order_id":12345,"note":"say \"hi\" \\ bye","n":null,"items":[{"qty":1,"price":40.0}],"deep":{"a":{"b":{"c":[7,8]}}}}}"#;
 
     fn render_with(paths: &[(&str, &str)], template: &str) -> Outcome {
-        let spec = TargetSpec {
-            id: "t".into(),
-            input_transformer: Some(InputTransformerSpec {
-                paths_map: paths
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                template: template.into(),
-            }),
-            ..Default::default()
-        };
+        let spec = TargetSpec::with_transformer("t", paths.iter().copied(), template);
         render(
             &spec.validate().unwrap(),
             EVENT,

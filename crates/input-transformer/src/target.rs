@@ -120,6 +120,25 @@ pub fn placeholders(template: &str) -> Vec<Placeholder> {
 }
 
 impl TargetSpec {
+    /// A target whose input is an InputTransformer: `InputPathsMap` entries and `InputTemplate`.
+    pub fn with_transformer<K: Into<String>, V: Into<String>>(
+        id: &str,
+        paths_map: impl IntoIterator<Item = (K, V)>,
+        template: &str,
+    ) -> TargetSpec {
+        TargetSpec {
+            id: id.into(),
+            input_transformer: Some(InputTransformerSpec {
+                paths_map: paths_map
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+                template: template.into(),
+            }),
+            ..Default::default()
+        }
+    }
+
     /// Reads a target in the PutTargets JSON form (`Id`, `Arn`, `Input`, `InputPath`,
     /// `InputTransformer` with `InputPathsMap` and `InputTemplate`), as in the workshop's
     /// `target.json`. Fields of the wrong type are treated as absent.
@@ -289,17 +308,7 @@ mod tests {
     use super::*;
 
     fn transformer(paths: &[(&str, &str)], template: &str) -> TargetSpec {
-        TargetSpec {
-            id: "t1".into(),
-            input_transformer: Some(InputTransformerSpec {
-                paths_map: paths
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                template: template.into(),
-            }),
-            ..Default::default()
-        }
+        TargetSpec::with_transformer("t1", paths.iter().copied(), template)
     }
 
     #[test]
@@ -328,14 +337,7 @@ mod tests {
         let many: Vec<(String, String)> = (0..101)
             .map(|i| (format!("k{i}"), "$.a".to_string()))
             .collect();
-        let spec = TargetSpec {
-            id: "t".into(),
-            input_transformer: Some(InputTransformerSpec {
-                paths_map: many,
-                template: "\"x\"".into(),
-            }),
-            ..Default::default()
-        };
+        let spec = TargetSpec::with_transformer("t", many, "\"x\"");
         assert!(spec
             .validate()
             .unwrap_err()

@@ -158,20 +158,11 @@ fn workshop_forecast_target_renders_the_reference_sample() {
     let event_compact =
         serde_json::to_string(&serde_json::from_str::<Value>(&event).unwrap()).unwrap();
     let want = std::fs::read_to_string(dir.join("orders-forecast-transformed-input.json")).unwrap();
-    let t = &targets[0]["InputTransformer"];
-    let spec = TargetSpec {
-        id: targets[0]["Id"].as_str().unwrap().into(),
-        input_transformer: Some(InputTransformerSpec {
-            paths_map: t["InputPathsMap"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().into()))
-                .collect(),
-            template: t["InputTemplate"].as_str().unwrap().into(),
-        }),
-        ..Default::default()
-    };
+    let spec = TargetSpec::from_put_targets_json(&targets[0]);
+    assert!(
+        spec.input_transformer.is_some(),
+        "the sample target has an InputTransformer"
+    );
     let out = render(
         &spec.validate().unwrap(),
         &event_compact,

@@ -74,18 +74,11 @@ pub fn compiled_vs_reference(data: &[u8]) {
 /// An InputTransformer: template before the NUL, event after; paths map fixed.
 pub fn transformer(data: &[u8]) {
     let (template, event) = split(data);
-    let spec = input_transformer::TargetSpec {
-        id: "t".into(),
-        input_transformer: Some(input_transformer::InputTransformerSpec {
-            paths_map: vec![
-                ("a".into(), "$.detail".into()),
-                ("b".into(), "$.detail.x[0]".into()),
-                ("c".into(), "$.source".into()),
-            ],
-            template,
-        }),
-        ..Default::default()
-    };
+    let spec = input_transformer::TargetSpec::with_transformer(
+        "t",
+        [("a", "$.detail"), ("b", "$.detail.x[0]"), ("c", "$.source")],
+        &template,
+    );
     if let Ok(input) = spec.validate() {
         let _ = input_transformer::render(&input, &event, &Default::default());
     }
