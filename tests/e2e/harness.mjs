@@ -43,18 +43,17 @@ export async function openBrowser() {
   });
 }
 
-// A page that records console errors, page errors and the URL of every request.
-export async function openPage(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+// Records a page's console errors, page errors, failed responses and the URL of every request.
+export function watch(page) {
   const problems = [];
   const requests = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.url()}`); });
-  await page.goto(url);
-  return { page, problems, requests };
+  return { problems, requests };
 }
+
 
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });

@@ -1,7 +1,7 @@
 // The built workshop, opened and used as a person would: by visible labels and text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, openBrowser, openPage, screenshot, isLoopback } from './harness.mjs';
+import { serveDist, openBrowser, screenshot, isLoopback, watch } from './harness.mjs';
 
 let server, url, browser;
 
@@ -18,13 +18,7 @@ after(async () => {
 async function fresh() {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await ctx.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.url()}`); });
-  return { ctx, page, problems, requests };
+  return { ctx, page, ...watch(page) };
 }
 
 test('the page renders the workshop with no console errors and no request off loopback', async () => {
