@@ -54,7 +54,6 @@ export function watch(page) {
   return { problems, requests };
 }
 
-
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
