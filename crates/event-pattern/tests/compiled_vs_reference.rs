@@ -264,3 +264,35 @@ fn text_scanner_is_as_strict_as_the_parser() {
         );
     }
 }
+
+/// Rules whose gated tests list many values would be copied once per value; past a global
+/// budget they are counted instead of copied. Answers stay the reference's either way.
+#[test]
+fn rules_past_the_copy_budget_still_match_as_the_reference() {
+    let patterns: Vec<EventPattern> = (0..3000)
+        .map(|i| {
+            let values: Vec<String> = (0..16).map(|v| format!("\"v{}\"", (i + v) % 40)).collect();
+            EventPattern::parse(&format!(
+                r#"{{"a": [{}], "b": [{{"prefix": "p{}"}}]}}"#,
+                values.join(", "),
+                i % 7
+            ))
+            .unwrap()
+        })
+        .collect();
+    let m = CompiledMatcher::new(&patterns);
+    let mut matched = 0;
+    for (a, b) in [("v3", "p3x"), ("v39", "p0"), ("v12", "q"), ("v0", "p6")] {
+        let text = format!(r#"{{"a": "{a}", "b": "{b}"}}"#);
+        let e = Json::parse(&text).unwrap();
+        let want: Vec<usize> = patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches(p, &e))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(m.matching_text(&text), Ok(want.clone()), "{text}");
+        matched += want.len();
+    }
+    assert!(matched > 100, "the events match many rules ({matched})");
+}

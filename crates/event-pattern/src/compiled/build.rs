@@ -18,6 +18,10 @@ const MAX_GATE_VALUES: usize = 16;
 const MAX_SHARED_GATES: usize = 8;
 /// A branch is copied once per value of each gate it goes through; this caps the product.
 const MAX_COPIES: usize = 64;
+/// And this caps the extra copies of all branches together: beyond it, branches are counted
+/// where they are instead of copied further (memory stays linear in the rules).
+const EXTRA_COPIES_PER_BRANCH: usize = 4;
+const EXTRA_COPIES_BASE: usize = 10_000;
 
 type FxSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
 
@@ -80,6 +84,8 @@ struct Builder {
     /// Per node, while building: what a branch tests → the branch counting it.
     node_bodies: Vec<FxMap<String, u32>>,
     vetoes: u32,
+    /// Extra branch copies still allowed (see `EXTRA_COPIES_PER_BRANCH`).
+    copies_left: usize,
 }
 
 pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
@@ -95,6 +101,7 @@ pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
         }
     }
     let mut b = Builder {
+        copies_left: EXTRA_COPIES_BASE + EXTRA_COPIES_PER_BRANCH * items.len(),
         tables: Tables::default(),
         trie: PathTrie::default(),
         nodes: Vec::new(),
@@ -199,10 +206,11 @@ impl Builder {
                     Some((*rank.get(&(t.path.as_str(), kind))?, i, keys))
                 })
                 .min_by_key(|g| g.0);
-            let Some((r, i, keys)) = best else {
+            let Some((r, i, keys)) = best.filter(|b| b.2.len() - 1 <= self.copies_left) else {
                 counted.push(item);
                 continue;
             };
+            self.copies_left -= keys.len() - 1;
             let mut down = item;
             down.tests.remove(i);
             down.copies *= keys.len();
