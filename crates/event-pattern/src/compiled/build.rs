@@ -16,12 +16,6 @@ const MAX_GATE_DEPTH: usize = 8;
 const MAX_GATE_VALUES: usize = 16;
 /// Shared-test gates per node, at most (each is evaluated, not looked up).
 const MAX_SHARED_GATES: usize = 8;
-/// A branch is copied once per value of each gate it goes through; this caps the product.
-const MAX_COPIES: usize = 64;
-/// And this caps the extra copies of all branches together: beyond it, branches are counted
-/// where they are instead of copied further (memory stays linear in the rules).
-const EXTRA_COPIES_PER_BRANCH: usize = 4;
-const EXTRA_COPIES_BASE: usize = 10_000;
 
 type FxSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
 
@@ -31,7 +25,6 @@ struct Item<'p> {
     pattern: u32,
     tests: Vec<&'p LeafTest>,
     confirm: bool,
-    copies: usize,
 }
 
 impl<'p> Item<'p> {
@@ -70,8 +63,7 @@ impl<'p> Item<'p> {
                 keys.push(key);
             }
         }
-        let fits = self.copies * keys.len() <= MAX_COPIES;
-        Some((kind?, keys)).filter(|_| fits)
+        Some((kind?, keys))
     }
 }
 
@@ -84,8 +76,6 @@ struct Builder {
     /// Per node, while building: what a branch tests → the branch counting it.
     node_bodies: Vec<FxMap<String, u32>>,
     vetoes: u32,
-    /// Extra branch copies still allowed (see `EXTRA_COPIES_PER_BRANCH`).
-    copies_left: usize,
 }
 
 pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
@@ -96,12 +86,10 @@ pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
                 pattern: pi as u32,
                 tests: b.tests.iter().collect(),
                 confirm: b.tests.len() > 1,
-                copies: 1,
             });
         }
     }
     let mut b = Builder {
-        copies_left: EXTRA_COPIES_BASE + EXTRA_COPIES_PER_BRANCH * items.len(),
         tables: Tables::default(),
         trie: PathTrie::default(),
         nodes: Vec::new(),
@@ -165,7 +153,8 @@ impl Builder {
     }
 
     /// Value gates: (path, kind) pairs ranked (exact ones first, then by how many distinct keys
-    /// their tests have); each item goes down its best-ranked one, once per key.
+    /// their tests have); each item goes down its best-ranked one, to the child for its set of
+    /// keys.
     /// Returns the items that take no gate.
     fn value_gates<'p>(&mut self, id: u32, items: Vec<Item<'p>>, depth: usize) -> Vec<Item<'p>> {
         type Site<'p> = (&'p str, GateKind);
@@ -191,9 +180,10 @@ impl Builder {
         ranked.sort_by(|a, b| (exact(&b.0), b.1, b.2, a.0).cmp(&(exact(&a.0), a.1, a.2, b.0)));
         let rank: FxMap<Site<'p>, usize> =
             ranked.iter().enumerate().map(|(r, e)| (e.0, r)).collect();
-        // Per ranked site: its keys in order of first use, and the items for each.
-        let mut groups: Vec<Vec<(String, Vec<Item<'p>>)>> = vec![Vec::new(); ranked.len()];
-        let mut group_of: FxMap<(usize, String), usize> = FxMap::default();
+        // Per ranked site: the items by their set of keys (so a branch is never copied: a key
+        // may lead to several children, one per key set it belongs to).
+        let mut groups: Vec<Vec<(Vec<String>, Vec<Item<'p>>)>> = vec![Vec::new(); ranked.len()];
+        let mut group_of: FxMap<(usize, Vec<String>), usize> = FxMap::default();
         let mut counted = Vec::new();
         for item in items {
             let best = item
@@ -206,36 +196,39 @@ impl Builder {
                     Some((*rank.get(&(t.path.as_str(), kind))?, i, keys))
                 })
                 .min_by_key(|g| g.0);
-            let Some((r, i, keys)) = best.filter(|b| b.2.len() - 1 <= self.copies_left) else {
+            let Some((r, i, mut keys)) = best else {
                 counted.push(item);
                 continue;
             };
-            self.copies_left -= keys.len() - 1;
+            keys.sort_unstable();
             let mut down = item;
             down.tests.remove(i);
-            down.copies *= keys.len();
-            for key in keys {
-                let g = *group_of.entry((r, key.clone())).or_insert_with(|| {
-                    groups[r].push((key, Vec::new()));
-                    groups[r].len() - 1
-                });
-                groups[r][g].1.push(down.clone());
-            }
+            let g = *group_of.entry((r, keys.clone())).or_insert_with(|| {
+                groups[r].push((keys, Vec::new()));
+                groups[r].len() - 1
+            });
+            groups[r][g].1.push(down);
         }
-        for (r, keys) in groups.into_iter().enumerate() {
-            if keys.is_empty() {
+        for (r, sets) in groups.into_iter().enumerate() {
+            if sets.is_empty() {
                 continue;
             }
             let ((path, kind), _, _) = ranked[r];
             let pid = self.trie.path_id(path);
-            let mut children = FxMap::default();
-            let mut lens: Vec<usize> = keys.iter().map(|(k, _)| k.len()).collect();
+            let mut targets: FxMap<String, Vec<u32>> = FxMap::default();
+            for (keys, items) in sets {
+                let child = self.node(items, depth + 1);
+                for key in keys {
+                    targets.entry(key).or_default().push(child);
+                }
+            }
+            let mut lens: Vec<usize> = targets.keys().map(String::len).collect();
             lens.sort_unstable();
             lens.dedup();
-            for (key, items) in keys {
-                let child = self.node(items, depth + 1);
-                children.insert(key.into(), child);
-            }
+            let children = targets
+                .into_iter()
+                .map(|(k, v)| (k.into_boxed_str(), v.into_boxed_slice()))
+                .collect();
             self.nodes[id as usize].gates.push(Gate {
                 pid,
                 kind,

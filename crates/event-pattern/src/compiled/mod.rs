@@ -96,12 +96,12 @@ enum GateKind {
     FoldedPrefix,
 }
 
-/// A gate: the branches that test `pid` with operators of one kind go to the child of their
-/// key, without that test.
+/// A gate: the branches that test `pid` with operators of one kind go, without that test, to
+/// the child for their set of keys; a key leads to every child whose set holds it.
 struct Gate {
     pid: u32,
     kind: GateKind,
-    children: FxMap<Box<str>, u32>,
+    children: FxMap<Box<str>, Box<[u32]>>,
     /// Key lengths in use (heads and tails).
     lens: Vec<usize>,
 }
@@ -109,18 +109,22 @@ struct Gate {
 impl Gate {
     /// The children for one string value.
     fn children_for(&self, text: &str, mut visit: impl FnMut(u32)) {
-        let get = |k: Option<&str>| k.and_then(|k| self.children.get(k)).copied();
+        let get = |k: Option<&str>| {
+            k.and_then(|k| self.children.get(k))
+                .into_iter()
+                .flat_map(|c| c.iter().copied())
+        };
         match self.kind {
-            GateKind::Exact => get(Some(text)).into_iter().for_each(visit),
+            GateKind::Exact => get(Some(text)).for_each(visit),
             GateKind::Prefix => {
                 for &n in &self.lens {
-                    get(text.get(..n)).into_iter().for_each(&mut visit);
+                    get(text.get(..n)).for_each(&mut visit);
                 }
             }
             GateKind::Suffix => {
                 for &n in &self.lens {
                     let tail = text.len().checked_sub(n).and_then(|at| text.get(at..));
-                    get(tail).into_iter().for_each(&mut visit);
+                    get(tail).for_each(&mut visit);
                 }
             }
             GateKind::Folded | GateKind::FoldedPrefix => {
@@ -139,10 +143,10 @@ impl Gate {
                     }
                 };
                 if self.kind == GateKind::Folded {
-                    get(Some(folded)).into_iter().for_each(visit);
+                    get(Some(folded)).for_each(visit);
                 } else {
                     for &n in &self.lens {
-                        get(folded.get(..n)).into_iter().for_each(&mut visit);
+                        get(folded.get(..n)).for_each(&mut visit);
                     }
                 }
             }
