@@ -27,44 +27,42 @@ struct Item<'p> {
     confirm: bool,
 }
 
-impl<'p> Item<'p> {
-    /// The kind and distinct keys of a test that can serve as a gate: all its matchers exact
-    /// strings, or all prefixes, all suffixes, all `equals-ignore-case`, or all case-folded
-    /// prefixes (keys folded).
-    fn gate_keys(&self, test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
-        let mut kind = None;
-        let mut keys: Vec<String> = Vec::new();
-        for m in &test.matchers {
-            let (k, key) = match &m.op {
-                Op::Exact(s) => (GateKind::Exact, s.clone()),
-                Op::Prefix {
-                    value,
-                    ignore_case: false,
-                } => (GateKind::Prefix, value.clone()),
-                Op::Prefix {
-                    value,
-                    ignore_case: true,
-                } => (GateKind::FoldedPrefix, fold_case(value)),
-                Op::Suffix {
-                    value,
-                    ignore_case: false,
-                } => (GateKind::Suffix, value.clone()),
-                Op::EqualsIgnoreCase(s) => (GateKind::Folded, fold_case(s)),
-                _ => return None,
-            };
-            if kind.is_some_and(|x| x != k) {
+/// The kind and distinct keys of a test that can serve as a gate: all its matchers exact
+/// strings, or all prefixes, all suffixes, all `equals-ignore-case`, or all case-folded
+/// prefixes (keys folded).
+fn gate_keys(test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
+    let mut kind = None;
+    let mut keys: Vec<String> = Vec::new();
+    for m in &test.matchers {
+        let (k, key) = match &m.op {
+            Op::Exact(s) => (GateKind::Exact, s.clone()),
+            Op::Prefix {
+                value,
+                ignore_case: false,
+            } => (GateKind::Prefix, value.clone()),
+            Op::Prefix {
+                value,
+                ignore_case: true,
+            } => (GateKind::FoldedPrefix, fold_case(value)),
+            Op::Suffix {
+                value,
+                ignore_case: false,
+            } => (GateKind::Suffix, value.clone()),
+            Op::EqualsIgnoreCase(s) => (GateKind::Folded, fold_case(s)),
+            _ => return None,
+        };
+        if kind.is_some_and(|x| x != k) {
+            return None;
+        }
+        kind = Some(k);
+        if !keys.contains(&key) {
+            if keys.len() == MAX_GATE_VALUES {
                 return None;
             }
-            kind = Some(k);
-            if !keys.contains(&key) {
-                if keys.len() == MAX_GATE_VALUES {
-                    return None;
-                }
-                keys.push(key);
-            }
+            keys.push(key);
         }
-        Some((kind?, keys))
     }
+    Some((kind?, keys))
 }
 
 struct Builder {
@@ -163,7 +161,7 @@ impl Builder {
         // here costs the same lookup and no visit.
         for item in items.iter().filter(|i| i.tests.len() > 1) {
             for test in &item.tests {
-                if let Some((kind, keys)) = item.gate_keys(test) {
+                if let Some((kind, keys)) = gate_keys(test) {
                     let e = stats.entry((test.path.as_str(), kind)).or_default();
                     e.0.extend(keys);
                     e.1 += 1;
@@ -192,7 +190,7 @@ impl Builder {
                 .enumerate()
                 .filter(|_| item.tests.len() > 1)
                 .filter_map(|(i, t)| {
-                    let (kind, keys) = item.gate_keys(t)?;
+                    let (kind, keys) = gate_keys(t)?;
                     Some((*rank.get(&(t.path.as_str(), kind))?, i, keys))
                 })
                 .min_by_key(|g| g.0);
