@@ -495,8 +495,10 @@ impl CompiledMatcher {
         c: &mut Counters,
         tree: impl FnOnce() -> Option<FlatEvent<'e>>,
     ) -> Vec<usize> {
-        // A copy of the right size (growing a fresh vector would allocate several times).
-        let mut out = c.out.clone();
+        // Hand the vector out and leave one as large for the next event (growing a fresh one
+        // would allocate several times; copying would move every match once more).
+        let room = c.out.len();
+        let mut out = std::mem::replace(&mut c.out, Vec::with_capacity(room));
         if !c.pending.is_empty() {
             for &p in &out {
                 c.pattern_epoch[p] = c.epoch;
