@@ -53,6 +53,8 @@ test('a share link with script in every string field runs nothing and shows it a
 test('a corrupt autosave shows a notice and the defaults', async () => {
   const { ctx, page } = await fresh();
   await page.goto(url);
+  // Let the app save its first state, so that it cannot overwrite the corruption below.
+  await page.waitForFunction(() => localStorage.getItem('ebw-state-v1') !== null);
   await page.evaluate(() => localStorage.setItem('ebw-state-v1', '{"version":1,"rules":"garbage'));
   await page.reload();
   await page.getByText(/The saved workshop could not be read/).waitFor();
