@@ -8,7 +8,9 @@
 //! * [`EventPattern::parse`]: text → validated pattern, or a [`PatternError`] whose
 //!   [`message`](PatternError::message) is AWS's full text;
 //! * [`matches`] and [`explain`]: one pattern against one event;
-//! * [`test_event_pattern`]: the `TestEventPattern` API, event validation included.
+//! * [`test_event_pattern`]: the `TestEventPattern` API, event validation included;
+//! * [`compiled::CompiledMatcher`]: all rules of a bus compiled into one decision tree, matching
+//!   event text in one scan (docs/PATTERNS.md describes it; `make bench` measures it).
 //!
 //! ## Should I use this crate?
 //! Use it to check patterns offline the way EventBridge would, in tests or CI, or to show a
