@@ -45,7 +45,7 @@ pub mod wildcard;
 
 pub use error::{ErrorCode, Location, PatternError, Span};
 pub use json::{Json, JsonValue};
-pub use matcher::{explain, matches, BranchVerdict, LeafVerdict, Verdict};
+pub use matcher::{explain, matches, matching, BranchVerdict, LeafVerdict, Verdict};
 pub use pattern::{AnythingBut, EventPattern, Matcher, Op};
 
 /// The fields `TestEventPattern` requires in an event.

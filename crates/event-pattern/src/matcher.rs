@@ -297,6 +297,19 @@ pub fn matches(pattern: &EventPattern, event: &Json) -> bool {
     pattern.branches().iter().any(|b| branch_matches(b, &flat))
 }
 
+/// The indexes of the patterns the event matches, in increasing order, one pattern at a time:
+/// the reference answer that [`crate::compiled::CompiledMatcher::matching`] must equal. The
+/// event is flattened once for all the patterns.
+pub fn matching(patterns: &[EventPattern], event: &Json) -> Vec<usize> {
+    let flat = FlatEvent::new(event);
+    patterns
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches_flat(p, &flat))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The explanation of one match: the answer and, per `$or` branch, per leaf, why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Verdict {

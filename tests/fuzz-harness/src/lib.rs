@@ -61,12 +61,7 @@ pub fn compiled_vs_reference(data: &[u8]) {
         assert!(m.matching_text(&e).is_err(), "scanner accepted {e:?}");
         return;
     };
-    let want: Vec<usize> = patterns
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| event_pattern::matches(p, &event))
-        .map(|(i, _)| i)
-        .collect();
+    let want = event_pattern::matching(&patterns, &event);
     assert_eq!(m.matching(&event), want);
     assert_eq!(m.matching_text(&e), Ok(want));
 }
