@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::flatten::PathTrie;
-use super::index::{FxHasher, FxMap};
+use super::index::{FxHasher, FxMap, Keyed};
 use super::{Branch, CompiledMatcher, Gate, GateKind, Node, Scratch, Tables, NO_MORE};
 use crate::matcher::fold_case;
 use crate::pattern::{EventPattern, LeafTest, Op};
@@ -220,18 +220,15 @@ impl Builder {
                     targets.entry(key).or_default().push(child);
                 }
             }
-            let mut lens: Vec<usize> = targets.keys().map(String::len).collect();
-            lens.sort_unstable();
-            lens.dedup();
-            let children = targets
-                .into_iter()
-                .map(|(k, v)| (k.into_boxed_str(), v.into_boxed_slice()))
-                .collect();
+            let mut children = Keyed::default();
+            for (key, list) in targets {
+                *children.entry(key) = list.into_boxed_slice();
+            }
+            children.seal();
             self.nodes[id as usize].gates.push(Gate {
                 pid,
                 kind,
                 children,
-                lens,
             });
         }
         counted

@@ -49,41 +49,51 @@ impl std::hash::Hasher for FxHasher {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
-/// Strings keyed by a fixed-length head (or tail), with the lengths in use.
-#[derive(Default)]
-struct ByLength {
-    map: FxMap<Box<str>, Vec<Slot>>,
+/// Values by string key, with the key lengths in use, so that a value's heads (or tails) of
+/// those lengths can be looked up: prefix and suffix indexes, and the gates of the tree.
+pub(crate) struct Keyed<V> {
+    map: FxMap<Box<str>, V>,
     lens: Vec<usize>,
 }
 
-impl ByLength {
-    fn add(&mut self, key: String, slot: Slot) {
+impl<V> Default for Keyed<V> {
+    fn default() -> Self {
+        Keyed {
+            map: FxMap::default(),
+            lens: Vec::new(),
+        }
+    }
+}
+
+impl<V: Default> Keyed<V> {
+    pub(crate) fn entry(&mut self, key: String) -> &mut V {
         self.lens.push(key.len());
-        self.map.entry(key.into()).or_default().push(slot);
+        self.map.entry(key.into()).or_default()
+    }
+}
+
+impl<V> Keyed<V> {
+    pub(crate) fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(key)
     }
 
-    fn heads(&self, text: &str, t: &mut Tally<'_>) {
-        for &n in &self.lens {
-            if let Some(list) = text.get(..n).and_then(|p| self.map.get(p)) {
-                t.hit_all(list);
-            }
-        }
+    /// The values keyed by a head of `text`.
+    pub(crate) fn heads<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a V> + 'a {
+        self.lens
+            .iter()
+            .filter_map(move |&n| text.get(..n).and_then(|k| self.map.get(k)))
     }
 
-    fn tails(&self, text: &str, t: &mut Tally<'_>) {
-        for &n in &self.lens {
-            if let Some(list) = text
-                .len()
-                .checked_sub(n)
-                .and_then(|at| text.get(at..))
-                .and_then(|p| self.map.get(p))
-            {
-                t.hit_all(list);
-            }
-        }
+    /// The values keyed by a tail of `text`.
+    pub(crate) fn tails<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a V> + 'a {
+        self.lens.iter().filter_map(move |&n| {
+            let at = text.len().checked_sub(n)?;
+            text.get(at..).and_then(|k| self.map.get(k))
+        })
     }
 
-    fn seal(&mut self) {
+    /// Done adding: each length once, shortest first.
+    pub(crate) fn seal(&mut self) {
         self.lens.sort_unstable();
         self.lens.dedup();
     }
@@ -122,13 +132,17 @@ impl Bounds {
     }
 }
 
-/// [`fold_case`] into a reused buffer, without allocating for ASCII text.
-pub(crate) fn fold_case_into(text: &str, out: &mut String) {
-    out.clear();
-    if text.is_ascii() {
-        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
-    } else {
-        out.push_str(&fold_case(text));
+/// Calls `f` with [`fold_case`] of `text`: on the stack for short ASCII text (the common case,
+/// once per value looked up), allocating otherwise.
+pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    match buf.get_mut(..text.len()) {
+        Some(b) if text.is_ascii() => {
+            b.copy_from_slice(text.as_bytes());
+            b.make_ascii_lowercase();
+            f(std::str::from_utf8(b).unwrap_or(""))
+        }
+        _ => f(&fold_case(text)),
     }
 }
 
@@ -146,9 +160,9 @@ pub(crate) struct PathIndex {
     numbers: FxMap<u64, Vec<Slot>>,
     lexemes: FxMap<Box<str>, Vec<Slot>>,
     literals: Vec<(Op, Slot)>,
-    prefix: ByLength,
-    prefix_folded: ByLength,
-    suffix: ByLength,
+    prefix: Keyed<Vec<Slot>>,
+    prefix_folded: Keyed<Vec<Slot>>,
+    suffix: Keyed<Vec<Slot>>,
     folded: FxMap<Box<str>, Vec<Slot>>,
     has_folded: bool,
     any: Vec<Slot>,
@@ -192,18 +206,18 @@ impl PathIndex {
             Op::Prefix {
                 value,
                 ignore_case: false,
-            } => self.prefix.add(value.clone(), slot),
+            } => self.prefix.entry(value.clone()).push(slot),
             Op::Prefix {
                 value,
                 ignore_case: true,
             } => {
-                self.prefix_folded.add(fold_case(value), slot);
+                self.prefix_folded.entry(fold_case(value)).push(slot);
                 self.has_folded = true;
             }
             Op::Suffix {
                 value,
                 ignore_case: false,
-            } => self.suffix.add(value.clone(), slot),
+            } => self.suffix.entry(value.clone()).push(slot),
             Op::EqualsIgnoreCase(s) => {
                 self.folded
                     .entry(fold_case(s).into())
@@ -290,17 +304,16 @@ impl PathIndex {
                 if let Some(l) = self.exact.get(text) {
                     t.hit_all(l);
                 }
-                self.prefix.heads(text, t);
-                self.suffix.tails(text, t);
+                self.prefix.heads(text).for_each(|l| t.hit_all(l));
+                self.suffix.tails(text).for_each(|l| t.hit_all(l));
                 self.wildcards(text, t);
                 if self.has_folded {
-                    let mut f = std::mem::take(&mut t.c.fold);
-                    fold_case_into(text, &mut f);
-                    if let Some(l) = self.folded.get(f.as_str()) {
-                        t.hit_all(l);
-                    }
-                    self.prefix_folded.heads(&f, t);
-                    t.c.fold = f;
+                    with_folded(text, |f| {
+                        if let Some(l) = self.folded.get(f) {
+                            t.hit_all(l);
+                        }
+                        self.prefix_folded.heads(f).for_each(|l| t.hit_all(l));
+                    });
                 }
                 if !self.cidr_shapes.is_empty() {
                     if let Some((addr, v6)) = crate::cidr::parse_address(text) {

@@ -44,7 +44,7 @@ use crate::matcher::FlatEvent;
 use crate::pattern::{EventPattern, Op};
 use flatten::{Collected, Kind, PathTrie};
 pub use index::FxHasher;
-use index::{FxMap, PathIndex};
+use index::{FxMap, Keyed, PathIndex};
 
 /// A leaf test of a branch at one node: the unit that is counted.
 type Slot = u32;
@@ -101,54 +101,23 @@ enum GateKind {
 struct Gate {
     pid: u32,
     kind: GateKind,
-    children: FxMap<Box<str>, Box<[u32]>>,
-    /// Key lengths in use (heads and tails).
-    lens: Vec<usize>,
+    children: Keyed<Box<[u32]>>,
 }
 
 impl Gate {
     /// The children for one string value.
     fn children_for(&self, text: &str, mut visit: impl FnMut(u32)) {
-        let get = |k: Option<&str>| {
-            k.and_then(|k| self.children.get(k))
-                .into_iter()
-                .flat_map(|c| c.iter().copied())
-        };
+        let mut each = |c: &[u32]| c.iter().for_each(|&c| visit(c));
+        let k = &self.children;
         match self.kind {
-            GateKind::Exact => get(Some(text)).for_each(visit),
-            GateKind::Prefix => {
-                for &n in &self.lens {
-                    get(text.get(..n)).for_each(&mut visit);
-                }
+            GateKind::Exact => k.get(text).into_iter().for_each(|c| each(c)),
+            GateKind::Prefix => k.heads(text).for_each(|c| each(c)),
+            GateKind::Suffix => k.tails(text).for_each(|c| each(c)),
+            GateKind::Folded => {
+                index::with_folded(text, |f| k.get(f).into_iter().for_each(|c| each(c)))
             }
-            GateKind::Suffix => {
-                for &n in &self.lens {
-                    let tail = text.len().checked_sub(n).and_then(|at| text.get(at..));
-                    get(tail).for_each(&mut visit);
-                }
-            }
-            GateKind::Folded | GateKind::FoldedPrefix => {
-                // Short ASCII values fold on the stack; others allocate.
-                let mut buf = [0u8; 64];
-                let mut owned = String::new();
-                let folded: &str = match buf.get_mut(..text.len()) {
-                    Some(b) if text.is_ascii() => {
-                        b.copy_from_slice(text.as_bytes());
-                        b.make_ascii_lowercase();
-                        std::str::from_utf8(b).unwrap_or("")
-                    }
-                    _ => {
-                        index::fold_case_into(text, &mut owned);
-                        &owned
-                    }
-                };
-                if self.kind == GateKind::Folded {
-                    get(Some(folded)).for_each(visit);
-                } else {
-                    for &n in &self.lens {
-                        get(folded.get(..n)).for_each(&mut visit);
-                    }
-                }
+            GateKind::FoldedPrefix => {
+                index::with_folded(text, |f| k.heads(f).for_each(|c| each(c)))
             }
         }
     }
@@ -193,7 +162,6 @@ struct Counters {
     veto: Vec<u32>,
     veto_tag: u32,
     key: String,
-    fold: String,
     /// Gate values inside arrays on the way to the node being evaluated.
     inherited: u16,
     /// The value being looked up is inside an array.
