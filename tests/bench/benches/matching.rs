@@ -203,8 +203,9 @@ fn main() {
         avg(&city),
         avg(&eb)
     );
-    let mut rows = Vec::new();
-    let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    // (name, pattern i, events): every workload at 1, 100 and 10,000 patterns.
+    type Patterns = Box<dyn Fn(u64) -> String>;
+    let mut workloads: Vec<(String, Patterns, &[String])> = Vec::new();
     for kind in [
         "exact",
         "prefix",
@@ -213,33 +214,23 @@ fn main() {
         "wildcard",
         "mixed",
     ] {
-        for n in [1u64, 100, 10_000] {
-            let name = format!("city-lots/{kind}");
-            if only.as_deref().is_some_and(|o| !name.contains(o)) {
-                continue;
-            }
-            let ps: Vec<String> = (0..n).map(|i| city_pattern(kind, i)).collect();
-            rows.push(run(&name, &ps, &city));
-        }
+        let name = format!("city-lots/{kind}");
+        workloads.push((name, Box::new(move |i| city_pattern(kind, i)), &city));
     }
-    for n in [1u64, 100, 10_000] {
-        if only
-            .as_deref()
-            .is_some_and(|o| !"eventbridge/mix".contains(o))
-        {
+    workloads.push(("eventbridge/mix".into(), Box::new(eb_pattern), &eb));
+    for kind in ["distinct-paths", "paired-tests"] {
+        let name = format!("eventbridge/{kind}");
+        workloads.push((name, Box::new(move |i| shape_pattern(kind, i)), &eb));
+    }
+    let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let mut rows = Vec::new();
+    for (name, pattern, events) in &workloads {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
             continue;
         }
-        let ps: Vec<String> = (0..n).map(eb_pattern).collect();
-        rows.push(run("eventbridge/mix", &ps, &eb));
-    }
-    for kind in ["distinct-paths", "paired-tests"] {
         for n in [1u64, 100, 10_000] {
-            let name = format!("eventbridge/{kind}");
-            if only.as_deref().is_some_and(|o| !name.contains(o)) {
-                continue;
-            }
-            let ps: Vec<String> = (0..n).map(|i| shape_pattern(kind, i)).collect();
-            rows.push(run(&name, &ps, &eb));
+            let ps: Vec<String> = (0..n).map(pattern).collect();
+            rows.push(run(name, &ps, events));
         }
     }
     println!();
