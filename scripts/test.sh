@@ -49,6 +49,9 @@ step() {
 
 step "cargo fmt --check" check cargo fmt --all -- --check
 step "cargo clippy" check cargo clippy --workspace --all-targets -- -D warnings
+# Engine crates deny missing docs; broken doc links fail here too.
+step "cargo doc (engine crates)" check env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps \
+  -p event-pattern -p input-transformer -p apigw-vtl -p eventbridge-sim -p workshop
 step "cargo test" rust cargo test --workspace -- --nocapture
 step "browser tests (wasm-pack, Chromium)" rust \
   wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver web

@@ -5,11 +5,14 @@ use std::fmt;
 /// A byte range in a source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
+    /// First byte.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -19,19 +22,25 @@ impl Span {
 /// and the byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Location {
+    /// Line, from 1.
     pub line: u32,
+    /// Column, from 1, in UTF-16 units.
     pub column: u32,
+    /// Byte offset, from 0.
     pub offset: usize,
 }
 
 /// Which AWS exception an error maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ErrorCode {
+    /// The pattern is invalid (PutRule, TestEventPattern).
     InvalidEventPatternException,
+    /// The event is invalid (TestEventPattern: `Parameter Event is not valid.`).
     ValidationException,
 }
 
 impl ErrorCode {
+    /// The name AWS prints, e.g. `InvalidEventPatternException`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
@@ -103,6 +112,7 @@ impl PatternError {
         self
     }
 
+    /// Which AWS exception this is.
     pub fn code(&self) -> ErrorCode {
         self.inner.code
     }
@@ -112,6 +122,7 @@ impl PatternError {
         &self.inner.reason
     }
 
+    /// Where in the text, when AWS reports a position (Jackson's `line: L, column: C`).
     pub fn location(&self) -> Option<Location> {
         self.inner.location
     }

@@ -15,25 +15,37 @@ use crate::error::{Location, Span};
 /// A JSON token, as Jackson names them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token {
+    /// `{`
     StartObject,
+    /// `}`
     EndObject,
+    /// `[`
     StartArray,
+    /// `]`
     EndArray,
+    /// An object key, decoded.
     FieldName(String),
     /// A string value; its text is read by [`Tokenizer::text`].
     String,
+    /// A number.
     Number {
+        /// The lexeme as written.
         text: String,
+        /// Written without a fraction or exponent (Jackson's `VALUE_NUMBER_INT`).
         is_int: bool,
     },
+    /// `true`
     True,
+    /// `false`
     False,
+    /// `null`
     Null,
     /// End of input where a token could end (only after the root value).
     Eof,
 }
 
 impl Token {
+    /// A number of either kind.
     pub fn is_numeric(&self) -> bool {
         matches!(self, Token::Number { .. })
     }
@@ -42,7 +54,9 @@ impl Token {
 /// A syntax error, with the location Jackson would report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// Jackson's message, e.g. `Unrecognized token 'tru': was expecting ...`.
     pub message: String,
+    /// Where Jackson reports it.
     pub location: Location,
 }
 
@@ -75,6 +89,7 @@ const EXPECTED_VALUE: &str =
     "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
 impl<'a> Tokenizer<'a> {
+    /// A tokenizer at the start of `src`, with Jackson's default nesting limit.
     pub fn new(src: &'a str) -> Self {
         Tokenizer {
             src,
@@ -129,6 +144,7 @@ impl<'a> Tokenizer<'a> {
         self.name_span
     }
 
+    /// An error at the current location (for the caller's own checks, such as a pattern's structure).
     pub fn error(&self, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             message: message.into(),

@@ -10,17 +10,24 @@ pub const MAX_EVENT_DEPTH: usize = 128;
 /// A JSON value with its byte span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json {
+    /// The value.
     pub value: JsonValue,
+    /// Its bytes in the source text.
     pub span: Span,
 }
 
+/// A JSON value; numbers keep their lexeme, objects their key order and key spans.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonValue {
+    /// `null`
     Null,
+    /// `true` or `false`
     Bool(bool),
     /// The lexeme as written, and its value as a double.
     Number(String, f64),
+    /// A string, decoded.
     String(String),
+    /// An array.
     Array(Vec<Json>),
     /// Keys in document order, with each key's span; duplicates keep the last.
     Object(Vec<(String, Span, Json)>),
@@ -42,6 +49,7 @@ impl Json {
         }
     }
 
+    /// The value of an object's key (the last, if repeated); `None` for a missing key or a non-object.
     pub fn get(&self, key: &str) -> Option<&Json> {
         match &self.value {
             JsonValue::Object(fields) => fields
@@ -53,6 +61,7 @@ impl Json {
         }
     }
 
+    /// The text of a string value.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             JsonValue::String(s) => Some(s),

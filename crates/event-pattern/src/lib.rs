@@ -7,7 +7,7 @@
 //! Contents:
 //! * [`EventPattern::parse`]: text → validated pattern, or a [`PatternError`] whose
 //!   [`message`](PatternError::message) is AWS's full text;
-//! * [`matches`] and [`explain`]: one pattern against one event;
+//! * [`matches()`] and [`explain`]: one pattern against one event;
 //! * [`test_event_pattern`]: the `TestEventPattern` API, event validation included;
 //! * [`compiled::CompiledMatcher`]: all rules of a bus compiled into one decision tree, matching
 //!   event text in one scan (docs/PATTERNS.md describes it; `make bench` measures it).
@@ -32,7 +32,6 @@
 //! assert!(verdict.summary.contains("case differs"));
 //! ```
 #![deny(missing_docs)]
-#![allow(missing_docs)] // field-level docs are being filled in; crate and API docs are above.
 
 pub mod cidr;
 pub mod compiled;

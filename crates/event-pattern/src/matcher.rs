@@ -15,7 +15,9 @@ pub const MAX_CONSISTENCY_STEPS: usize = 100_000;
 /// One leaf value of an event, with the arrays it sits in.
 #[derive(Debug, Clone)]
 pub struct FlatLeaf<'a> {
+    /// Dot-joined path of object keys (array levels add nothing).
     pub path: String,
+    /// The value: a string, number, boolean or null.
     pub value: &'a Json,
     /// (array id, element index) for every enclosing array, outermost first.
     pub arrays: Vec<(u32, u32)>,
@@ -24,13 +26,16 @@ pub struct FlatLeaf<'a> {
 /// An event flattened into leaf values by path.
 #[derive(Debug, Default)]
 pub struct FlatEvent<'a> {
+    /// Every leaf value, in document order.
     pub leaves: Vec<FlatLeaf<'a>>,
+    /// Per path, the indexes of its leaves in `leaves`.
     pub by_path: HashMap<String, Vec<usize>>,
     /// Paths that hold an object or an array (for "is an object" explanations).
     pub containers: HashMap<String, &'a Json>,
 }
 
 impl<'a> FlatEvent<'a> {
+    /// Flattens a parsed event.
     pub fn new(event: &'a Json) -> Self {
         let mut flat = FlatEvent::default();
         let mut next_array = 0u32;
@@ -82,6 +87,7 @@ impl<'a> FlatEvent<'a> {
         }
     }
 
+    /// The indexes in `leaves` of the values at `path` (none when missing).
     pub fn values_at(&self, path: &str) -> &[usize] {
         self.by_path.get(path).map(|v| v.as_slice()).unwrap_or(&[])
     }
@@ -99,10 +105,13 @@ fn num_eq(a: f64, b: f64) -> bool {
 /// A leaf value, borrowed: what the matchers look at.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Leaf<'a> {
+    /// A string.
     Str(&'a str),
     /// The lexeme as written and its value.
     Num(&'a str, f64),
+    /// A boolean.
     Bool(bool),
+    /// `null`.
     Null,
     /// An object or array: never a leaf.
     Other,
@@ -316,25 +325,32 @@ pub struct Verdict {
     matched: bool,
     /// One line a person reads first.
     pub summary: String,
+    /// One verdict per `$or` branch (one when the pattern has no `$or`).
     pub branches: Vec<BranchVerdict>,
 }
 
 impl Verdict {
+    /// Whether the event matches: some branch passed.
     pub fn matched(&self) -> bool {
         self.matched
     }
 }
 
+/// The verdict on one `$or` branch: every leaf must pass.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BranchVerdict {
+    /// Whether the branch passed.
     pub matched: bool,
+    /// One verdict per leaf test of the branch.
     pub leaves: Vec<LeafVerdict>,
     /// Set when every leaf passed on its own but no single array element satisfied them together.
     pub note: Option<String>,
 }
 
+/// The verdict on one leaf test: the path, what the pattern asks, what the event has, and why it passed or not.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeafVerdict {
+    /// Dot-joined path.
     pub path: String,
     /// The span of the key in the pattern.
     pub key_span: Span,
@@ -342,7 +358,9 @@ pub struct LeafVerdict {
     pub matchers: Vec<(String, Span)>,
     /// Each value found at the path, as compact JSON, with its span in the event.
     pub values: Vec<(String, Span)>,
+    /// Whether some value (or, for `exists: false`, the absence of one) satisfied a matcher.
     pub passed: bool,
+    /// Why, in words a person can act on (a near-miss key, a type or case difference...).
     pub reason: String,
 }
 

@@ -18,6 +18,7 @@ pub const MAX_PATTERN_DEPTH: usize = 64;
 /// One matcher inside a leaf's array.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matcher {
+    /// What it tests.
     pub op: Op,
     /// Where the matcher stands in the pattern text.
     pub span: Span,
@@ -30,29 +31,49 @@ pub enum Op {
     Exact(String),
     /// `300`: numeric equality (or the same lexeme, for numbers a double cannot hold).
     Number {
+        /// The number as a double.
         value: f64,
+        /// The lexeme as written in the pattern.
         text: String,
     },
+    /// `true` / `false`: the same boolean.
     Bool(bool),
+    /// `null`: a null value (not a missing field).
     Null,
+    /// `{"prefix": "ab"}`, or `{"prefix": {"equals-ignore-case": "ab"}}`: strings starting with `value`.
     Prefix {
+        /// The prefix.
         value: String,
+        /// Compared with Unicode case folding.
         ignore_case: bool,
     },
+    /// `{"suffix": "ab"}`, or with `equals-ignore-case`: strings ending with `value`.
     Suffix {
+        /// The suffix.
         value: String,
+        /// Compared with Unicode case folding.
         ignore_case: bool,
     },
+    /// `{"equals-ignore-case": "ab"}`: the same string up to case.
     EqualsIgnoreCase(String),
+    /// `{"anything-but": ...}`: any value the exclusion does not cover (see [`AnythingBut`]).
     AnythingBut(AnythingBut),
+    /// `{"numeric": [">", 0, "<=", 5]}`: numbers in the range.
     Numeric(NumericRange),
+    /// `{"exists": true}`: the field has a leaf value; `false`: it has none.
     Exists(bool),
+    /// `{"wildcard": "a*b"}`: strings the glob matches.
     Wildcard {
+        /// The glob as written (decoded).
         text: String,
+        /// The compiled glob.
         wildcard: Wildcard,
     },
+    /// `{"cidr": "10.0.0.0/24"}`: IP address strings inside the block.
     Cidr {
+        /// The block as written.
         text: String,
+        /// The parsed block.
         cidr: Cidr,
     },
 }
@@ -60,23 +81,33 @@ pub enum Op {
 /// The forms of `anything-but`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnythingBut {
+    /// `"x"` or `["x", "y"]`: any value but these strings (non-strings pass).
     Strings(Vec<String>),
+    /// `5` or `[5, 6]`: any value but these numbers (non-numbers pass).
     Numbers(Vec<f64>),
+    /// `{"prefix": "x"}`: strings not starting with any of these.
     Prefix(Vec<String>),
+    /// `{"suffix": "x"}`: strings not ending with any of these.
     Suffix(Vec<String>),
+    /// `{"equals-ignore-case": ...}`: strings equal to none of these up to case.
     EqualsIgnoreCase(Vec<String>),
+    /// `{"wildcard": ...}`: strings none of these globs match (each kept with its text).
     Wildcard(Vec<(String, Wildcard)>),
 }
 
 /// A `numeric` condition: optional lower and upper bounds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumericRange {
+    /// The lower bound, and whether it is open (`>` rather than `>=`).
     pub lower: Option<(f64, bool)>,
+    /// The upper bound, and whether it is open (`<` rather than `<=`).
     pub upper: Option<(f64, bool)>,
+    /// `["=", x]`: exactly `x` (the bounds are then unused).
     pub equals: Option<f64>,
 }
 
 impl NumericRange {
+    /// Whether `x` satisfies the condition.
     pub fn contains(&self, x: f64) -> bool {
         if let Some(e) = self.equals {
             return x == e;
@@ -100,6 +131,7 @@ impl NumericRange {
 pub struct LeafTest {
     /// Dot-joined path, e.g. `detail.state`.
     pub path: String,
+    /// The matchers of the leaf's array; a value passing any of them passes.
     pub matchers: Vec<Matcher>,
     /// The span of the key that names this leaf.
     pub key_span: Span,
@@ -108,6 +140,7 @@ pub struct LeafTest {
 /// One conjunction of leaf tests; `$or` expands a pattern into several.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Branch {
+    /// The tests, all of which must pass, one per path.
     pub tests: Vec<LeafTest>,
 }
 
@@ -163,6 +196,7 @@ impl EventPattern {
         &self.branches
     }
 
+    /// The pattern text as given.
     pub fn source(&self) -> &str {
         &self.source
     }

@@ -87,6 +87,7 @@ impl Wildcard {
         }
     }
 
+    /// How many `*` the glob has (unescaped).
     pub fn star_count(&self) -> usize {
         self.segments.len() - 1
     }

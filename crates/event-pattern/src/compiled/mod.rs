@@ -323,10 +323,12 @@ impl CompiledMatcher {
         build::compile(patterns)
     }
 
+    /// How many patterns were compiled.
     pub fn len(&self) -> usize {
         self.patterns.len()
     }
 
+    /// No patterns at all (nothing ever matches).
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
