@@ -34,7 +34,10 @@
 mod build;
 mod flatten;
 mod index;
+mod number_arrays;
 mod scanner;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod wide;
 
 use std::cell::RefCell;
 

@@ -9,6 +9,10 @@ use std::borrow::Cow;
 
 use crate::json::MAX_EVENT_DEPTH;
 
+use super::number_arrays::number_array_end;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use super::wide;
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
@@ -42,49 +46,6 @@ fn digit_run(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i - start
-}
-
-/// Sixteen bytes at a time with SSE2 where the target has it (every x86-64 processor does);
-/// elsewhere (the browser's WASM) the eight-byte words above do the same work.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-mod wide {
-    use std::arch::x86_64::*;
-
-    // SAFETY (every `unsafe` below): the intrinsics need SSE2, which this module is compiled
-    // only with (`target_feature = "sse2"`), and the one load reads 16 bytes of a slice whose
-    // length was checked.
-
-    #[inline(always)]
-    pub(super) fn load16(b: &[u8], i: usize) -> Option<__m128i> {
-        let bytes: &[u8; 16] = b.get(i..i + 16)?.try_into().ok()?;
-        Some(unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) })
-    }
-
-    /// One bit per byte equal to `c`.
-    #[inline(always)]
-    pub(super) fn eq(v: __m128i, c: u8) -> u32 {
-        unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u32 }
-    }
-
-    /// One bit per byte at most `c` (unsigned).
-    #[inline(always)]
-    pub(super) fn at_most(v: __m128i, c: u8) -> u32 {
-        unsafe {
-            _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(c as i8)), v)) as u32
-        }
-    }
-
-    /// ASCII letters in lower case (and other bytes with bit 5 set).
-    #[inline(always)]
-    pub(super) fn lower(v: __m128i) -> __m128i {
-        unsafe { _mm_or_si128(v, _mm_set1_epi8(0x20)) }
-    }
-
-    /// One bit per ASCII digit.
-    #[inline(always)]
-    pub(super) fn digits(v: __m128i) -> u32 {
-        at_most(unsafe { _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)) }, 9)
-    }
 }
 
 /// From `i` (inside a string), the position of the first quote, backslash or control byte.
@@ -148,6 +109,7 @@ impl<'a> Scanner<'a> {
             }
             match self.peek().ok_or(())? {
                 b'"' => self.skip_string()?,
+                b'[' if self.number_array(depth + level) => {}
                 b'{' | b'[' => {
                     let object = self.b[self.i] == b'{';
                     let close = if object { b'}' } else { b']' };
@@ -196,6 +158,27 @@ impl<'a> Scanner<'a> {
                 stack >>= 1;
                 level -= 1;
             }
+        }
+    }
+
+    /// On an array that holds only numbers (and arrays of them): skips it when checking it 64
+    /// bytes at a time proves it valid, and says so; otherwise it is left to the byte loop.
+    #[inline(always)]
+    fn number_array(&mut self, nesting: usize) -> bool {
+        let first = self.b.get(self.i + 1..).and_then(|rest| {
+            rest.iter()
+                .find(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        });
+        if !matches!(first, Some(b'-' | b'0'..=b'9' | b'[')) {
+            return false;
+        }
+        let room = MAX_EVENT_DEPTH.saturating_sub(nesting);
+        match number_array_end(self.b, self.i, room) {
+            Some(end) => {
+                self.i = end;
+                true
+            }
+            None => false,
         }
     }
 

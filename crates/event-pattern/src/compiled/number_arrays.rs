@@ -1,0 +1,369 @@
+//! Arrays of numbers (GeoJSON coordinates, series of readings) checked 64 bytes at a time.
+//!
+//! Byte by byte, such an array costs a dispatch per token: a bracket, a comma, a number, eight
+//! tokens for `[-122.4, 37.8, 0.0], `. Here each block of 64 bytes becomes bit masks (one bit per
+//! byte: digits, signs, dots, exponents, brackets, commas, whitespace), and JSON's rules for
+//! numbers and arrays become a few dozen operations on those masks, with the bits that cross
+//! from one block to the next carried over:
+//!
+//! - a number is a maximal run of number bytes; a `-` may only start it or follow the exponent,
+//!   a `+` only follow the exponent; `-`, `+` and `.` are followed by a digit, `.` and `e` are
+//!   preceded by one, `e` is followed by a digit or a sign; a run has at most one `.`, at most
+//!   one `e`, and no `.` after its `e`; the integer part does not start with `0` and a digit;
+//! - what follows a token, whitespace skipped, is allowed: after `[` a number, `[` or `]`; after
+//!   a number or a `]`, a `,` or `]`; after a `,`, a number or `[`.
+//!
+//! "The first byte after X, whitespace skipped" is one addition: adding a bit just after X to
+//! the whitespace mask carries it across the whitespace to the next byte that is not. "A second
+//! `.` in the same run" is another: adding the dots to the run mask carries the first one to the
+//! end of its run, and a later dot in the run then comes out set.
+//!
+//! Anything else in the array (a string, an object, a literal, a control character), too deep a
+//! nesting, or any broken rule, and the answer is "don't know": the scanner then checks the
+//! array byte by byte from its start, which decides (and words the error, when there is one).
+//! So this path only ever answers for arrays it has proved valid; the scanner stays the
+//! definition, and a test checks the two agree.
+
+/// Where the array that opens at `start` (on its `[`) ends, just past its `]`, when it holds
+/// only numbers and arrays of them, is valid JSON, and nests at most `room` deep; `None` when
+/// it does not or this target has no SSE2 (the caller checks it byte by byte).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) fn number_array_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    if b.get(start) != Some(&b'[') {
+        return None;
+    }
+    let mut carry = Carry::default();
+    let mut depth = 0usize;
+    let mut pos = start;
+    loop {
+        // The last block may be short: pad it with spaces (an array still open there is
+        // unfinished, and the byte-by-byte path reports it).
+        let mut padded = [b' '; 64];
+        let block: &[u8; 64] = match b.get(pos..pos + 64) {
+            Some(full) => full.try_into().ok()?,
+            None => {
+                let rest = b.get(pos..)?;
+                padded.get_mut(..rest.len())?.copy_from_slice(rest);
+                &padded
+            }
+        };
+        let m = Masks::of(block);
+        // Brackets, in order: where the depth comes back to zero, if it does in this block.
+        // (A loop over the few brackets rather than counting bits: x86-64's baseline has no
+        // popcount instruction.)
+        let (opens, closes) = (m.open, m.close);
+        let mut end = None;
+        let mut brackets = opens | closes;
+        while brackets != 0 {
+            let bit = brackets.trailing_zeros();
+            brackets &= brackets - 1;
+            if opens >> bit & 1 == 1 {
+                depth += 1;
+                if depth > room {
+                    return None;
+                }
+            } else {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    end = Some(bit);
+                    break;
+                }
+            }
+        }
+        // Only the array's own bytes count; its closing bracket's follower is the caller's.
+        let (region, last) = match end {
+            Some(63) => (!0u64, 1u64 << 63),
+            Some(bit) => ((1u64 << (bit + 1)) - 1, 1u64 << bit),
+            None => (!0u64, 0),
+        };
+        if carry.check(&m, last) & region != 0 {
+            return None;
+        }
+        if let Some(bit) = end {
+            return Some(pos + bit as usize + 1);
+        }
+        // Past the end of the text with the array still open: unfinished.
+        if b.len() <= pos + 64 {
+            return None;
+        }
+        pos += 64;
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+pub(crate) fn number_array_end(_b: &[u8], _start: usize, _room: usize) -> Option<usize> {
+    None
+}
+
+/// One bit per byte of a block, per class.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[derive(Default)]
+struct Masks {
+    digit: u64,
+    zero: u64,
+    minus: u64,
+    plus: u64,
+    dot: u64,
+    exp: u64,
+    open: u64,
+    close: u64,
+    comma: u64,
+    space: u64,
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+impl Masks {
+    #[inline(always)]
+    fn of(block: &[u8; 64]) -> Masks {
+        use super::wide::{digits, eq, load16, lower};
+        let mut m = Masks::default();
+        for k in 0..4 {
+            let Some(v) = load16(block, 16 * k) else {
+                continue;
+            };
+            let at = |bits: u32| (bits as u64) << (16 * k);
+            m.digit |= at(digits(v));
+            m.zero |= at(eq(v, b'0'));
+            m.minus |= at(eq(v, b'-'));
+            m.plus |= at(eq(v, b'+'));
+            m.dot |= at(eq(v, b'.'));
+            m.exp |= at(eq(lower(v), b'e'));
+            m.open |= at(eq(v, b'['));
+            m.close |= at(eq(v, b']'));
+            m.comma |= at(eq(v, b','));
+            m.space |= at(eq(v, b' ') | eq(v, b'\n') | eq(v, b'\r') | eq(v, b'\t'));
+        }
+        m
+    }
+}
+
+/// What one block hands the next: the masks shifted by one byte lose their top bit to it, and
+/// the additions their carries.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[derive(Default)]
+struct Carry {
+    /// The previous block's masks, for their top bits.
+    number: u64,
+    digit: u64,
+    exp: u64,
+    sign_or_dot: u64,
+    minus_start: u64,
+    int_zero: u64,
+    open: u64,
+    close: u64,
+    comma: u64,
+    /// Carries of the additions: second dot, second exponent, and the four "next token" ones.
+    dots: bool,
+    exps: bool,
+    next: [bool; 4],
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+impl Carry {
+    /// The bytes of this block that break a rule (`last`: the closing bracket of the array,
+    /// whose follower is not checked). Updates the carries for the next block.
+    #[inline(always)]
+    fn check(&mut self, m: &Masks, last: u64) -> u64 {
+        // `x` moved one byte later, the previous block's top bit coming in at the bottom.
+        fn later(x: u64, prev: u64) -> u64 {
+            (x << 1) | (prev >> 63)
+        }
+        fn add(a: u64, b: u64, carry: &mut bool) -> u64 {
+            let (s, c1) = a.overflowing_add(b);
+            let (s, c2) = s.overflowing_add(*carry as u64);
+            *carry = c1 | c2;
+            s
+        }
+        let number = m.digit | m.minus | m.plus | m.dot | m.exp;
+        let starts = number & !later(number, self.number);
+        let after_exp = later(m.exp, self.exp);
+        let sign_or_dot = m.minus | m.plus | m.dot;
+        let mut bad = 0;
+        // Signs: `-` starts a number or follows `e`; `+` follows `e`; both precede a digit.
+        bad |= m.minus & !(starts | after_exp);
+        bad |= m.plus & !after_exp;
+        bad |= later(sign_or_dot, self.sign_or_dot) & !m.digit;
+        // `.` and `e` follow a digit; `e` precedes a digit or a sign.
+        bad |= (m.dot | m.exp) & !later(m.digit, self.digit);
+        bad |= after_exp & !(m.digit | m.minus | m.plus);
+        // One `.` and one `e` per number, the `.` first.
+        let dots = add(number, m.dot, &mut self.dots);
+        bad |= m.dot & dots;
+        let exps = add(number, m.exp, &mut self.exps);
+        bad |= m.exp & exps;
+        bad |= m.dot & number & !exps;
+        // No leading zero before another digit.
+        let minus_start = m.minus & starts;
+        let int_start = (starts & m.digit) | (later(minus_start, self.minus_start) & m.digit);
+        let int_zero = int_start & m.zero;
+        bad |= later(int_zero, self.int_zero) & m.digit;
+        // What follows each token, whitespace skipped.
+        let ends = later(number, self.number) & !number;
+        let closes = m.close & !last;
+        let mut next = |after: u64, i: usize| add(after, m.space, &mut self.next[i]) & !m.space;
+        let after_open = next(later(m.open, self.open), 0);
+        let after_comma = next(later(m.comma, self.comma), 1);
+        let after_close = next(later(closes, self.close), 2);
+        let after_number = next(ends, 3);
+        bad |= after_open & !(starts | m.open | m.close);
+        bad |= after_comma & !(starts | m.open);
+        bad |= (after_close | after_number) & !(m.comma | m.close);
+        // Nothing else may appear.
+        bad |= !(number | m.open | m.close | m.comma | m.space);
+        *self = Carry {
+            number,
+            digit: m.digit,
+            exp: m.exp,
+            sign_or_dot,
+            minus_start,
+            int_zero,
+            open: m.open,
+            close: closes,
+            comma: m.comma,
+            ..*self
+        };
+        bad
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64", target_feature = "sse2"))]
+mod tests {
+    use super::number_array_end;
+    use crate::json::Json;
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    const NUMBERS: [&str; 16] = [
+        "0",
+        "-0",
+        "7",
+        "-122.418452",
+        "37.808",
+        "0.0",
+        "1e5",
+        "-2.5E-3",
+        "6.02e+23",
+        "10",
+        "123456789012345678901234567890",
+        "0.000001",
+        "-9",
+        "3.14159",
+        "1E9",
+        "42",
+    ];
+    const SPACES: [&str; 6] = ["", "", " ", "  ", "\n\t", "\r\n    "];
+
+    fn array(r: &mut Rng, depth: usize, out: &mut String) {
+        out.push('[');
+        out.push_str(SPACES[r.below(SPACES.len())]);
+        let n = if r.below(8) == 0 { 0 } else { 1 + r.below(12) };
+        for i in 0..n {
+            if i > 0 {
+                out.push(',');
+                out.push_str(SPACES[r.below(SPACES.len())]);
+            }
+            if depth > 1 && r.below(3) != 0 {
+                array(r, depth - 1, out);
+            } else {
+                out.push_str(NUMBERS[r.below(NUMBERS.len())]);
+            }
+            out.push_str(SPACES[r.below(SPACES.len())]);
+        }
+        out.push(']');
+    }
+
+    fn nesting(text: &str) -> usize {
+        let (mut d, mut max) = (0usize, 0usize);
+        for c in text.bytes() {
+            match c {
+                b'[' => {
+                    d += 1;
+                    max = max.max(d);
+                }
+                b']' => d = d.saturating_sub(1),
+                _ => {}
+            }
+        }
+        max
+    }
+
+    /// Against the parser: whatever the fast path accepts parses, and it accepts every valid
+    /// array of numbers nesting within its room (it may not answer for others); on valid
+    /// arrays, mutated ones (a byte of a number, a sign, a bracket, whitespace, a quote) and
+    /// arrays crossing block edges.
+    #[test]
+    fn accepts_exactly_the_valid_arrays_of_numbers() {
+        const BITS: [&str; 20] = [
+            "-", "+", ".", "e", "E", "0", "01", "5", ",", "[", "]", " ", "\n", "\u{1}", "\"", "a",
+            "{", "--", "..", "e+",
+        ];
+        const AFTER: [&str; 4] = ["", "]", ", 5]}", "}   "];
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut accepted, mut valid_cases, mut invalid_cases) = (0, 0, 0);
+        for round in 0..30_000 {
+            let mut text = String::new();
+            let depth = 1 + r.below(4);
+            array(&mut r, depth, &mut text);
+            for _ in 0..r.below(3) {
+                let at = r.below(text.len() + 1);
+                let bit = BITS[r.below(BITS.len())];
+                match r.below(3) {
+                    0 => text.insert_str(at, bit),
+                    1 if at < text.len() => text.replace_range(at..at + 1, bit),
+                    _ => text.truncate(at.max(1)),
+                }
+            }
+            let array_text = text.clone();
+            text.push_str(AFTER[r.below(AFTER.len())]);
+            // Sometimes start mid-text, after a prefix the fast path must not look at.
+            let lead = if round % 4 == 0 { "{\"a\": " } else { "" };
+            let text = format!("{lead}{text}");
+            let room = if r.below(5) == 0 { r.below(5) } else { 128 };
+            let got = number_array_end(text.as_bytes(), lead.len(), room);
+            let only_number_bytes = array_text
+                .bytes()
+                .all(|c| b"0123456789-+.eE[], \n\r\t".contains(&c));
+            let valid = array_text.starts_with('[')
+                && Json::parse(&array_text).is_ok()
+                && array_text.trim_end() == array_text;
+            if valid {
+                valid_cases += 1;
+            } else {
+                invalid_cases += 1;
+            }
+            match got {
+                Some(end) => {
+                    accepted += 1;
+                    let claimed = &text[lead.len()..end];
+                    assert!(
+                        Json::parse(claimed).is_ok(),
+                        "accepted {claimed:?} in {text:?}"
+                    );
+                    assert!(nesting(claimed) <= room, "{claimed:?} nests beyond {room}");
+                    if valid {
+                        assert_eq!(claimed, array_text, "in {text:?}");
+                    }
+                }
+                None => assert!(
+                    !(valid && only_number_bytes && nesting(&array_text) <= room),
+                    "refused the valid {array_text:?} (room {room})"
+                ),
+            }
+        }
+        // The cases are not all of one kind, and the fast path did answer.
+        assert!(
+            valid_cases > 10_000 && invalid_cases > 5_000,
+            "{valid_cases} {invalid_cases}"
+        );
+        assert!(accepted > 10_000, "{accepted}");
+    }
+}

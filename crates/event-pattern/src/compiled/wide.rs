@@ -1,0 +1,39 @@
+//! Sixteen bytes at a time with SSE2, which every x86-64 processor has; compiled only where the
+//! target has it (elsewhere, the browser's WASM included, the scanner's eight-byte words and
+//! byte loops do the same work).
+
+use std::arch::x86_64::*;
+
+// SAFETY (every `unsafe` below): the intrinsics need SSE2, which this module is compiled
+// only with (`target_feature = "sse2"`), and the one load reads 16 bytes of a slice whose
+// length was checked.
+
+#[inline(always)]
+pub(super) fn load16(b: &[u8], i: usize) -> Option<__m128i> {
+    let bytes: &[u8; 16] = b.get(i..i + 16)?.try_into().ok()?;
+    Some(unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) })
+}
+
+/// One bit per byte equal to `c`.
+#[inline(always)]
+pub(super) fn eq(v: __m128i, c: u8) -> u32 {
+    unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u32 }
+}
+
+/// One bit per byte at most `c` (unsigned).
+#[inline(always)]
+pub(super) fn at_most(v: __m128i, c: u8) -> u32 {
+    unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(c as i8)), v)) as u32 }
+}
+
+/// ASCII letters in lower case (and other bytes with bit 5 set).
+#[inline(always)]
+pub(super) fn lower(v: __m128i) -> __m128i {
+    unsafe { _mm_or_si128(v, _mm_set1_epi8(0x20)) }
+}
+
+/// One bit per ASCII digit.
+#[inline(always)]
+pub(super) fn digits(v: __m128i) -> u32 {
+    at_most(unsafe { _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)) }, 9)
+}
