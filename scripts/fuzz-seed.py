@@ -32,6 +32,18 @@ if conf.exists():
 else:
     print(f"note: {conf} not found; seeding from the samples only", file=sys.stderr)
 
+# Events with long arrays of numbers (GeoJSON coordinates): the scanner checks those 64 bytes
+# at a time, so give the fuzzer arrays that cross block edges, with exponents and nesting.
+coords = ", ".join(f"[-122.{i * 7919 % 1000000:06}, 37.{i * 104729 % 1000000:06}, 0.0]" for i in range(20))
+for i, (pattern, arrays) in enumerate([
+    ('{"properties": {"STREET": ["FOLSOM"]}}', f"[[{coords}]]"),
+    ('{"geometry": {"type": [{"prefix": "Poly"}]}}', f"[[{coords}], [[1e5, -2.5E-3, 6.02e+23]], []]"),
+    ('{"properties": {"n": [{"numeric": [">", 0]}]}}', "[" + ",\n\t".join(str(n) for n in range(0, 400, 7)) + "]"),
+]):
+    event = ('{"type": "Feature", "properties": {"STREET": "FOLSOM", "n": 5}, '
+             f'"geometry": {{"type": "Polygon", "coordinates": {arrays}}}}}')
+    put("compiled_vs_reference", f"arrays{i}", pattern + "\0" + event)
+
 template = (samples / "apigw-mapping-template.vtl").read_text()
 for f in samples.glob("stripe-*.json"):
     put("vtl", f.stem, template + "\0" + f.read_text())
