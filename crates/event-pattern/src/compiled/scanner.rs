@@ -206,7 +206,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips a string, checking escapes and control characters.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn skip_string(&mut self) -> Result<(), ()> {
         if self.peek() != Some(b'"') {
             return Err(());
@@ -236,6 +236,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string at `i` (on its opening quote): borrowed when it has no escapes.
+    #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ()> {
         if self.peek() != Some(b'"') {
             return Err(());
@@ -245,13 +246,18 @@ impl<'a> Scanner<'a> {
         match self.b.get(j) {
             Some(b'"') => {
                 self.i = j + 1;
-                return self.src.get(start..j).map(Cow::Borrowed).ok_or(());
+                self.src.get(start..j).map(Cow::Borrowed).ok_or(())
             }
-            Some(b'\\') => {}
-            _ => return Err(()),
+            Some(b'\\') => self.escaped_string(),
+            _ => Err(()),
         }
-        // Escapes: let the strict tokenizer decode this one string.
-        let mut t = crate::jackson::Tokenizer::new(&self.src[self.i..]);
+    }
+
+    /// A string with escapes: the strict tokenizer decodes it (rare, so kept out of line).
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self) -> Result<Cow<'a, str>, ()> {
+        let mut t = crate::jackson::Tokenizer::new(self.src.get(self.i..).ok_or(())?);
         match t.next_token() {
             Ok(crate::jackson::Token::String) => {
                 let text = t.text().map_err(|_| ())?;
