@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{Slot, Tally};
+use super::{Slot, Tally, NO_MORE};
 use crate::matcher::{accepts_leaf, fold_case, Leaf};
 use crate::pattern::{AnythingBut, Op};
 use crate::wildcard::Wildcard;
@@ -132,6 +132,13 @@ impl Bounds {
     }
 }
 
+/// `anything-but` entries that complete a pattern each by a hit alone.
+#[derive(Default)]
+struct ButDirect {
+    ids: Vec<u32>,
+    patterns: Vec<u32>,
+}
+
 /// Calls `f` with [`fold_case`] of `text`: on the stack for short ASCII text (the common case,
 /// once per value looked up), allocating otherwise.
 pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
@@ -166,12 +173,14 @@ pub(crate) struct PathIndex {
     folded: FxMap<Box<str>, Vec<Slot>>,
     has_folded: bool,
     any: Vec<Slot>,
-    /// `anything-but` string lists: every entry `(id, slot)`, and the entries each value vetoes.
+    /// `anything-but` string lists: every entry `(id, slot)` (ids increasing), and the entries
+    /// each value vetoes. Sealing splits the entries in two (below).
     but: Vec<(u32, Slot)>,
-    /// Per `but` entry, its pattern when a hit alone completes it (see `Tally::direct`): with
-    /// thousands of such rules matching every event, the answer itself is the work.
-    but_direct: Vec<u32>,
     but_vetoes: FxMap<Box<str>, Vec<u32>>,
+    /// The entries whose hit alone completes a pattern (see `Tables::direct`): their ids and
+    /// patterns, reported as runs between the vetoed ones (with thousands of such rules matching
+    /// every event, the answer itself is the work).
+    but_direct: ButDirect,
     lower: Bounds,
     upper: Bounds,
     /// CIDR blocks by (IPv6?, mask bits, base), with the (IPv6?, mask bits) shapes in use.
@@ -276,11 +285,18 @@ impl PathIndex {
 
     /// Done adding: sort what lookups need sorted and drop build-only tables.
     pub(crate) fn seal(&mut self, tables: &super::Tables) {
-        self.but_direct = self
-            .but
-            .iter()
-            .map(|&(_, slot)| tables.direct(slot))
-            .collect();
+        let (mut direct, mut counted) = (ButDirect::default(), Vec::new());
+        for &(id, slot) in &self.but {
+            match tables.direct(slot) {
+                NO_MORE => counted.push((id, slot)),
+                pattern => {
+                    direct.ids.push(id);
+                    direct.patterns.push(pattern);
+                }
+            }
+        }
+        self.but = counted;
+        self.but_direct = direct;
         self.scan_keys = FxMap::default();
         self.prefix.seal();
         self.prefix_folded.seal();
@@ -327,10 +343,8 @@ impl PathIndex {
                         }
                     }
                 }
-                if !self.but.is_empty() {
-                    let vetoes = self.but_vetoes.get(text).map_or(&[][..], |v| &v[..]);
-                    t.hit_unvetoed(&self.but, &self.but_direct, vetoes);
-                }
+                let vetoes = self.but_vetoes.get(text).map_or(&[][..], |v| &v[..]);
+                self.hit_unvetoed(vetoes, t);
             }
             Leaf::Num(text, n) => {
                 if n.is_finite() {
@@ -343,7 +357,7 @@ impl PathIndex {
                 if let Some(l) = self.lexemes.get(text) {
                     t.hit_all(l);
                 }
-                t.hit_unvetoed(&self.but, &self.but_direct, &[]);
+                self.hit_unvetoed(&[], t);
             }
             _ => {
                 for (op, slot) in &self.literals {
@@ -351,13 +365,32 @@ impl PathIndex {
                         t.hit(*slot);
                     }
                 }
-                t.hit_unvetoed(&self.but, &self.but_direct, &[]);
+                self.hit_unvetoed(&[], t);
             }
         }
         for (op, slots) in &self.scan {
             if accepts_leaf(op, v) {
                 t.hit_all(slots);
             }
+        }
+    }
+
+    /// Hits the `anything-but` entries a value does not veto (`vetoes`: entry ids, increasing).
+    fn hit_unvetoed(&self, vetoes: &[u32], t: &mut Tally<'_>) {
+        if !self.but_direct.ids.is_empty() {
+            // Runs of patterns between the vetoed entries (few: the ones naming this value).
+            let (ids, patterns) = (&self.but_direct.ids, &self.but_direct.patterns);
+            let mut from = 0;
+            for v in vetoes {
+                if let Ok(at) = ids.binary_search(v) {
+                    t.report(patterns.get(from..at).unwrap_or(&[]));
+                    from = at + 1;
+                }
+            }
+            t.report(patterns.get(from..).unwrap_or(&[]));
+        }
+        if !self.but.is_empty() {
+            t.hit_unvetoed(&self.but, vetoes);
         }
     }
 

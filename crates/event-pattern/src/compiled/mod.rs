@@ -254,9 +254,8 @@ impl Tally<'_> {
         }
     }
 
-    /// Hits the `anything-but` entries except the vetoed ones; `direct` gives, per entry, the
-    /// pattern a hit completes on its own (or `NO_MORE`).
-    pub(crate) fn hit_unvetoed(&mut self, entries: &[(u32, Slot)], direct: &[u32], vetoes: &[u32]) {
+    /// Hits the `anything-but` entries except the vetoed ones (by id).
+    pub(crate) fn hit_unvetoed(&mut self, entries: &[(u32, Slot)], vetoes: &[u32]) {
         let c = &mut *self.c;
         c.veto_tag = c.veto_tag.wrapping_add(1);
         if c.veto_tag == 0 {
@@ -267,16 +266,18 @@ impl Tally<'_> {
         for &id in vetoes {
             c.veto[id as usize] = tag;
         }
-        for (&(id, slot), &pattern) in entries.iter().zip(direct) {
-            if self.c.veto[id as usize] == tag {
-                continue;
-            }
-            if pattern != NO_MORE {
-                self.c.out.push(pattern as usize);
-            } else {
+        for &(id, slot) in entries {
+            if self.c.veto[id as usize] != tag {
                 self.hit(slot);
             }
         }
+    }
+
+    /// Patterns that match by themselves (each completed by a single hit, see
+    /// `Tables::direct`); duplicates are removed at the end.
+    #[inline]
+    pub(crate) fn report(&mut self, patterns: &[u32]) {
+        self.c.out.extend(patterns.iter().map(|&p| p as usize));
     }
 
     /// `head` and `tail` joined, in a reused buffer.
@@ -487,11 +488,12 @@ impl CompiledMatcher {
                 }
             }
         }
-        // Usually in order already (patterns are indexed in order): check before sorting.
-        if !out.is_sorted() {
+        // Usually in order and without repeats already (patterns are indexed in order): one
+        // pass to check, before sorting and removing repeats.
+        if !out.windows(2).all(|w| w[0] < w[1]) {
             out.sort_unstable();
+            out.dedup();
         }
-        out.dedup();
         out
     }
 }
