@@ -96,6 +96,11 @@ pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
         vetoes: 0,
     };
     b.node(items, 0);
+    // Strictly increasing, so that reporting them keeps the matches in order.
+    for more in &mut b.tables.also {
+        more.sort_unstable();
+        more.dedup();
+    }
     CompiledMatcher {
         patterns: patterns.to_vec(),
         tables: b.tables,

@@ -137,6 +137,8 @@ impl Bounds {
 struct ButDirect {
     ids: Vec<u32>,
     patterns: Vec<u32>,
+    /// The patterns are strictly increasing (so are any runs of them).
+    increasing: bool,
 }
 
 /// Calls `f` with [`fold_case`] of `text`: on the stack for short ASCII text (the common case,
@@ -295,6 +297,7 @@ impl PathIndex {
                 }
             }
         }
+        direct.increasing = direct.patterns.windows(2).all(|w| w[0] < w[1]);
         self.but = counted;
         self.but_direct = direct;
         self.scan_keys = FxMap::default();
@@ -383,11 +386,17 @@ impl PathIndex {
             let mut from = 0;
             for v in vetoes {
                 if let Ok(at) = ids.binary_search(v) {
-                    t.report(patterns.get(from..at).unwrap_or(&[]));
+                    t.report(
+                        patterns.get(from..at).unwrap_or(&[]),
+                        self.but_direct.increasing,
+                    );
                     from = at + 1;
                 }
             }
-            t.report(patterns.get(from..).unwrap_or(&[]));
+            t.report(
+                patterns.get(from..).unwrap_or(&[]),
+                self.but_direct.increasing,
+            );
         }
         if !self.but.is_empty() {
             t.hit_unvetoed(&self.but, vetoes);

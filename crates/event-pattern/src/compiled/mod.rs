@@ -162,6 +162,8 @@ struct Counters {
     /// Patterns waiting for the reference's confirmation.
     pending: Vec<u32>,
     out: Vec<usize>,
+    /// `out` is strictly increasing so far (it then needs no sorting).
+    ordered: bool,
     /// A bit per pattern, for putting many matches in order (left all zero).
     order: Vec<u64>,
     veto: Vec<u32>,
@@ -218,10 +220,9 @@ impl Tally<'_> {
             if !br.confirm {
                 // A one-test branch needs no counting and no confirmation (array consistency
                 // is about several tests): its pattern matches. Duplicates go at the end.
-                c.out.push(br.pattern as usize);
+                c.emit(br.pattern as usize);
                 if br.also != NO_MORE {
-                    let more = &self.t.also[br.also as usize];
-                    c.out.extend(more.iter().map(|&p| p as usize));
+                    c.emit_increasing(&self.t.also[br.also as usize], true);
                 }
             } else {
                 let arrays = c.in_array as u16;
@@ -278,8 +279,8 @@ impl Tally<'_> {
     /// Patterns that match by themselves (each completed by a single hit, see
     /// `Tables::direct`); duplicates are removed at the end.
     #[inline]
-    pub(crate) fn report(&mut self, patterns: &[u32]) {
-        self.c.out.extend(patterns.iter().map(|&p| p as usize));
+    pub(crate) fn report(&mut self, patterns: &[u32], increasing: bool) {
+        self.c.emit_increasing(patterns, increasing);
     }
 
     /// `head` and `tail` joined, in a reused buffer.
@@ -319,7 +320,26 @@ impl Tally<'_> {
             return;
         }
         c.pattern_epoch[p] = c.epoch;
-        c.out.push(p);
+        c.emit(p);
+    }
+}
+
+impl Counters {
+    /// Appends a match, noting whether the matches are still in strictly increasing order.
+    #[inline]
+    fn emit(&mut self, p: usize) {
+        self.ordered &= self.out.last().is_none_or(|&last| last < p);
+        self.out.push(p);
+    }
+
+    /// Appends matches, `increasing` when they are strictly increasing among themselves.
+    #[inline]
+    fn emit_increasing(&mut self, run: &[u32], increasing: bool) {
+        if let (Some(&last), Some(&first)) = (self.out.last(), run.first()) {
+            self.ordered &= last < first as usize;
+        }
+        self.ordered &= increasing;
+        self.out.extend(run.iter().map(|&p| p as usize));
     }
 }
 
@@ -389,6 +409,7 @@ impl CompiledMatcher {
         c.veto.resize(self.vetoes as usize, 0);
         c.pending.clear();
         c.out.clear();
+        c.ordered = true;
         let mut t = Tally { t: &self.tables, c };
         if !self.nodes.is_empty() {
             self.visit(0, 0, values, &mut t);
@@ -485,14 +506,15 @@ impl CompiledMatcher {
                     if c.pattern_epoch[p] != c.epoch
                         && crate::matcher::matches_flat(&self.patterns[p], &flat)
                     {
+                        c.ordered &= out.last().is_none_or(|&last| last < p);
                         out.push(p);
                     }
                 }
             }
         }
-        // Usually in order and without repeats already (patterns are indexed in order): one
-        // pass to check, before sorting and removing repeats.
-        if !out.windows(2).all(|w| w[0] < w[1]) {
+        // Usually in order and without repeats already (patterns are indexed in order; the
+        // counters noted whether they still are).
+        if !c.ordered {
             in_order(&mut out, &mut c.order, self.patterns.len());
         }
         out
