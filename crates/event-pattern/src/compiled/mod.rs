@@ -532,10 +532,19 @@ fn in_order(out: &mut Vec<usize>, bits: &mut Vec<u64>, n: usize) {
         return;
     }
     bits.resize(words, 0);
+    // Matches come in runs of neighbours: gather a word's bits before storing them.
+    let (mut word, mut acc) = (usize::MAX, 0u64);
     for &p in out.iter() {
-        if let Some(w) = bits.get_mut(p / 64) {
-            *w |= 1 << (p % 64);
+        if p / 64 != word {
+            if let Some(w) = bits.get_mut(word) {
+                *w |= acc;
+            }
+            (word, acc) = (p / 64, 0);
         }
+        acc |= 1 << (p % 64);
+    }
+    if let Some(w) = bits.get_mut(word) {
+        *w |= acc;
     }
     out.clear();
     for (i, w) in bits.iter_mut().enumerate() {
