@@ -346,8 +346,7 @@ impl PathIndex {
                         }
                     }
                 }
-                let vetoes = self.but_vetoes.get(text).map_or(&[][..], |v| &v[..]);
-                self.hit_unvetoed(vetoes, t);
+                self.hit_unvetoed(Some(text), t);
             }
             Leaf::Num(text, n) => {
                 if n.is_finite() {
@@ -360,7 +359,7 @@ impl PathIndex {
                 if let Some(l) = self.lexemes.get(text) {
                     t.hit_all(l);
                 }
-                self.hit_unvetoed(&[], t);
+                self.hit_unvetoed(None, t);
             }
             _ => {
                 for (op, slot) in &self.literals {
@@ -368,7 +367,7 @@ impl PathIndex {
                         t.hit(*slot);
                     }
                 }
-                self.hit_unvetoed(&[], t);
+                self.hit_unvetoed(None, t);
             }
         }
         for (op, slots) in &self.scan {
@@ -378,8 +377,15 @@ impl PathIndex {
         }
     }
 
-    /// Hits the `anything-but` entries a value does not veto (`vetoes`: entry ids, increasing).
-    fn hit_unvetoed(&self, vetoes: &[u32], t: &mut Tally<'_>) {
+    /// Hits the `anything-but` string-list entries a value does not veto (only a string can).
+    fn hit_unvetoed(&self, text: Option<&str>, t: &mut Tally<'_>) {
+        if self.but.is_empty() && self.but_direct.ids.is_empty() {
+            return;
+        }
+        // The ids of the entries naming this value, increasing.
+        let vetoes = text
+            .and_then(|text| self.but_vetoes.get(text))
+            .map_or(&[][..], |v| &v[..]);
         if !self.but_direct.ids.is_empty() {
             // Runs of patterns between the vetoed entries (few: the ones naming this value).
             let (ids, patterns) = (&self.but_direct.ids, &self.but_direct.patterns);
