@@ -27,6 +27,7 @@
 //! assert_eq!(out.payload(), Some(r#"{"order_id": 12345}"#));
 //! ```
 
+#![deny(missing_docs)]
 pub mod path;
 pub mod render;
 pub mod target;

@@ -9,22 +9,29 @@ pub const MAX_PATH_CHARS: usize = 256;
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
+    /// `.name`: an object key.
     Name(String),
+    /// `[3]`: an array element.
     Index(usize),
+    /// `.*` or `[*]`: every element or value.
     Wildcard,
 }
 
 /// A parsed path such as `$.detail.items[0]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonPath {
+    /// The path as written.
     pub text: String,
+    /// Its steps after `$`.
     pub steps: Vec<Step>,
 }
 
 /// Why a path is not in the accepted subset, with the byte offset of the problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathError {
+    /// What is wrong.
     pub message: String,
+    /// Byte offset of the problem in the path.
     pub offset: usize,
 }
 
@@ -33,6 +40,7 @@ fn name_char(c: char) -> bool {
 }
 
 impl JsonPath {
+    /// Parses a path; at most [`MAX_PATH_CHARS`] characters.
     pub fn parse(text: &str) -> Result<JsonPath, PathError> {
         let err = |offset: usize, message: String| PathError { message, offset };
         if text.chars().count() > MAX_PATH_CHARS {

@@ -9,7 +9,9 @@ use crate::target::{placeholders, TargetInput};
 /// Values of the predefined variables for one delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeliveryContext {
+    /// `<aws.events.rule-name>`.
     pub rule_name: String,
+    /// `<aws.events.rule-arn>`.
     pub rule_arn: String,
     /// When EventBridge received the event (ISO-8601, UTC).
     pub ingestion_time: String,
@@ -29,7 +31,9 @@ pub enum PlaceholderContext {
 /// One variable of the paths map, and what it found in the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VariableTrace {
+    /// The variable's name (its key in `InputPathsMap`).
     pub name: String,
+    /// Its JSONPath.
     pub path: String,
     /// The value as compact JSON, or `None` when the path found nothing.
     pub value: Option<String>,
@@ -40,18 +44,24 @@ pub struct VariableTrace {
 /// One placeholder of the template and what replaced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlaceholderTrace {
+    /// The placeholder's name, without brackets.
     pub name: String,
     /// Byte span of `<name>` in the template.
     pub start: usize,
+    /// End of that span.
     pub end: usize,
+    /// Where it stands, which decides how its value is written.
     pub context: PlaceholderContext,
+    /// The text that replaced it.
     pub replacement: String,
 }
 
 /// The structured trace of a rendering, for the X-ray view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct XRay {
+    /// Every variable of the paths map, in order.
     pub variables: Vec<VariableTrace>,
+    /// Every placeholder of the template, in order.
     pub placeholders: Vec<PlaceholderTrace>,
 }
 
@@ -59,17 +69,27 @@ pub struct XRay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Outcome {
     /// Delivered: the exact payload text.
-    Delivered { payload: String, xray: XRay },
-    /// Silently dropped by EventBridge; `reason` says why, `offset` where in `rendered`.
+    Delivered {
+        /// What the target receives, byte for byte.
+        payload: String,
+        /// How it was made.
+        xray: XRay,
+    },
+    /// Silently dropped by EventBridge (the rendered text is not valid JSON).
     Dropped {
+        /// Why, in words.
         reason: String,
+        /// The text rendering gave.
         rendered: String,
+        /// Where in `rendered` the problem lies, when known.
         offset: Option<usize>,
+        /// How it was made.
         xray: XRay,
     },
 }
 
 impl Outcome {
+    /// The delivered payload, if any.
     pub fn payload(&self) -> Option<&str> {
         match self {
             Outcome::Delivered { payload, .. } => Some(payload),

@@ -25,22 +25,29 @@ pub const PREDEFINED: [&str; 5] = [
 pub struct InputTransformerSpec {
     /// `InputPathsMap`, in the order written.
     pub paths_map: Vec<(String, String)>,
+    /// `InputTemplate`.
     pub template: String,
 }
 
 /// A target's input options, as written in PutTargets (at most one may be set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct TargetSpec {
+    /// The target's `Id`.
     pub id: String,
+    /// `Input`: a constant JSON text.
     pub input: Option<String>,
+    /// `InputPath`: the part of the event to send.
     pub input_path: Option<String>,
+    /// `InputTransformer`.
     pub input_transformer: Option<InputTransformerSpec>,
 }
 
 /// A PutTargets validation error, with AWS's code and message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetError {
+    /// AWS's error code, e.g. `ValidationException`.
     pub code: String,
+    /// AWS's message, verbatim.
     pub message: String,
     /// Which field the error concerns (`InputTemplate`, `InputPathsMap.<key>`, ...).
     pub field: String,
@@ -67,11 +74,17 @@ impl TargetError {
 /// How a validated target gets its input.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TargetInput {
+    /// No input option: the whole event.
     WholeEvent,
+    /// `Input`: this text, as given.
     Constant(String),
+    /// `InputPath`: what the path selects.
     Path(JsonPath),
+    /// `InputTransformer`: the template filled from the variables.
     Transformer {
+        /// The paths map, parsed, in order.
         variables: Vec<(String, JsonPath)>,
+        /// The template.
         template: String,
     },
 }
@@ -85,9 +98,11 @@ fn constraint(field_path: &str, what: &str) -> String {
 /// A `<name>` placeholder found in a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholder {
+    /// The name between the brackets.
     pub name: String,
     /// Byte span of `<name>`, brackets included.
     pub start: usize,
+    /// End of that span.
     pub end: usize,
 }
 
