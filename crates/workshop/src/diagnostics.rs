@@ -10,25 +10,43 @@ use crate::state::WorkshopState;
 /// Which editable text a problem is in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Field {
+    /// The event pattern of rule N.
     RulePattern(usize),
-    TargetInput { rule: usize, target: usize },
+    /// The input options of target `target` of rule `rule`.
+    TargetInput {
+        /// The rule, by position.
+        rule: usize,
+        /// The target, by position in the rule.
+        target: usize,
+    },
+    /// The API Gateway mapping template.
     MappingTemplate,
+    /// The order generator's `Detail`.
     OrderDetail,
+    /// The `payment_intent.created` webhook.
     StripeCreated,
+    /// The `payment_intent.succeeded` webhook.
     StripeSucceeded,
+    /// The webhook whose description has an apostrophe.
     StripeApostrophe,
+    /// The user's own event.
     CustomEvent,
 }
 
 /// One problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// Which text.
     pub field: Field,
+    /// The message, AWS's wording where AWS has one.
     pub message: String,
     /// 1-based line and column, and the byte span to underline.
     pub line: usize,
+    /// Column, from 1.
     pub column: usize,
+    /// First byte of the span.
     pub start: usize,
+    /// One past its last byte.
     pub end: usize,
 }
 

@@ -10,6 +10,7 @@
 //! assert!(w.rules.iter().any(|r| r.name == "orders-catchall"));
 //! ```
 
+#![deny(missing_docs)]
 pub mod diagnostics;
 pub mod export;
 pub mod format;
@@ -52,8 +53,11 @@ pub enum ProducerKind {
 /// Something that sends events to a bus.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Producer {
+    /// Its name, as the workshop console shows it.
     pub name: String,
+    /// What kind of producer it is.
     pub kind: ProducerKind,
+    /// The bus it sends to.
     pub bus: String,
     /// What it is, in the workshop's words.
     pub description: String,
@@ -62,9 +66,13 @@ pub struct Producer {
 /// The whole scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workshop {
+    /// The simulated AWS account and region.
     pub account: Account,
+    /// What sends events: the order generator, Stripe through API Gateway, Buildkite.
     pub producers: Vec<Producer>,
+    /// The `orders`, `payments` and Buildkite partner buses.
     pub buses: Vec<EventBus>,
+    /// The workshop's rules, with their targets.
     pub rules: Vec<Rule>,
 }
 

@@ -22,21 +22,32 @@ pub const STRIPE_CREATED_TIME: i64 = 1_786_181_400;
 /// What the order generator Lambda returned.
 #[derive(Debug, Clone, Serialize)]
 pub struct LambdaResult {
+    /// The function's name.
     pub function: String,
+    /// The HTTP status of the invocation.
     pub status: u16,
+    /// What the function returned (the PutEvents response).
     pub response: String,
 }
 
 /// Everything a replay produced.
 #[derive(Debug, Clone, Serialize)]
 pub struct Replay {
+    /// The samples replayed, by name, in order.
     pub samples: Vec<String>,
+    /// Every event put on a bus, with each rule's verdict.
     pub events: Vec<EventRecord>,
+    /// What each target received.
     pub deliveries: Vec<Delivery>,
+    /// Deliveries EventBridge silently dropped, with the reason.
     pub dropped: Vec<Dropped>,
+    /// Each webhook's way through API Gateway: request, mapping template, PutEvents.
     pub api_gateway: Vec<IntegrationTrace>,
+    /// The order generator's invocations.
     pub producers: Vec<LambdaResult>,
+    /// CloudWatch Logs groups by name, with their streams.
     pub log_groups: Vec<(String, eventbridge_sim::LogGroup)>,
+    /// Schemas discovered on buses with discovery started.
     pub schemas: Vec<Schema>,
     /// Problems with the inputs that stopped a sample (e.g. invalid custom event).
     pub errors: Vec<String>,

@@ -1,9 +1,15 @@
 //! The workshop's sample payloads, embedded so the app works offline.
 
+/// The workshop's API Gateway request mapping template (VTL).
 pub const MAPPING_TEMPLATE: &str = include_str!("../samples/apigw-mapping-template.vtl");
+/// The order generator's PutEvents request.
 pub const ORDERS_PUTEVENTS_REQUEST: &str = include_str!("../samples/orders-putevents-request.json");
+/// Stripe's `payment_intent.created` webhook body.
 pub const STRIPE_CREATED: &str = include_str!("../samples/stripe-payment_intent.created.json");
+/// Stripe's `payment_intent.succeeded` webhook body.
 pub const STRIPE_SUCCEEDED: &str = include_str!("../samples/stripe-payment_intent.succeeded.json");
+/// A `payment_intent.created` webhook whose description has an apostrophe (the
+/// workshop's template renders it as `\'`, which is not valid JSON: no event reaches the bus).
 pub const STRIPE_APOSTROPHE: &str =
     include_str!("../samples/stripe-payment_intent.created.apostrophe.json");
 
@@ -32,10 +38,13 @@ pub fn order_detail() -> String {
 /// A sample the user can replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct SampleInfo {
+    /// Its name in links, the CLI and the JS API.
     pub name: &'static str,
+    /// Its label on the page.
     pub label: &'static str,
 }
 
+/// Every sample, in the order the page lists them.
 pub const SAMPLES: [SampleInfo; 6] = [
     SampleInfo {
         name: "new-order",

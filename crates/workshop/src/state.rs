@@ -10,6 +10,7 @@ use crate::Workshop;
 pub const STATE_VERSION: u32 = 1;
 /// A state may hold at most this many rules, targets per rule, and custom events.
 pub const MAX_RULES: usize = 300;
+/// Targets a rule may have (AWS's limit).
 pub const MAX_TARGETS_PER_RULE: usize = 5;
 /// The largest text a user may put in any one field.
 pub const MAX_FIELD_BYTES: usize = 256 * 1024;
@@ -17,14 +18,18 @@ pub const MAX_FIELD_BYTES: usize = 256 * 1024;
 /// The Buildkite partner event source's lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartnerState {
+    /// Created by the partner; the account has not associated it with an event bus yet.
     Pending,
+    /// Associated with the partner event bus: events flow.
     Active,
+    /// Deleted by the partner: its bus stops receiving events.
     Deleted,
 }
 
 /// An event the user writes and sends to any bus.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomEvent {
+    /// The bus it is sent to.
     pub bus: String,
     /// `{"source": ..., "detail-type": ..., "detail": {...}}`
     pub event: String,
@@ -33,24 +38,33 @@ pub struct CustomEvent {
 /// The editable workshop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkshopState {
+    /// The state format's version ([`STATE_VERSION`]).
     pub version: u32,
+    /// The rules, with their patterns and targets.
     pub rules: Vec<Rule>,
     /// Buses with schema discovery started.
     pub discovery: Vec<String>,
+    /// The Buildkite partner event source.
     pub partner: PartnerState,
+    /// Who may call PutEvents on which bus (the producers' roles).
     pub grants: Vec<Grant>,
     /// The API Gateway request mapping template.
     pub mapping_template: String,
     /// Sample payloads, by sample name, as the user edited them.
     pub order_detail: String,
+    /// The `payment_intent.created` webhook.
     pub stripe_created: String,
+    /// The `payment_intent.succeeded` webhook.
     pub stripe_succeeded: String,
+    /// The webhook with an apostrophe.
     pub stripe_apostrophe: String,
+    /// The user's own event.
     pub custom: CustomEvent,
 }
 
 /// The order generator's role and the API Gateway integration's role.
 pub const ORDERGEN_ROLE: &str = "ordergen-function-role";
+/// The API Gateway integration's role.
 pub const APIGW_ROLE: &str = "stripe-api-putevents-role";
 
 impl Default for WorkshopState {
