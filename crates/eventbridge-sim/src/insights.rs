@@ -17,38 +17,56 @@ pub const MAX_QUERY_CHARS: usize = 10_000;
 /// Insights returns at most this many rows.
 pub const MAX_ROWS: usize = 10_000;
 
+/// A value a filter compares with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Literal {
+    /// A quoted string.
     Str(String),
+    /// A number.
     Num(f64),
+    /// A `/regex/` (with `like`).
     Regex(String),
 }
 
+/// A `filter` condition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Cond {
+    /// `field op value`.
     Cmp {
+        /// The field: `@timestamp`, `@message` or a dotted path in the JSON message.
         field: String,
+        /// `=`, `!=`, `<`, `>` or `like`.
         op: String,
+        /// What the field is compared with.
         value: Literal,
     },
+    /// Both.
     And(Box<Cond>, Box<Cond>),
+    /// Either.
     Or(Box<Cond>, Box<Cond>),
+    /// The opposite.
     Not(Box<Cond>),
 }
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Query {
+    /// The `fields` to show (all of `@timestamp` and `@message` when none).
     pub fields: Vec<String>,
+    /// Every `filter`; a row must pass them all.
     pub filters: Vec<Cond>,
+    /// `sort field [asc|desc]`: the field, and whether descending.
     pub sort: Option<(String, bool)>,
+    /// `limit n`.
     pub limit: Option<usize>,
 }
 
 /// A query error with the byte offset it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryError {
+    /// What is wrong.
     pub message: String,
+    /// Byte offset in the query.
     pub offset: usize,
 }
 
@@ -249,6 +267,7 @@ impl P {
 }
 
 impl Query {
+    /// Parses a query of at most [`MAX_QUERY_CHARS`] characters.
     pub fn parse(q: &str) -> Result<Query, QueryError> {
         if q.len() > MAX_QUERY_CHARS {
             return Err(QueryError {

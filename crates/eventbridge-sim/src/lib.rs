@@ -15,6 +15,7 @@
 //! assert!(routed[0].verdict.as_ref().unwrap().matched());
 //! ```
 
+#![deny(missing_docs)]
 pub mod insights;
 pub mod lambda;
 pub mod model;

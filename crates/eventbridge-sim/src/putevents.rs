@@ -9,7 +9,9 @@ use serde::Serialize;
 pub const MAX_ENTRIES_SIZE: usize = 256 * 1024;
 /// The 1 MB figure of the current API model, shown in help texts.
 pub const CURRENT_AWS_ENTRIES_SIZE: usize = 1024 * 1024;
+/// Entries one PutEvents call may carry.
 pub const MAX_ENTRIES: usize = 10;
+/// The longest `DetailType`, in characters.
 pub const MAX_DETAIL_TYPE_CHARS: usize = 128;
 
 /// The exact 400 body for a request that is not valid JSON.
@@ -19,19 +21,26 @@ pub const SERIALIZATION_EXCEPTION_BODY: &str =
 /// One request entry, as sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PutEventsEntry {
+    /// `Source`.
     pub source: Option<String>,
+    /// `DetailType`.
     pub detail_type: Option<String>,
+    /// `Detail`: a JSON object, as text.
     pub detail: Option<String>,
+    /// `Resources`: ARNs.
     pub resources: Vec<String>,
     /// Epoch seconds, when `Time` was given.
     pub time: Option<f64>,
+    /// `EventBusName` (name or ARN; the `default` bus when absent).
     pub event_bus_name: Option<String>,
 }
 
 /// A request-level failure: the whole call fails with HTTP 400.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestError {
+    /// AWS's error code, e.g. `ValidationException`.
     pub code: String,
+    /// AWS's message.
     pub message: String,
     /// The exact response body.
     pub body: String,
@@ -52,7 +61,9 @@ impl RequestError {
 /// A per-entry failure (the call still answers 200).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntryError {
+    /// The entry's `ErrorCode`, e.g. `MalformedDetail`.
     pub code: String,
+    /// The entry's `ErrorMessage`.
     pub message: String,
 }
 
@@ -231,6 +242,7 @@ pub struct IdGenerator {
 }
 
 impl IdGenerator {
+    /// A generator: the same seed gives the same ids.
     pub fn new(seed: u64) -> Self {
         IdGenerator { state: seed }
     }
@@ -243,6 +255,7 @@ impl IdGenerator {
         z ^ (z >> 31)
     }
 
+    /// The next id, shaped like a UUID.
     pub fn uuid(&mut self) -> String {
         let (a, b) = (self.next_u64(), self.next_u64());
         format!(

@@ -7,7 +7,9 @@ use crate::model::{EventBus, Rule, RuleState};
 /// What happened to one rule for one event.
 #[derive(Debug, Clone)]
 pub struct RuleOutcome {
+    /// The rule's name.
     pub rule: String,
+    /// Whether it is enabled (a disabled rule delivers nothing).
     pub enabled: bool,
     /// The verdict, or the pattern's error when the pattern is invalid.
     pub verdict: Result<Verdict, PatternError>,

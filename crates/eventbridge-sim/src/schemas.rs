@@ -12,6 +12,7 @@ pub const MAX_DISCOVERY_DEPTH: usize = 255;
 /// One version of a schema.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemaVersion {
+    /// `1`, `2`, ...
     pub version: String,
     /// The OpenAPI 3 document.
     pub content: Value,
@@ -20,14 +21,18 @@ pub struct SchemaVersion {
 /// A discovered schema and its versions, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Schema {
+    /// `<source>@<DetailType>`, as discovery names it.
     pub name: String,
+    /// The schema's ARN in the `discovered-schemas` registry.
     pub arn: String,
+    /// Its versions, oldest first.
     pub versions: Vec<SchemaVersion>,
 }
 
 /// The `discovered-schemas` registry.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Registry {
+    /// Every schema discovered, in discovery order.
     pub schemas: Vec<Schema>,
 }
 
@@ -273,6 +278,7 @@ impl Registry {
         }
     }
 
+    /// A schema by name.
     pub fn get(&self, name: &str) -> Option<&Schema> {
         self.schemas.iter().find(|s| s.name == name)
     }
@@ -296,7 +302,9 @@ pub fn package_path(schema_name: &str) -> String {
 /// A generated source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BindingFile {
+    /// Its path in the generated package.
     pub path: String,
+    /// Its source text.
     pub content: String,
 }
 

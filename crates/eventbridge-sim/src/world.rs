@@ -19,8 +19,11 @@ pub const MAX_EVENTS: usize = 1000;
 /// What one rule made of one event.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleVerdict {
+    /// The rule's name.
     pub rule: String,
+    /// Whether it was enabled.
     pub enabled: bool,
+    /// Whether the event matches the pattern (a disabled rule delivers nothing even so).
     pub matched: bool,
     /// The explanation; `None` when the pattern is invalid.
     pub verdict: Option<Verdict>,
@@ -31,33 +34,49 @@ pub struct RuleVerdict {
 /// One event that reached a bus.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRecord {
+    /// The bus it reached.
     pub bus: String,
+    /// Its `id`.
     pub id: String,
+    /// Its `source`.
     pub source: String,
+    /// Its `detail-type`.
     pub detail_type: String,
     /// The event exactly as EventBridge serialises it.
     pub event: String,
+    /// What each rule of the bus made of it, in rule order.
     pub rules: Vec<RuleVerdict>,
 }
 
 /// A payload delivered to a target.
 #[derive(Debug, Clone, Serialize)]
 pub struct Delivery {
+    /// The bus.
     pub bus: String,
+    /// The rule that matched.
     pub rule: String,
+    /// The target's `Id`.
     pub target: String,
+    /// The target's ARN.
     pub target_arn: String,
+    /// The event's `id`.
     pub event_id: String,
+    /// Exactly what the target received.
     pub payload: String,
 }
 
 /// A delivery that did not happen, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dropped {
+    /// The bus.
     pub bus: String,
+    /// The rule that matched.
     pub rule: String,
+    /// The target's `Id`.
     pub target: String,
+    /// The event's `id`.
     pub event_id: String,
+    /// Why nothing was delivered.
     pub reason: String,
     /// What the transformer produced, when it produced something.
     pub rendered: Option<String>,
@@ -66,17 +85,21 @@ pub struct Dropped {
 /// One log event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogEvent {
+    /// Milliseconds since the epoch.
     pub timestamp: i64,
+    /// The message (for EventBridge targets, the event or payload as JSON).
     pub message: String,
 }
 
 /// A log group: log streams in creation order.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LogGroup {
+    /// Each stream's name and events.
     pub streams: Vec<(String, Vec<LogEvent>)>,
 }
 
 impl LogGroup {
+    /// Adds an event to a stream, creating the stream when new.
     pub fn append(&mut self, stream: &str, event: LogEvent) {
         match self.streams.iter_mut().find(|(s, _)| s == stream) {
             Some((_, events)) => events.push(event),
@@ -93,43 +116,62 @@ impl LogGroup {
 /// A PutEvents call's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct PutEventsOutcome {
+    /// The HTTP status.
     pub status: u16,
+    /// The response body.
     pub body: String,
 }
 
 /// Who may call PutEvents on which bus (`events:PutEvents` in the role's policy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Grant {
+    /// The IAM role.
     pub role: String,
+    /// The bus it may put events on.
     pub bus: String,
 }
 
 /// A Lambda function of the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Function {
+    /// Its name.
     pub name: String,
+    /// What it does when invoked.
     pub kind: FunctionKind,
 }
 
 /// The simulated account.
 #[derive(Debug, Clone)]
 pub struct World {
+    /// The account and region.
     pub account: Account,
+    /// Its event buses.
     pub buses: Vec<EventBus>,
+    /// Its rules, on all buses.
     pub rules: Vec<Rule>,
+    /// The buses with schema discovery started.
     pub discovery: Vec<String>,
+    /// Who may put events where.
     pub grants: Vec<Grant>,
+    /// Its Lambda functions.
     pub functions: Vec<Function>,
     ids: IdGenerator,
+    /// Every event that reached a bus, in order.
     pub events: Vec<EventRecord>,
+    /// Every payload delivered to a target.
     pub deliveries: Vec<Delivery>,
+    /// Every delivery that did not happen.
     pub dropped: Vec<Dropped>,
+    /// CloudWatch Logs groups by name.
     pub log_groups: BTreeMap<String, LogGroup>,
+    /// Every request through the API Gateway integration.
     pub api_gateway: Vec<IntegrationTrace>,
+    /// The `discovered-schemas` registry.
     pub schemas: Registry,
 }
 
 impl World {
+    /// An empty account; `seed` fixes the event ids, so replays are reproducible.
     pub fn new(account: Account, seed: u64) -> Self {
         World {
             account,
@@ -395,8 +437,11 @@ impl World {
 /// This account's PutEvents as an AWS service API, called by `role` (None: unrestricted) at
 /// `time`, for API Gateway integrations.
 pub struct PutEventsBackend<'w> {
+    /// The account.
     pub world: &'w mut World,
+    /// The caller's role (checked against the grants).
     pub role: Option<String>,
+    /// The time of the call, in epoch seconds.
     pub time: i64,
 }
 
