@@ -7,16 +7,27 @@ use crate::vtl::{Env, InputData, Origin, Template, Value, VtlError};
 /// What `$context` describes about the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestContext {
+    /// `$context.accountId`
     pub account_id: String,
+    /// `$context.apiId`
     pub api_id: String,
+    /// `$context.httpMethod`
     pub http_method: String,
+    /// `$context.resourcePath`
     pub resource_path: String,
+    /// `$context.stage`
     pub stage: String,
+    /// `$context.requestId`
     pub request_id: String,
+    /// `$context.requestTime` (CLF format)
     pub request_time: String,
+    /// `$context.requestTimeEpoch` (milliseconds)
     pub request_time_epoch: i64,
+    /// `$context.identity.sourceIp`
     pub source_ip: String,
+    /// `$context.identity.userAgent`
     pub user_agent: String,
+    /// `$context.domainName`
     pub domain_name: String,
 }
 
@@ -41,11 +52,17 @@ impl Default for RequestContext {
 /// An HTTP request as a mapping template sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Request {
+    /// The body, as sent.
     pub body: String,
+    /// Path parameters.
     pub path_params: Vec<(String, String)>,
+    /// Query string parameters.
     pub query: Vec<(String, String)>,
+    /// Headers.
     pub headers: Vec<(String, String)>,
+    /// `$stageVariables`
     pub stage_variables: Vec<(String, String)>,
+    /// What `$context` describes.
     pub context: RequestContext,
 }
 
@@ -104,12 +121,14 @@ fn context_value(r: &Request) -> Value {
 
 /// One request's templates: `$context` (and its overrides) carries from one to the next.
 pub struct Session {
+    /// The request.
     pub request: Request,
     context: Value,
     stage_variables: Value,
 }
 
 impl Session {
+    /// A session for one request.
     pub fn new(request: Request) -> Self {
         let context = context_value(&request);
         let stage_variables = string_map(&request.stage_variables);

@@ -49,8 +49,11 @@ pub fn request_of(case: &J) -> Request {
 /// What the caller gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseOutcome {
+    /// The response body.
     pub output: String,
+    /// The HTTP status.
     pub status: u16,
+    /// The response headers.
     pub headers: Vec<(String, String)>,
 }
 

@@ -19,6 +19,7 @@ pub trait AwsService {
 pub struct Integration {
     /// `POST /payments`.
     pub method: String,
+    /// `/payments`.
     pub resource_path: String,
     /// `PutEvents`.
     pub action: String,
@@ -47,23 +48,34 @@ impl Integration {
 /// Every step of one invocation, for the UI to show the whole path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IntegrationTrace {
+    /// The HTTP method called.
     pub method: String,
+    /// The path called.
     pub path: String,
+    /// The request body, as sent.
     pub request_body: String,
     /// The rendered backend request, or the template error (line, column, message).
     pub rendered: Result<String, TemplateFailure>,
+    /// The headers sent to the backend.
     pub backend_headers: Vec<(String, String)>,
+    /// The backend's HTTP status, when it was called.
     pub backend_status: Option<u16>,
+    /// The backend's response body, when it was called.
     pub backend_body: Option<String>,
     /// What the caller (Stripe) gets.
     pub status: u16,
+    /// The response body the caller gets.
     pub body: String,
 }
 
+/// A mapping template that failed to render.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TemplateFailure {
+    /// What went wrong.
     pub message: String,
+    /// Line, from 1.
     pub line: usize,
+    /// Column, from 1.
     pub column: usize,
 }
 

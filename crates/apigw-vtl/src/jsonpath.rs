@@ -11,12 +11,14 @@ enum Step {
     Descend(String),
 }
 
+/// A parsed path, as `$input.path` and `$input.json` take them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonPath {
     steps: Vec<Step>,
 }
 
 impl JsonPath {
+    /// Parses a path; the error says what is wrong.
     pub fn parse(text: &str) -> Result<JsonPath, String> {
         let t = text.trim();
         let b = t.as_bytes();

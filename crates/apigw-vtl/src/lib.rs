@@ -9,6 +9,7 @@
 //! assert_eq!(escape_javascript("Jane's \"test\""), r#"Jane\'s \"test\""#);
 //! ```
 
+#![deny(missing_docs)]
 pub mod apigw;
 pub mod cases;
 pub mod integration;

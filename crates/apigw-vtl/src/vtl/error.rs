@@ -5,15 +5,18 @@ use std::fmt;
 /// A parse or render error in a template.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VtlError {
+    /// What is wrong.
     pub message: String,
     /// Byte offset in the template.
     pub offset: usize,
     /// 1-based line and column (in characters).
     pub line: usize,
+    /// Column, from 1, in characters.
     pub column: usize,
 }
 
 impl VtlError {
+    /// An error at a byte offset of `src` (clamped to it), with its line and column.
     pub fn at(src: &str, offset: usize, message: impl Into<String>) -> Self {
         let offset = offset.min(src.len());
         let mut safe = offset;

@@ -21,9 +21,13 @@ pub const MAX_RANGE: i64 = 100_000;
 /// The request a template sees through `$input`.
 #[derive(Debug, Clone, Default)]
 pub struct InputData {
+    /// The body (`$input.body`, `$input.path`, `$input.json`).
     pub body: String,
+    /// `$input.params().path`
     pub path_params: Vec<(String, String)>,
+    /// `$input.params().querystring`
     pub query: Vec<(String, String)>,
+    /// `$input.params().header`
     pub headers: Vec<(String, String)>,
 }
 
@@ -35,10 +39,15 @@ enum Flow {
 
 /// Everything a rendering reads and writes.
 pub struct Env<'a> {
+    /// The template text (for error positions).
     pub src: &'a str,
+    /// `$input`.
     pub input: InputData,
+    /// The template's variables (`#set`).
     pub vars: HashMap<String, Value>,
+    /// `$context` (with the overrides a template sets).
     pub context: Value,
+    /// `$stageVariables`.
     pub stage_variables: Value,
     steps: usize,
     loop_stack: Vec<Value>,
@@ -46,6 +55,7 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
+    /// An environment for rendering the template `src`.
     pub fn new(src: &'a str, input: InputData, context: Value, stage_variables: Value) -> Self {
         Env {
             src,
@@ -537,6 +547,7 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Evaluates an expression (counted against the step limit).
     pub fn expr(&mut self, e: &Expr) -> Result<Value, VtlError> {
         self.tick()?;
         Ok(match e {

@@ -13,7 +13,9 @@ pub use value::{Origin, Value};
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
+    /// The template text.
     pub source: String,
+    /// Its syntax tree.
     pub nodes: Vec<Node>,
 }
 
@@ -21,6 +23,7 @@ pub struct Template {
 pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
 
 impl Template {
+    /// Parses a template of at most [`MAX_TEMPLATE_BYTES`].
     pub fn parse(source: &str) -> Result<Template, VtlError> {
         if source.len() > MAX_TEMPLATE_BYTES {
             return Err(VtlError::at(

@@ -5,84 +5,138 @@ use super::error::VtlError;
 /// Blocks and expressions may nest this deep.
 pub const MAX_NESTING: usize = 64;
 
+/// A piece of a template.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
+    /// Text printed as it is.
     Text(String),
+    /// A reference printed (`$x`, `${x}`, `$!x`).
     Ref(Reference),
+    /// `#set($x = ...)`.
     Set {
+        /// What is set.
         target: Reference,
+        /// The value.
         value: Expr,
+        /// Byte offset of the `#set`.
         start: usize,
     },
+    /// `#if` ... `#elseif` ... `#else` ... `#end`.
     If {
+        /// Each condition, in order, with its body.
         branches: Vec<(Expr, Vec<Node>)>,
+        /// The `#else` body.
         otherwise: Option<Vec<Node>>,
     },
+    /// `#foreach($x in ...)` ... `#end`.
     Foreach {
+        /// The loop variable's name.
         var: String,
+        /// What is iterated.
         iterable: Expr,
+        /// The body.
         body: Vec<Node>,
+        /// Byte offset of the `#foreach`.
         start: usize,
     },
+    /// `#break`: leaves the loop.
     Break,
+    /// `#stop`: ends the rendering.
     Stop,
 }
 
 /// `$name.prop.method(args)[index]`, with the `$!` quiet flag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
+    /// The variable's name, without `$`.
     pub name: String,
+    /// Properties, method calls and indexes, in order.
     pub steps: Vec<Step>,
+    /// `$!`: prints nothing when null.
     pub quiet: bool,
+    /// Byte span of the reference: start.
     pub start: usize,
+    /// Byte span of the reference: end.
     pub end: usize,
 }
 
+/// One step of a reference.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// `.name`
     Prop(String),
+    /// `.name(args)`
     Call(String, Vec<Expr>),
+    /// `[index]`
     Index(Expr),
 }
 
+/// An expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// `null`
     Null,
+    /// `true`, `false`
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A decimal number.
     Float(f64),
     /// A double-quoted string: interpolated at evaluation time.
     Interp(Vec<Node>),
     /// A single-quoted string: taken as written.
     Str(String),
+    /// A reference.
     Ref(Reference),
+    /// `[a, b]`
     List(Vec<Expr>),
+    /// `[a..b]`
     Range(Box<Expr>, Box<Expr>),
+    /// `{k: v}`
     Map(Vec<(Expr, Expr)>),
+    /// `!a`, `-a`
     Unary(UnOp, Box<Expr>),
+    /// `a op b`
     Binary(BinOp, Box<Expr>, Box<Expr>),
 }
 
+/// A unary operator.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum UnOp {
+    /// `!` (also `not`)
     Not,
+    /// `-`
     Neg,
 }
 
+/// A binary operator.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BinOp {
+    /// `||` (also `or`)
     Or,
+    /// `&&` (also `and`)
     And,
+    /// `==` (also `eq`)
     Eq,
+    /// `!=` (also `ne`)
     Ne,
+    /// `<` (also `lt`)
     Lt,
+    /// `<=` (also `le`)
     Le,
+    /// `>` (also `gt`)
     Gt,
+    /// `>=` (also `ge`)
     Ge,
+    /// `+`
     Add,
+    /// `-`
     Sub,
+    /// `*`
     Mul,
+    /// `/`
     Div,
+    /// `%`
     Mod,
 }
 
@@ -94,6 +148,7 @@ enum BlockEnd {
     ElseIf(Expr),
 }
 
+/// The template parser (recursive descent, nesting bounded by [`MAX_NESTING`]).
 pub struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
@@ -110,6 +165,7 @@ fn ident_part(b: u8) -> bool {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser at the start of `src`.
     pub fn new(src: &'a str) -> Self {
         Parser {
             src,
@@ -123,6 +179,7 @@ impl<'a> Parser<'a> {
         VtlError::at(self.src, at, message)
     }
 
+    /// Parses the whole template.
     pub fn parse_template(mut self) -> Result<Vec<Node>, VtlError> {
         let (nodes, end) = self.parse_block()?;
         match end {
@@ -642,6 +699,7 @@ impl<'a> Parser<'a> {
         Ok(args)
     }
 
+    /// Parses one expression at the current position.
     pub fn expr(&mut self) -> Result<Expr, VtlError> {
         self.enter()?;
         let e = self.or_expr();

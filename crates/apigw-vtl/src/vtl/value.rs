@@ -6,22 +6,33 @@ use std::rc::Rc;
 /// Where a list or map came from: parsed JSON prints differently from VTL literals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// Parsed from JSON (`$input.path(...)`, `$util.parseJson`).
     Json,
+    /// Written in the template (`[...]`, `{...}`).
     Vtl,
 }
 
+/// A list, shared (Velocity lists are mutable and aliased).
 pub type List = Rc<RefCell<Vec<Value>>>;
+/// A map in insertion order, shared.
 pub type Map = Rc<RefCell<Vec<(String, Value)>>>;
 
 /// A value in a template.
 #[derive(Debug, Clone)]
 pub enum Value {
+    /// `null` (or a missing reference).
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A decimal number.
     Float(f64),
+    /// A string.
     Str(Rc<str>),
+    /// A list, and where it came from.
     List(List, Origin),
+    /// A map, and where it came from.
     Map(Map, Origin),
     /// `$input`
     Input,
@@ -30,18 +41,22 @@ pub enum Value {
 }
 
 impl Value {
+    /// A string value.
     pub fn str(s: impl Into<Rc<str>>) -> Value {
         Value::Str(s.into())
     }
 
+    /// An empty map.
     pub fn new_map(origin: Origin) -> Value {
         Value::Map(Rc::new(RefCell::new(Vec::new())), origin)
     }
 
+    /// A list of these items.
     pub fn list(items: Vec<Value>, origin: Origin) -> Value {
         Value::List(Rc::new(RefCell::new(items)), origin)
     }
 
+    /// Whether this is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -51,6 +66,7 @@ impl Value {
         !matches!(self, Value::Null | Value::Bool(false))
     }
 
+    /// The number, for numbers.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
