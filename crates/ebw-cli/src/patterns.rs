@@ -125,6 +125,12 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
     let patterns: Vec<EventPattern> = rules.iter().map(|(_, p)| p.clone()).collect();
     let matcher = event_pattern::compiled::CompiledMatcher::new(&patterns);
     let compile_ms = compile_start.elapsed().as_secs_f64() * 1000.0;
+    // Each rule's name as a JSON string, once: a line is then these joined, with no escaping
+    // per event.
+    let quoted: Vec<String> = rules
+        .iter()
+        .map(|(name, _)| serde_json::to_string(name).unwrap_or_default())
+        .collect();
     let events_text = read_value(&events_path)?;
     let match_start = Instant::now();
     let stdout = std::io::stdout();
@@ -143,9 +149,16 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
             format!("events line {}: {message}", n + 1)
         })?;
         events += 1;
-        let names: Vec<&str> = matched.into_iter().map(|i| rules[i].0.as_str()).collect();
-        writeln!(out, "{}", serde_json::to_string(&names).unwrap_or_default())
-            .map_err(|e| e.to_string())?;
+        let mut line = Vec::with_capacity(2 + matched.len() * 16);
+        line.push(b'[');
+        for (k, i) in matched.into_iter().enumerate() {
+            if k > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(quoted.get(i).map_or(&b"\"\""[..], |q| q.as_bytes()));
+        }
+        line.extend_from_slice(b"]\n");
+        out.write_all(&line).map_err(|e| e.to_string())?;
     }
     drop(out);
     let match_ms = match_start.elapsed().as_secs_f64() * 1000.0;

@@ -79,7 +79,8 @@ fn batch_modes() {
     assert_eq!(lines[1]["error"]["code"], "InvalidEventPatternException");
 
     let rules = dir.join("rules.jsonl");
-    std::fs::write(&rules, "{\"name\":\"orders\",\"pattern\":{\"source\":[\"Order Service\"]}}\n{\"name\":\"none\",\"pattern\":\"{\\\"source\\\":[\\\"x\\\"]}\"}\n").unwrap();
+    // A name with a quote, a backslash and a non-ASCII letter comes out as a JSON string.
+    std::fs::write(&rules, "{\"name\":\"orders\",\"pattern\":{\"source\":[\"Order Service\"]}}\n{\"name\":\"none\",\"pattern\":\"{\\\"source\\\":[\\\"x\\\"]}\"}\n{\"name\":\"q\\\"uote\\\\\u{e9}\",\"pattern\":{\"source\":[\"Order Service\"]}}\n").unwrap();
     let events = dir.join("events.jsonl");
     std::fs::write(&events, format!("{EVENT}\n{{\"source\":\"x\"}}\n")).unwrap();
     let (code, out, err) = ebw(&[
@@ -91,9 +92,11 @@ fn batch_modes() {
         "--stats",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "[\"orders\"]\n[\"none\"]\n");
+    assert_eq!(out, "[\"orders\",\"q\\\"uote\\\\\u{e9}\"]\n[\"none\"]\n");
+    let first: Vec<String> = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(first, ["orders", "q\"uote\\\u{e9}"]);
     let stats: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
-    assert_eq!(stats["patterns"], 2);
+    assert_eq!(stats["patterns"], 3);
     assert_eq!(stats["events"], 2);
 
     // An invalid event line stops the run with its line number and the parser's message.
