@@ -34,11 +34,13 @@ pub(crate) struct Value {
     dead: bool,
 }
 
-/// A mentioned key of an object being scanned: its decoded text (in `Collected::text`) and the
-/// values collected under it, so that a later duplicate can override them.
+/// Where a trie node was last reached from an object key: in which object (numbered as they
+/// are scanned), and the values collected under it, so that a later duplicate key in the same
+/// object can override them. (A mentioned key leads to one trie node and a node is reached
+/// from one key text, so "the same node in the same object" is "the same key".)
+#[derive(Clone, Default)]
 struct KeySeen {
-    start: u32,
-    end: u32,
+    object: u32,
     values: std::ops::Range<u32>,
 }
 
@@ -52,7 +54,10 @@ pub(crate) struct Collected {
     seen_paths: Vec<u32>,
     /// Live values per path (duplicate keys kill values).
     live: Vec<u32>,
+    /// Per trie node.
     keys: Vec<KeySeen>,
+    /// The number of the last object scanned (never reused, so no clearing between events).
+    objects: u32,
     epoch: u32,
 }
 
@@ -66,7 +71,6 @@ impl Collected {
         self.seen_epoch.resize(paths, 0);
         self.head.resize(paths, NONE);
         self.live.resize(paths, 0);
-        self.keys.clear();
         self.text.clear();
         self.values.clear();
         self.seen_paths.clear();
@@ -102,42 +106,36 @@ impl Collected {
         self.seen_epoch[pid as usize] == self.epoch && self.live[pid as usize] > 0
     }
 
-    /// Before scanning the value of a mentioned key: an earlier occurrence of the same key in
-    /// the object whose keys start at `frame`, if any.
-    fn earlier_key(&self, frame: usize, key: &str) -> Option<usize> {
-        let (len, first) = (key.len(), key.as_bytes().first());
-        (frame..self.keys.len()).find(|&k| {
-            let ks = &self.keys[k];
-            let seen = self.text.as_bytes().get(ks.start as usize..ks.end as usize);
-            // Length and first byte first: duplicates are rare, so avoid a memcmp call per key.
-            seen.is_some_and(|s| s.len() == len && s.first() == first && s == key.as_bytes())
-        })
+    /// Numbers a new object to scan, for telling duplicate keys apart; `nodes` trie nodes.
+    fn new_object(&mut self, nodes: usize) -> u32 {
+        self.objects = self.objects.wrapping_add(1);
+        if self.objects == 0 || self.keys.len() < nodes {
+            if self.objects == 0 {
+                self.keys.iter_mut().for_each(|k| k.object = 0);
+                self.objects = 1;
+            }
+            self.keys.resize(nodes, KeySeen::default());
+        }
+        self.objects
     }
 
-    /// After scanning the value of a mentioned key: a duplicate overrides what the earlier
-    /// occurrence collected.
-    fn key_done(&mut self, earlier: Option<usize>, key: &str, values: std::ops::Range<u32>) {
-        match earlier {
-            Some(k) => {
-                for i in self.keys[k].values.clone() {
-                    let v = &mut self.values[i as usize];
+    /// After scanning the value of a key of `object` leading to trie node `node`: when the same
+    /// key came earlier in that object, the later one overrides what it collected.
+    fn key_done(&mut self, node: u32, object: u32, values: std::ops::Range<u32>) {
+        let Some(seen) = self.keys.get_mut(node as usize) else {
+            return;
+        };
+        if seen.object == object {
+            for i in seen.values.clone() {
+                if let Some(v) = self.values.get_mut(i as usize) {
                     if !v.dead {
                         v.dead = true;
                         self.live[v.pid as usize] -= 1;
                     }
                 }
-                self.keys[k].values = values;
-            }
-            None => {
-                let start = self.text.len() as u32;
-                self.text.push_str(key);
-                self.keys.push(KeySeen {
-                    start,
-                    end: self.text.len() as u32,
-                    values,
-                });
             }
         }
+        *seen = KeySeen { object, values };
     }
 
     /// The paths with values, each once.
@@ -349,7 +347,7 @@ impl PathTrie {
                     sc.i += 1;
                     return Ok(());
                 }
-                let frame = col.keys.len();
+                let object = col.new_object(self.nodes.len());
                 loop {
                     sc.ws();
                     let key = sc.string()?;
@@ -361,11 +359,10 @@ impl PathTrie {
                     sc.ws();
                     match self.child(node, &key) {
                         Some(child) => {
-                            let earlier = col.earlier_key(frame, &key);
                             let first = col.values.len() as u32;
                             self.scan_value(sc, child, arrays, col, depth + 1)?;
                             let values = first..col.values.len() as u32;
-                            col.key_done(earlier, &key, values);
+                            col.key_done(child, object, values);
                         }
                         None => sc.skip_value(depth + 1)?,
                     }
@@ -374,7 +371,6 @@ impl PathTrie {
                         Some(b',') => sc.i += 1,
                         Some(b'}') => {
                             sc.i += 1;
-                            col.keys.truncate(frame);
                             return Ok(());
                         }
                         _ => return Err(()),
