@@ -298,29 +298,32 @@ impl Tally<'_> {
         let t = self.t;
         let br = &t.branches[b as usize];
         let confirm = br.confirm && arrays.saturating_add(self.c.inherited) >= 2;
-        self.complete_pattern(br.pattern, confirm);
+        if !confirm {
+            // Matched outright: reported as they are (a pattern reported twice is removed when
+            // the matches are put in order).
+            self.c.emit(br.pattern as usize);
+            if br.also != NO_MORE {
+                self.c.emit_increasing(&t.also[br.also as usize], true);
+            }
+            return;
+        }
+        self.pend(br.pattern);
         if br.also != NO_MORE {
             for &p in &t.also[br.also as usize] {
-                self.complete_pattern(p, confirm);
+                self.pend(p);
             }
         }
     }
 
-    fn complete_pattern(&mut self, p: u32, confirm: bool) {
-        let p = p as usize;
+    /// Queues a pattern for the reference's confirmation (array consistency), once per event.
+    fn pend(&mut self, p: u32) {
         let c = &mut *self.c;
-        if c.pattern_epoch[p] == c.epoch {
-            return;
-        }
-        if confirm {
-            if c.pending_epoch[p] != c.epoch {
-                c.pending_epoch[p] = c.epoch;
-                c.pending.push(p as u32);
+        if let Some(e) = c.pending_epoch.get_mut(p as usize) {
+            if *e != c.epoch {
+                *e = c.epoch;
+                c.pending.push(p);
             }
-            return;
         }
-        c.pattern_epoch[p] = c.epoch;
-        c.emit(p);
     }
 }
 
