@@ -299,7 +299,9 @@ fn number_end(b: &[u8], i: usize) -> Result<usize, ()> {
         }
         if (dot >> end) & 1 == 1 {
             let frac = (!(d >> (end + 1))).trailing_zeros();
-            if frac == 0 {
+            // No digit after the dot is an error only when the dot is not the window's last
+            // byte (its digits may follow the window: then the narrow path decides).
+            if frac == 0 && end + 1 < 16 {
                 return Err(());
             }
             end += 1 + frac;
@@ -379,6 +381,12 @@ mod tests {
     #[test]
     fn wide_paths_agree_with_the_narrow_ones() {
         let numbers = [
+            // The dot as the last byte of the sixteen (found by fuzzing: its digits follow).
+            "123456789012345.6",
+            "-12345678901234.5",
+            "155555555555502.55555555555555550",
+            "123456789012345.",
+            "12345678901234.5e3",
             "0",
             "-0",
             "7",
