@@ -40,29 +40,34 @@ impl<'a> FlatEvent<'a> {
         let mut flat = FlatEvent::default();
         let mut next_array = 0u32;
         let mut arrays = Vec::new();
-        flat.walk(event, String::new(), &mut arrays, &mut next_array);
+        flat.walk(event, None, &mut arrays, &mut next_array);
         flat
     }
 
+    /// `key_path` is `None` above the first key: a scalar there (an event that is a bare value,
+    /// or an array of them) is at no field, so it is no leaf. Keys join with `.` as Ruler's
+    /// paths do: a root key `""` has the path `""`, and a key `a` inside it `.a`.
     fn walk(
         &mut self,
         v: &'a Json,
-        path: String,
+        key_path: Option<String>,
         arrays: &mut Vec<(u32, u32)>,
         next_array: &mut u32,
     ) {
+        let keyed = key_path.is_some();
+        let path = key_path.unwrap_or_default();
         match &v.value {
             JsonValue::Object(fields) => {
                 if !path.is_empty() {
                     self.containers.entry(path.clone()).or_insert(v);
                 }
                 for (k, _, child) in fields {
-                    let p = if path.is_empty() {
-                        k.clone()
-                    } else {
+                    let p = if keyed {
                         format!("{path}.{k}")
+                    } else {
+                        k.clone()
                     };
-                    self.walk(child, p, arrays, next_array);
+                    self.walk(child, Some(p), arrays, next_array);
                 }
             }
             JsonValue::Array(items) => {
@@ -71,10 +76,11 @@ impl<'a> FlatEvent<'a> {
                 *next_array += 1;
                 for (i, item) in items.iter().enumerate() {
                     arrays.push((id, i as u32));
-                    self.walk(item, path.clone(), arrays, next_array);
+                    self.walk(item, keyed.then(|| path.clone()), arrays, next_array);
                     arrays.pop();
                 }
             }
+            _ if !keyed => {}
             _ => {
                 let idx = self.leaves.len();
                 self.by_path.entry(path.clone()).or_default().push(idx);

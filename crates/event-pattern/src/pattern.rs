@@ -261,11 +261,18 @@ impl<'a> Compiler<'a> {
             return Err(self.barf("Filter is not an object"));
         }
         let mut branches = vec![Branch::default()];
-        self.parse_object(&mut branches, "", false)?;
+        self.parse_object(&mut branches, None, false)?;
         Ok(branches)
     }
 
-    fn parse_object(&mut self, rules: &mut Vec<Branch>, path: &str, in_or: bool) -> Res<()> {
+    /// `path`: the keys above, joined with `.` (`None` at the root: a key `""` there has the
+    /// path `""`, and a key `a` below it `.a`, as Ruler's paths are).
+    fn parse_object(
+        &mut self,
+        rules: &mut Vec<Branch>,
+        path: Option<&str>,
+        in_or: bool,
+    ) -> Res<()> {
         self.depth += 1;
         if self.depth > MAX_PATTERN_DEPTH {
             return Err(self.barf(format!(
@@ -291,13 +298,12 @@ impl<'a> Compiler<'a> {
                     "{name} is Ruler reserved fieldName which cannot be used inside $or."
                 )));
             }
-            let full = if path.is_empty() {
-                name.clone()
-            } else {
-                format!("{path}.{name}")
+            let full = match path {
+                None => name.clone(),
+                Some(path) => format!("{path}.{name}"),
             };
             match self.next()? {
-                Token::StartObject => self.parse_object(rules, &full, in_or)?,
+                Token::StartObject => self.parse_object(rules, Some(&full), in_or)?,
                 Token::StartArray => {
                     let matchers = self.write_rules()?;
                     for r in rules.iter_mut() {
@@ -318,7 +324,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn parse_or(&mut self, rules: &mut Vec<Branch>, path: &str) -> Res<()> {
+    fn parse_or(&mut self, rules: &mut Vec<Branch>, path: Option<&str>) -> Res<()> {
         let current = std::mem::take(rules);
         if self.next()? != Token::StartArray {
             return Err(self.barf("It must be an Array followed with $or."));

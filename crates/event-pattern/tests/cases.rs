@@ -1,6 +1,8 @@
 //! Our own cases for what the recorded data lacks (`cases.json` beside this file): nested `$or`,
-//! wildcard escapes, Unicode case folding, numeric edge cases, arrays, limits.
+//! wildcard escapes, Unicode case folding, numeric edge cases, arrays, limits, empty keys. Each
+//! verdict is checked with the reference evaluator and with the compiled matcher.
 
+use event_pattern::compiled::CompiledMatcher;
 use event_pattern::{matches, EventPattern, Json};
 
 #[test]
@@ -13,7 +15,8 @@ fn table_of_pattern_cases() {
         if pattern == "LONG_PATTERN" {
             pattern = format!("{{\"a\": [\"{}\"]}}", "x".repeat(4090));
         }
-        let event = Json::parse(c["event"].as_str().unwrap()).unwrap();
+        let text = c["event"].as_str().unwrap();
+        let event = Json::parse(text).unwrap();
         match (
             EventPattern::parse(&pattern),
             c.get("expected").and_then(|e| e.as_bool()),
@@ -22,6 +25,12 @@ fn table_of_pattern_cases() {
             (Ok(p), Some(want), _) => {
                 if matches(&p, &event) != want {
                     failures.push(format!("{name}: want {want}"));
+                }
+                // The compiled matcher, on the tree and on the text, says the same.
+                let m = CompiledMatcher::new(std::slice::from_ref(&p));
+                let expect: Vec<usize> = if want { vec![0] } else { vec![] };
+                if m.matching(&event) != expect || m.matching_text(text) != Ok(expect.clone()) {
+                    failures.push(format!("{name}: the compiled matcher disagrees"));
                 }
             }
             (Err(e), _, Some(want)) => {
