@@ -58,7 +58,7 @@ impl<'a> FlatEvent<'a> {
         let path = key_path.unwrap_or_default();
         match &v.value {
             JsonValue::Object(fields) => {
-                if !path.is_empty() {
+                if keyed {
                     self.containers.entry(path.clone()).or_insert(v);
                 }
                 for (k, _, child) in fields {
@@ -71,7 +71,9 @@ impl<'a> FlatEvent<'a> {
                 }
             }
             JsonValue::Array(items) => {
-                self.containers.entry(path.clone()).or_insert(v);
+                if keyed {
+                    self.containers.entry(path.clone()).or_insert(v);
+                }
                 let id = *next_array;
                 *next_array += 1;
                 for (i, item) in items.iter().enumerate() {

@@ -62,7 +62,9 @@ pub(crate) struct Collected {
 }
 
 impl Collected {
-    pub(crate) fn begin(&mut self, paths: usize) {
+    /// Before an event: room for the trie's paths and nodes, and nothing collected.
+    pub(crate) fn begin(&mut self, trie: &PathTrie) {
+        let paths = trie.len();
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.seen_epoch.iter_mut().for_each(|e| *e = 0);
@@ -71,6 +73,7 @@ impl Collected {
         self.seen_epoch.resize(paths, 0);
         self.head.resize(paths, NONE);
         self.live.resize(paths, 0);
+        self.keys.resize(trie.nodes.len(), KeySeen::default());
         self.text.clear();
         self.values.clear();
         self.seen_paths.clear();
@@ -106,15 +109,12 @@ impl Collected {
         self.seen_epoch[pid as usize] == self.epoch && self.live[pid as usize] > 0
     }
 
-    /// Numbers a new object to scan, for telling duplicate keys apart; `nodes` trie nodes.
-    fn new_object(&mut self, nodes: usize) -> u32 {
+    /// Numbers a new object to scan, for telling duplicate keys apart.
+    fn new_object(&mut self) -> u32 {
         self.objects = self.objects.wrapping_add(1);
-        if self.objects == 0 || self.keys.len() < nodes {
-            if self.objects == 0 {
-                self.keys.iter_mut().for_each(|k| k.object = 0);
-                self.objects = 1;
-            }
-            self.keys.resize(nodes, KeySeen::default());
+        if self.objects == 0 {
+            self.keys.iter_mut().for_each(|k| k.object = 0);
+            self.objects = 1;
         }
         self.objects
     }
@@ -347,7 +347,7 @@ impl PathTrie {
                     sc.i += 1;
                     return Ok(());
                 }
-                let object = col.new_object(self.nodes.len());
+                let object = col.new_object();
                 loop {
                     sc.ws();
                     let key = sc.string()?;

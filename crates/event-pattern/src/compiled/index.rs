@@ -405,7 +405,7 @@ impl PathIndex {
             );
         }
         if !self.but.is_empty() {
-            t.hit_unvetoed(&self.but, vetoes);
+            t.hit_unless_vetoed(&self.but, vetoes);
         }
     }
 

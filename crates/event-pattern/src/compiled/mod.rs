@@ -258,7 +258,7 @@ impl Tally<'_> {
     }
 
     /// Hits the `anything-but` entries except the vetoed ones (by id).
-    pub(crate) fn hit_unvetoed(&mut self, entries: &[(u32, Slot)], vetoes: &[u32]) {
+    pub(crate) fn hit_unless_vetoed(&mut self, entries: &[(u32, Slot)], vetoes: &[u32]) {
         let c = &mut *self.c;
         c.veto_tag = c.veto_tag.wrapping_add(1);
         if c.veto_tag == 0 {
@@ -366,7 +366,7 @@ impl CompiledMatcher {
     pub fn matching(&self, event: &Json) -> Vec<usize> {
         let mut s = self.scratch.borrow_mut();
         let Scratch { values, counters } = &mut *s;
-        values.begin(self.trie.len());
+        values.begin(&self.trie);
         self.trie.walk(event, 0, 0, values);
         self.evaluate(values, counters);
         self.resolve(counters, || Some(FlatEvent::new(event)))
@@ -378,7 +378,7 @@ impl CompiledMatcher {
     pub fn matching_text(&self, text: &str) -> Result<Vec<usize>, InvalidEvent> {
         let mut s = self.scratch.borrow_mut();
         let Scratch { values, counters } = &mut *s;
-        values.begin(self.trie.len());
+        values.begin(&self.trie);
         self.trie.scan(text, values).map_err(|_| InvalidEvent)?;
         self.evaluate(values, counters);
         if counters.pending.is_empty() {
