@@ -83,14 +83,17 @@ fn batch_modes() {
     std::fs::write(&rules, "{\"name\":\"orders\",\"pattern\":{\"source\":[\"Order Service\"]}}\n{\"name\":\"none\",\"pattern\":\"{\\\"source\\\":[\\\"x\\\"]}\"}\n{\"name\":\"q\\\"uote\\\\\u{e9}\",\"pattern\":{\"source\":[\"Order Service\"]}}\n").unwrap();
     let events = dir.join("events.jsonl");
     std::fs::write(&events, format!("{EVENT}\n{{\"source\":\"x\"}}\n")).unwrap();
-    let (code, out, err) = ebw(&[
-        "match",
-        "--patterns",
-        rules.to_str().unwrap(),
-        "--events",
-        events.to_str().unwrap(),
-        "--stats",
-    ]);
+    let run_match = || {
+        ebw(&[
+            "match",
+            "--patterns",
+            rules.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+            "--stats",
+        ])
+    };
+    let (code, out, err) = run_match();
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "[\"orders\",\"q\\\"uote\\\\\u{e9}\"]\n[\"none\"]\n");
     let first: Vec<String> = serde_json::from_str(out.lines().next().unwrap()).unwrap();
@@ -101,13 +104,7 @@ fn batch_modes() {
 
     // An invalid event line stops the run with its line number and the parser's message.
     std::fs::write(&events, format!("{EVENT}\n{{\"source\": x}}\n")).unwrap();
-    let (code, _, err) = ebw(&[
-        "match",
-        "--patterns",
-        rules.to_str().unwrap(),
-        "--events",
-        events.to_str().unwrap(),
-    ]);
+    let (code, _, err) = run_match();
     assert_ne!(code, 0);
     assert!(
         err.contains("events line 2") && err.contains("Unrecognized token 'x'"),
