@@ -1,8 +1,9 @@
 //! A loop to profile the matcher on one workload:
 //! `cargo run --release -p ebw-bench --example profile_scan -- <kind|eventbridge> <patterns> <rounds>`
-//! (kinds: none, exact, prefix, anything-but, equals-ignore-case, wildcard, mixed). Prints events/s.
+//! (kinds: none, exact, prefix, anything-but, equals-ignore-case, wildcard, mixed on city-lots
+//! events; eventbridge, distinct-paths, paired-tests on EventBridge-like ones). Prints events/s.
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text.
-use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, Rng};
+use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
 use event_pattern::{compiled::CompiledMatcher, EventPattern, Json};
 
 fn main() {
@@ -11,7 +12,7 @@ fn main() {
     let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
     let mut r = Rng(42);
-    let eb = kind == "eventbridge";
+    let eb = matches!(kind, "eventbridge" | "distinct-paths" | "paired-tests");
     let events: Vec<String> = (0..2000)
         .map(|_| {
             if eb {
@@ -25,6 +26,7 @@ fn main() {
         .map(|i| {
             let text = match kind {
                 "eventbridge" => eb_pattern(i),
+                "distinct-paths" | "paired-tests" => shape_pattern(kind, i),
                 // A path no event has: the whole event is only validated and skipped.
                 "none" => r#"{"zzz": ["x"]}"#.to_string(),
                 _ => city_pattern(kind, i),
