@@ -181,6 +181,10 @@ struct TrieNode {
     few: Vec<(Box<str>, u32)>,
     many: Option<FxMap<Box<str>, u32>>,
     path: Option<u32>,
+    /// A bit per byte that may follow a key's opening quote in the text of a key leading to a
+    /// child: the first byte of each child's name (a quote or a dot for the empty name), and
+    /// a backslash (an escape may spell any name). Other keys are skipped unread.
+    heads: [u64; 4],
 }
 
 const FEW_CHILDREN: usize = 8;
@@ -199,7 +203,35 @@ impl TrieNode {
             .map(|(_, n)| *n)
     }
 
+    /// Whether some child's name followed by a dot starts `key` (always, for a node with many
+    /// children: then the dotted walk decides).
+    #[inline]
+    fn may_head(&self, key: &str) -> bool {
+        if self.many.is_some() {
+            return key.as_bytes().contains(&b'.');
+        }
+        let key = key.as_bytes();
+        self.few
+            .iter()
+            .any(|(k, _)| key.get(k.len()) == Some(&b'.') && key.starts_with(k.as_bytes()))
+    }
+
+    /// Can a key whose text starts with `first` (after its quote) lead to a child?
+    #[inline(always)]
+    fn may_lead(&self, first: u8) -> bool {
+        self.heads[(first >> 6) as usize] & (1 << (first & 63)) != 0
+    }
+
     fn insert(&mut self, key: &str, node: u32) {
+        // The empty name is reached by the empty key (a quote follows the quote) and by
+        // dotted keys with an empty first segment (".a").
+        let firsts: &[u8] = match key.as_bytes().first() {
+            Some(b) => std::slice::from_ref(b),
+            None => b"\".",
+        };
+        for &b in firsts.iter().chain(b"\\") {
+            self.heads[(b >> 6) as usize] |= 1 << (b & 63);
+        }
         if let Some(many) = &mut self.many {
             many.insert(key.into(), node);
             return;
@@ -264,8 +296,14 @@ impl PathTrie {
         if trie.is_leaf() {
             return None;
         }
-        if !key.as_bytes().contains(&b'.') {
-            return trie.get(key);
+        if let Some(n) = trie.get(key) {
+            return Some(n);
+        }
+        // A dotted key ("b.c") reaches the path b.c. Segments hold no dots, so a key that is
+        // some child's name exactly was found above; otherwise look for dots only when a child
+        // names the key's first segment (most keys of an event share no head with the trie's).
+        if !trie.may_head(key) {
+            return None;
         }
         let mut n = node;
         for part in key.split('.') {
@@ -348,23 +386,36 @@ impl PathTrie {
                     return Ok(());
                 }
                 let object = col.new_object();
+                let trie = &self.nodes[node as usize];
                 loop {
                     sc.ws();
-                    let key = sc.string()?;
+                    let child = match sc.b.get(sc.i + 1) {
+                        Some(&first) if !trie.may_lead(first) => {
+                            sc.skip_string()?;
+                            None
+                        }
+                        _ => self.child(node, &sc.string()?),
+                    };
                     sc.ws();
                     if sc.peek() != Some(b':') {
                         return Err(());
                     }
                     sc.i += 1;
                     sc.ws();
-                    match self.child(node, &key) {
+                    match child {
                         Some(child) => {
                             let first = col.values.len() as u32;
                             self.scan_value(sc, child, arrays, col, depth + 1)?;
                             let values = first..col.values.len() as u32;
                             col.key_done(child, object, values);
                         }
-                        None => sc.skip_value(depth + 1)?,
+                        // Most skipped values are strings or numbers: no call into the
+                        // general skipper.
+                        None => match sc.peek() {
+                            Some(b'"') => sc.skip_string()?,
+                            Some(b'-' | b'0'..=b'9') => sc.skip_number()?,
+                            _ => sc.skip_value(depth + 1)?,
+                        },
                     }
                     sc.ws();
                     match sc.peek() {

@@ -637,6 +637,40 @@ mod tests {
         }
     }
 
+    /// An event key with dots reaches the dotted path, whether the trie node it meets has few
+    /// children (compared one by one) or many (a map), escaped or not; a key that only starts
+    /// like a child's name reaches nothing.
+    #[test]
+    fn dotted_event_keys_reach_their_paths() {
+        let mut patterns = vec![
+            r#"{"a": {"b": ["x"]}}"#.to_string(),
+            r#"{"ab": {"c": ["x"]}}"#.to_string(),
+            r#"{"": {"a": ["x"]}}"#.to_string(),
+            r#"{"m": {"k.q": ["x"]}}"#.to_string(),
+        ];
+        // Enough keys under `m` that its trie node keeps them in a map.
+        patterns.extend((0..12).map(|i| format!(r#"{{"m": {{"k{i}": ["x"]}}}}"#)));
+        let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        check(
+            &patterns,
+            &[
+                r#"{"a.b": "x"}"#,
+                r#"{"a.bc": "x", "ab.c": "x"}"#,
+                r#"{"a.": "x", "ab": {"c.": "x"}}"#,
+                r#"{".a": "x"}"#,
+                r#"{"a": {"b": "y"}, "a.b": "x"}"#,
+                r#"{"m.k3": "x", "m": {"k.q": "x"}}"#,
+                r#"{"m": {"k": {"q": "x"}, "k11": "y"}}"#,
+                r#"{"m.k": {"q": "x"}}"#,
+                r#"{"b.a": "x", "abc": "x"}"#,
+                // Escapes may spell any name.
+                r#"{"\u0061.b": "x"}"#,
+                r#"{"\u006d": {"k\u0037": "x"}}"#,
+                r#"{"\"": "x", "\u0000": "x"}"#,
+            ],
+        );
+    }
+
     #[test]
     fn agrees_with_the_reference_on_every_operator() {
         check(

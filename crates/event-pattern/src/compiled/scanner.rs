@@ -271,7 +271,7 @@ impl<'a> Scanner<'a> {
     }
 
     #[inline(always)]
-    fn skip_number(&mut self) -> Result<(), ()> {
+    pub(crate) fn skip_number(&mut self) -> Result<(), ()> {
         self.i = number_end(self.b, self.i)?;
         Ok(())
     }
