@@ -241,10 +241,6 @@ impl TrieNode {
             self.many = Some(self.few.drain(..).collect());
         }
     }
-
-    fn is_leaf(&self) -> bool {
-        self.few.is_empty() && self.many.is_none()
-    }
 }
 
 /// The mentioned paths, segment by segment.
@@ -293,7 +289,9 @@ impl PathTrie {
     /// The trie node under `node` for an event key (dotted keys walk several segments).
     fn child(&self, node: u32, key: &str) -> Option<u32> {
         let trie = &self.nodes[node as usize];
-        if trie.is_leaf() {
+        // A name's first byte starts every key leading to it (the empty name: the empty key or a
+        // dot), so the heads of the names rule out most keys of a parsed event at once.
+        if !trie.may_lead(key.as_bytes().first().copied().unwrap_or(b'"')) {
             return None;
         }
         if let Some(n) = trie.get(key) {
