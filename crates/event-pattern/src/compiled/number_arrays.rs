@@ -29,6 +29,24 @@
 /// it does not or this target has no SSE2 (the caller checks it byte by byte).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 pub(crate) fn number_array_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (checked just above).
+        return unsafe { number_array_end_avx2(b, start, room) };
+    }
+    array_end::<false>(b, start, room)
+}
+
+/// [`number_array_end`] compiled with AVX2: blocks classified 32 bytes at a time.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+fn number_array_end_avx2(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    array_end::<true>(b, start, room)
+}
+
+/// The block loop; `AVX2` is true only when called from [`number_array_end_avx2`].
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn array_end<const AVX2: bool>(b: &[u8], start: usize, room: usize) -> Option<usize> {
     if b.get(start) != Some(&b'[') {
         return None;
     }
@@ -47,7 +65,12 @@ pub(crate) fn number_array_end(b: &[u8], start: usize, room: usize) -> Option<us
                 &padded
             }
         };
-        let m = Masks::of(block);
+        let m = if AVX2 {
+            // SAFETY: only reached through `number_array_end_avx2`, after the check for AVX2.
+            unsafe { Masks::of_avx2(block) }
+        } else {
+            Masks::of(block)
+        };
         // Brackets, in order: where the depth comes back to zero, if it does in this block.
         // (A loop over the few brackets rather than counting bits: x86-64's baseline has no
         // popcount instruction.)
@@ -122,6 +145,31 @@ impl Masks {
                 continue;
             };
             let at = |bits: u32| (bits as u64) << (16 * k);
+            m.digit |= at(digits(v));
+            m.zero |= at(eq(v, b'0'));
+            m.minus |= at(eq(v, b'-'));
+            m.plus |= at(eq(v, b'+'));
+            m.dot |= at(eq(v, b'.'));
+            m.exp |= at(eq(lower(v), b'e'));
+            m.open |= at(eq(v, b'['));
+            m.close |= at(eq(v, b']'));
+            m.comma |= at(eq(v, b','));
+            m.space |= at(eq(v, b' ') | eq(v, b'\n') | eq(v, b'\r') | eq(v, b'\t'));
+        }
+        m
+    }
+
+    /// The same masks, 32 bytes at a time.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn of_avx2(block: &[u8; 64]) -> Masks {
+        use super::wide::avx2::{digits, eq, load32, lower};
+        let mut m = Masks::default();
+        for k in 0..2 {
+            let Some(v) = load32(block, 32 * k) else {
+                continue;
+            };
+            let at = |bits: u32| (bits as u64) << (32 * k);
             m.digit |= at(digits(v));
             m.zero |= at(eq(v, b'0'));
             m.minus |= at(eq(v, b'-'));

@@ -37,3 +37,43 @@ pub(super) fn lower(v: __m128i) -> __m128i {
 pub(super) fn digits(v: __m128i) -> u32 {
     at_most(unsafe { _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)) }, 9)
 }
+
+/// Thirty-two bytes at a time with AVX2, on the processors that have it. The baseline x86-64
+/// target does not assume AVX2, so callers check for it at run time
+/// (`is_x86_feature_detected!`) before calling into code compiled with it.
+pub(super) mod avx2 {
+    use std::arch::x86_64::*;
+
+    // SAFETY (every `unsafe` below): these functions are compiled with AVX2 and called only
+    // after the processor was found to have it; the one load reads 32 bytes of a slice whose
+    // length was checked.
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(in super::super) fn load32(b: &[u8], i: usize) -> Option<__m256i> {
+        let bytes: &[u8; 32] = b.get(i..i + 32)?.try_into().ok()?;
+        Some(unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) })
+    }
+
+    /// One bit per byte equal to `c`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(in super::super) fn eq(v: __m256i, c: u8) -> u32 {
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8))) as u32
+    }
+
+    /// ASCII letters in lower case (and other bytes with bit 5 set).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(in super::super) fn lower(v: __m256i) -> __m256i {
+        _mm256_or_si256(v, _mm256_set1_epi8(0x20))
+    }
+
+    /// One bit per ASCII digit.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(in super::super) fn digits(v: __m256i) -> u32 {
+        let d = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d)) as u32
+    }
+}
