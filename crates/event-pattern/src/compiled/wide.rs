@@ -74,6 +74,9 @@ pub(super) mod avx2 {
     #[target_feature(enable = "avx2")]
     pub(in super::super) fn digits(v: __m256i) -> u32 {
         let d = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
-        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d)) as u32
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(
+            _mm256_min_epu8(d, _mm256_set1_epi8(9)),
+            d,
+        )) as u32
     }
 }
