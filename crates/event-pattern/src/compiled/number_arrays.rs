@@ -53,10 +53,10 @@ fn array_end<const AVX2: bool>(b: &[u8], start: usize, room: usize) -> Option<us
     let mut carry = Carry::default();
     let mut depth = 0usize;
     let mut pos = start;
+    // The last block may be short: it is padded with spaces (an array still open there is
+    // unfinished, and the byte-by-byte path reports it). Only the last block uses this.
+    let mut padded = [b' '; 64];
     loop {
-        // The last block may be short: pad it with spaces (an array still open there is
-        // unfinished, and the byte-by-byte path reports it).
-        let mut padded = [b' '; 64];
         let block: &[u8; 64] = match b.get(pos..pos + 64) {
             Some(full) => full.try_into().ok()?,
             None => {
