@@ -142,17 +142,17 @@ struct Masks {
     space: u64,
 }
 
+/// The masks of a 64-byte block, `$lanes` bytes per load, with the `load`, `digits`, `eq` and
+/// `lower` helpers in scope where it is used (SSE2's or AVX2's): one list of the classes for both.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-impl Masks {
-    #[inline(always)]
-    fn of(block: &[u8; 64]) -> Masks {
-        use super::wide::{digits, eq, load16, lower};
+macro_rules! classify {
+    ($block:expr, $lanes:literal, $load:ident) => {{
         let mut m = Masks::default();
-        for k in 0..4 {
-            let Some(v) = load16(block, 16 * k) else {
+        for k in 0..64 / $lanes {
+            let Some(v) = $load($block, $lanes * k) else {
                 continue;
             };
-            let at = |bits: u32| (bits as u64) << (16 * k);
+            let at = |bits: u32| (bits as u64) << ($lanes * k);
             m.digit |= at(digits(v));
             m.zero |= at(eq(v, b'0'));
             m.minus |= at(eq(v, b'-'));
@@ -165,6 +165,15 @@ impl Masks {
             m.space |= at(eq(v, b' ') | eq(v, b'\n') | eq(v, b'\r') | eq(v, b'\t'));
         }
         m
+    }};
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+impl Masks {
+    #[inline(always)]
+    fn of(block: &[u8; 64]) -> Masks {
+        use super::wide::{digits, eq, load16, lower};
+        classify!(block, 16, load16)
     }
 
     /// The same masks, 32 bytes at a time.
@@ -172,24 +181,7 @@ impl Masks {
     #[target_feature(enable = "avx2")]
     fn of_avx2(block: &[u8; 64]) -> Masks {
         use super::wide::avx2::{digits, eq, load32, lower};
-        let mut m = Masks::default();
-        for k in 0..2 {
-            let Some(v) = load32(block, 32 * k) else {
-                continue;
-            };
-            let at = |bits: u32| (bits as u64) << (32 * k);
-            m.digit |= at(digits(v));
-            m.zero |= at(eq(v, b'0'));
-            m.minus |= at(eq(v, b'-'));
-            m.plus |= at(eq(v, b'+'));
-            m.dot |= at(eq(v, b'.'));
-            m.exp |= at(eq(lower(v), b'e'));
-            m.open |= at(eq(v, b'['));
-            m.close |= at(eq(v, b']'));
-            m.comma |= at(eq(v, b','));
-            m.space |= at(eq(v, b' ') | eq(v, b'\n') | eq(v, b'\r') | eq(v, b'\t'));
-        }
-        m
+        classify!(block, 32, load32)
     }
 }
 
