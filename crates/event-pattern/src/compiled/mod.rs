@@ -217,17 +217,9 @@ impl Tally<'_> {
         let required = br.required;
         let c = &mut *self.c;
         if required == 1 {
-            if !br.confirm {
-                // A one-test branch needs no counting and no confirmation (array consistency
-                // is about several tests): its pattern matches. Duplicates go at the end.
-                c.emit(br.pattern as usize);
-                if br.also != NO_MORE {
-                    c.emit_increasing(&self.t.also[br.also as usize], true);
-                }
-            } else {
-                let arrays = c.in_array as u16;
-                self.complete(b, arrays);
-            }
+            // A one-test branch needs no counting: it completes.
+            let arrays = c.in_array as u16;
+            self.complete(b, arrays);
             return;
         }
         let epoch = c.epoch;
@@ -294,6 +286,7 @@ impl Tally<'_> {
 
     /// The branch's tests are all satisfied: its pattern matches, unless array consistency
     /// needs checking first.
+    #[inline]
     fn complete(&mut self, b: u32, arrays: u16) {
         let t = self.t;
         let br = &t.branches[b as usize];
