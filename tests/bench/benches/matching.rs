@@ -1,6 +1,7 @@
 //! Matching throughput, side by side in one run: our compiled matcher (parse + match), the
 //! `quamina` crate (parse + match), and serde_json only validating the same events; and, for
-//! reference, ours on events parsed beforehand (as the simulator matches them).
+//! reference, ours on events parsed beforehand (as the simulator matches them) and ours with the
+//! matches into a reused set (`matching_text_into`, a bit per pattern) instead of a list.
 //!
 //! Run: `make bench` (or `cargo bench -p ebw-bench --features quamina`).
 
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
-use event_pattern::compiled::CompiledMatcher;
+use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
 /// Counts live heap bytes, to report memory per pattern.
@@ -74,6 +75,8 @@ struct Row {
     ours: f64,
     /// Ours on events parsed beforehand (the simulator's case: PutEvents parses once).
     ours_tree: f64,
+    /// Ours on the text, the matches into a reused set (a bit per pattern) instead of a list.
+    ours_set: f64,
     quamina: Option<f64>,
     serde: f64,
     compile_us_per_pattern: f64,
@@ -105,7 +108,23 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         ours_matched, tree_matched,
         "{workload}: text scan and tree walk disagree"
     );
+    let mut set = MatchSet::default();
+    let set_matched: usize = events
+        .iter()
+        .map(|e| match m.matching_text_into(e, &mut set) {
+            Ok(()) => set.len(),
+            Err(_) => 0,
+        })
+        .sum();
+    assert_eq!(
+        ours_matched, set_matched,
+        "{workload}: list and set disagree"
+    );
     let mut ours = |e: &str| m.matching_text(e).map(|v| v.len()).unwrap_or(0);
+    let mut ours_set = |e: &str| match m.matching_text_into(e, &mut set) {
+        Ok(()) => set.len(),
+        Err(_) => 0,
+    };
     // Turns always run whole passes over the events, so a counter finds each event's tree.
     let trees: Vec<Json> = events
         .iter()
@@ -153,34 +172,50 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
                     let mut quamina = q_matches;
                     let r = throughput(
                         events,
-                        &mut [&mut ours, &mut ours_tree, &mut quamina, &mut serde],
+                        &mut [
+                            &mut ours,
+                            &mut ours_tree,
+                            &mut ours_set,
+                            &mut quamina,
+                            &mut serde,
+                        ],
                     );
-                    (vec![r[0], r[1], r[3]], Some(r[2]), None)
+                    (vec![r[0], r[1], r[2], r[4]], Some(r[3]), None)
                 }
                 Err(_) => (
-                    throughput(events, &mut [&mut ours, &mut ours_tree, &mut serde]),
+                    throughput(
+                        events,
+                        &mut [&mut ours, &mut ours_tree, &mut ours_set, &mut serde],
+                    ),
                     None,
                     Some("panicked while matching"),
                 ),
             }
         }
         Ok(None) => (
-            throughput(events, &mut [&mut ours, &mut ours_tree, &mut serde]),
+            throughput(
+                events,
+                &mut [&mut ours, &mut ours_tree, &mut ours_set, &mut serde],
+            ),
             None,
             Some("compile over 20 s or rejected"),
         ),
         Err(_) => (
-            throughput(events, &mut [&mut ours, &mut ours_tree, &mut serde]),
+            throughput(
+                events,
+                &mut [&mut ours, &mut ours_tree, &mut ours_set, &mut serde],
+            ),
             None,
             Some("panicked while compiling"),
         ),
     };
-    let (ours, ours_tree, serde) = (rates[0], rates[1], rates[2]);
+    let (ours, ours_tree, ours_set, serde) = (rates[0], rates[1], rates[2], rates[3]);
     Row {
         workload: workload.into(),
         patterns: patterns.len(),
         ours,
         ours_tree,
+        ours_set,
         quamina,
         serde,
         compile_us_per_pattern: compile.as_secs_f64() * 1e6 / patterns.len() as f64,
@@ -234,8 +269,8 @@ fn main() {
         }
     }
     println!();
-    println!("| workload | patterns | ours ev/s | quamina ev/s | serde_json validate ev/s | ours ÷ quamina | ours ÷ serde | compile µs/pattern (ours, quamina) | bytes/pattern | ours on a parsed event ev/s |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| workload | patterns | ours ev/s | quamina ev/s | serde_json validate ev/s | ours ÷ quamina | ours ÷ serde | compile µs/pattern (ours, quamina) | bytes/pattern | ours on a parsed event ev/s | ours into a set ev/s | set ÷ serde |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in &rows {
         let q = row
             .quamina
@@ -246,7 +281,7 @@ fn main() {
             .map(|q| format!("{:.2}", row.ours / q))
             .unwrap_or_else(|| "—".into());
         println!(
-            "| {} | {} | {:.0} | {} | {:.0} | {} | {:.2} | {:.1}, {} | {:.0} | {:.0} |",
+            "| {} | {} | {:.0} | {} | {:.0} | {} | {:.2} | {:.1}, {} | {:.0} | {:.0} | {:.0} | {:.2} |",
             row.workload,
             row.patterns,
             row.ours,
@@ -259,7 +294,9 @@ fn main() {
                 .map(|c| format!("{c:.1}"))
                 .unwrap_or_else(|| "—".into()),
             row.bytes_per_pattern,
-            row.ours_tree
+            row.ours_tree,
+            row.ours_set,
+            row.ours_set / row.serde
         );
     }
     // Slowdown from 1 to 10,000 patterns, per workload.
@@ -267,9 +304,10 @@ fn main() {
     for w in rows.chunks(3) {
         if let [one, _, many] = w {
             println!(
-                "slowdown 1 → 10,000 patterns, {}: ours {:.2}×{}",
+                "slowdown 1 → 10,000 patterns, {}: ours {:.2}× (into a set {:.2}×){}",
                 one.workload,
                 one.ours / many.ours,
+                one.ours_set / many.ours_set,
                 match (one.quamina, many.quamina) {
                     (Some(a), Some(b)) => format!(", quamina {:.2}×", a / b),
                     _ => String::new(),

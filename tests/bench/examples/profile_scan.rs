@@ -2,9 +2,11 @@
 //! `cargo run --release -p ebw-bench --example profile_scan -- <kind|eventbridge> <patterns> <rounds>`
 //! (kinds: none, exact, prefix, anything-but, equals-ignore-case, wildcard, mixed on city-lots
 //! events; eventbridge, distinct-paths, paired-tests on EventBridge-like ones). Prints events/s.
-//! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text.
+//! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
+//! `set` matches text into a reused set (`matching_text_into`) instead of a list.
 use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
-use event_pattern::{compiled::CompiledMatcher, EventPattern, Json};
+use event_pattern::compiled::{CompiledMatcher, MatchSet};
+use event_pattern::{EventPattern, Json};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -35,6 +37,8 @@ fn main() {
         })
         .collect();
     let m = CompiledMatcher::new(&ps);
+    let into_set = args.get(4).map(String::as_str) == Some("set");
+    let mut set = MatchSet::default();
     let parsed: Option<Vec<Json>> = (args.get(4).map(String::as_str) == Some("parsed"))
         .then(|| events.iter().filter_map(|e| Json::parse(e).ok()).collect());
     // Ours and serde_json in alternating turns (one pass over the events each), so that a noisy
@@ -47,6 +51,13 @@ fn main() {
             Some(parsed) => {
                 for e in parsed {
                     matched += m.matching(e).len();
+                }
+            }
+            None if into_set => {
+                for e in &events {
+                    if m.matching_text_into(e, &mut set).is_ok() {
+                        matched += set.len();
+                    }
                 }
             }
             None => {

@@ -63,7 +63,10 @@ pub fn compiled_vs_reference(data: &[u8]) {
     };
     let want = event_pattern::matching(&patterns, &event);
     assert_eq!(m.matching(&event), want);
-    assert_eq!(m.matching_text(&e), Ok(want));
+    assert_eq!(m.matching_text(&e), Ok(want.clone()));
+    let mut set = event_pattern::compiled::MatchSet::default();
+    assert!(m.matching_text_into(&e, &mut set).is_ok());
+    assert_eq!(set.iter().collect::<Vec<_>>(), want);
 }
 
 /// An InputTransformer: template before the NUL, event after; paths map fixed.

@@ -134,11 +134,45 @@ impl Bounds {
 
 /// `anything-but` entries that complete a pattern each by a hit alone.
 #[derive(Default)]
-struct ButDirect {
+pub(crate) struct ButDirect {
     ids: Vec<u32>,
-    patterns: Vec<u32>,
+    pub(crate) patterns: Vec<u32>,
     /// The patterns are strictly increasing (so are any runs of them).
-    increasing: bool,
+    pub(crate) increasing: bool,
+    /// For many increasing patterns packed closely enough: a bit per pattern, from word
+    /// `mask_from` on. A run is then reported as its range of these bits, a word for up to 64
+    /// patterns, instead of one by one.
+    pub(crate) mask: Box<[u64]>,
+    pub(crate) mask_from: usize,
+}
+
+/// Below this many patterns, a bit mask costs more than it saves.
+const MASK_AT_LEAST: usize = 64;
+
+impl ButDirect {
+    /// Builds the bit mask when the patterns are increasing, at least [`MASK_AT_LEAST`], and
+    /// take no more words than they have entries (so the mask at most doubles their memory).
+    fn seal(&mut self) {
+        self.increasing = self.patterns.windows(2).all(|w| w[0] < w[1]);
+        let (Some(&first), Some(&last)) = (self.patterns.first(), self.patterns.last()) else {
+            return;
+        };
+        let (from, to) = (first as usize / 64, last as usize / 64);
+        if !self.increasing
+            || self.patterns.len() < MASK_AT_LEAST
+            || to - from >= self.patterns.len()
+        {
+            return;
+        }
+        let mut mask = vec![0u64; to - from + 1];
+        for &p in &self.patterns {
+            if let Some(w) = mask.get_mut(p as usize / 64 - from) {
+                *w |= 1 << (p % 64);
+            }
+        }
+        self.mask = mask.into();
+        self.mask_from = from;
+    }
 }
 
 /// Calls `f` with [`fold_case`] of `text`: on the stack for short ASCII text (the common case,
@@ -297,7 +331,7 @@ impl PathIndex {
                 }
             }
         }
-        direct.increasing = direct.patterns.windows(2).all(|w| w[0] < w[1]);
+        direct.seal();
         self.but = counted;
         self.but_direct = direct;
         self.scan_keys = FxMap::default();
@@ -388,21 +422,15 @@ impl PathIndex {
             .map_or(&[][..], |v| &v[..]);
         if !self.but_direct.ids.is_empty() {
             // Runs of patterns between the vetoed entries (few: the ones naming this value).
-            let (ids, patterns) = (&self.but_direct.ids, &self.but_direct.patterns);
+            let d = &self.but_direct;
             let mut from = 0;
             for v in vetoes {
-                if let Ok(at) = ids.binary_search(v) {
-                    t.report(
-                        patterns.get(from..at).unwrap_or(&[]),
-                        self.but_direct.increasing,
-                    );
+                if let Ok(at) = d.ids.binary_search(v) {
+                    t.report(d, from, at);
                     from = at + 1;
                 }
             }
-            t.report(
-                patterns.get(from..).unwrap_or(&[]),
-                self.but_direct.increasing,
-            );
+            t.report(d, from, d.patterns.len());
         }
         if !self.but.is_empty() {
             t.hit_unless_vetoed(&self.but, vetoes);

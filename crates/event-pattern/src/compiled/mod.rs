@@ -47,7 +47,7 @@ use crate::matcher::FlatEvent;
 use crate::pattern::{EventPattern, Op};
 use flatten::{Collected, Kind, PathTrie};
 pub use index::FxHasher;
-use index::{FxMap, Keyed, PathIndex};
+use index::{ButDirect, FxMap, Keyed, PathIndex};
 
 /// A leaf test of a branch at one node: the unit that is counted.
 type Slot = u32;
@@ -164,8 +164,13 @@ struct Counters {
     out: Vec<usize>,
     /// `out` is strictly increasing so far (it then needs no sorting).
     ordered: bool,
-    /// A bit per pattern, for putting many matches in order (left all zero).
+    /// A bit per pattern (all zero between events): runs of patterns reported as ranges of
+    /// bits (`dense`), and many matches put in order.
     order: Vec<u64>,
+    /// Some matches of this event are bits in `order`, not entries of `out`.
+    dense: bool,
+    /// The caller wants the matches as bits (a [`MatchSet`]).
+    bits: bool,
     veto: Vec<u32>,
     veto_tag: u32,
     key: String,
@@ -268,11 +273,28 @@ impl Tally<'_> {
         }
     }
 
-    /// Patterns that match by themselves (each completed by a single hit, see
-    /// `Tables::direct`); duplicates are removed at the end.
+    /// Patterns `from..to` of `d`, which match by themselves (each completed by a single hit,
+    /// see `Tables::direct`): as a range of bits of its mask when it has one and the run is
+    /// long, else one by one. Duplicates are removed at the end.
     #[inline]
-    pub(crate) fn report(&mut self, patterns: &[u32], increasing: bool) {
-        self.c.emit_increasing(patterns, increasing);
+    pub(crate) fn report(&mut self, d: &ButDirect, from: usize, to: usize) {
+        let run = d.patterns.get(from..to).unwrap_or(&[]);
+        match (run.first(), run.last()) {
+            // As bits when the caller wants bits, or the list is (or would be) out of order
+            // anyway: making the list from bits costs more than copying an ordered run.
+            (Some(&lo), Some(&hi))
+                if !d.mask.is_empty()
+                    && run.len() >= 64
+                    && (self.c.bits
+                        || !self.c.ordered
+                        || self.c.out.last().is_some_and(|&last| last >= lo as usize)) =>
+            {
+                let c = &mut *self.c;
+                c.dense = true;
+                or_bits(&mut c.order, &d.mask, d.mask_from, lo as usize, hi as usize);
+            }
+            _ => self.c.emit_increasing(run, d.increasing),
+        }
     }
 
     /// `head` and `tail` joined, in a reused buffer.
@@ -359,10 +381,21 @@ impl CompiledMatcher {
     pub fn matching(&self, event: &Json) -> Vec<usize> {
         let mut s = self.scratch.borrow_mut();
         let Scratch { values, counters } = &mut *s;
-        values.begin(&self.trie);
-        self.trie.walk(event, 0, 0, values);
-        self.evaluate(values, counters);
-        self.resolve(counters, || Some(FlatEvent::new(event)))
+        counters.bits = false;
+        self.evaluate_tree(event, values, counters);
+        let flat = (!counters.pending.is_empty()).then(|| FlatEvent::new(event));
+        self.resolve(counters, flat.as_ref())
+    }
+
+    /// [`Self::matching`] into a set, which is reused: with thousands of matches per event,
+    /// a bit per pattern is written much faster than a list of them.
+    pub fn matching_into(&self, event: &Json, set: &mut MatchSet) {
+        let mut s = self.scratch.borrow_mut();
+        let Scratch { values, counters } = &mut *s;
+        counters.bits = true;
+        self.evaluate_tree(event, values, counters);
+        let flat = (!counters.pending.is_empty()).then(|| FlatEvent::new(event));
+        self.resolve_into(counters, flat.as_ref(), set);
     }
 
     /// Matches an event given as JSON text, scanning it once without building a tree and
@@ -371,15 +404,63 @@ impl CompiledMatcher {
     pub fn matching_text(&self, text: &str) -> Result<Vec<usize>, InvalidEvent> {
         let mut s = self.scratch.borrow_mut();
         let Scratch { values, counters } = &mut *s;
+        counters.bits = false;
+        let tree = self.evaluate_text(text, values, counters)?;
+        let flat = tree.as_ref().map(FlatEvent::new);
+        Ok(self.resolve(counters, flat.as_ref()))
+    }
+
+    /// [`Self::matching_text`] into a set, which is reused (see [`Self::matching_into`]).
+    /// On an error the set is left as it was.
+    ///
+    /// ```
+    /// use event_pattern::{compiled::{CompiledMatcher, MatchSet}, EventPattern};
+    /// let patterns: Vec<EventPattern> = [r#"{"a": [{"anything-but": "x"}]}"#, r#"{"a": ["x"]}"#]
+    ///     .iter()
+    ///     .map(|p| EventPattern::parse(p).unwrap())
+    ///     .collect();
+    /// let m = CompiledMatcher::new(&patterns);
+    /// let mut set = MatchSet::default();
+    /// m.matching_text_into(r#"{"a": "y"}"#, &mut set).unwrap();
+    /// assert_eq!((set.len(), set.contains(0), set.contains(1)), (1, true, false));
+    /// m.matching_text_into(r#"{"a": "x"}"#, &mut set).unwrap();
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), vec![1]);
+    /// ```
+    pub fn matching_text_into(&self, text: &str, set: &mut MatchSet) -> Result<(), InvalidEvent> {
+        let mut s = self.scratch.borrow_mut();
+        let Scratch { values, counters } = &mut *s;
+        counters.bits = true;
+        let tree = self.evaluate_text(text, values, counters)?;
+        let flat = tree.as_ref().map(FlatEvent::new);
+        self.resolve_into(counters, flat.as_ref(), set);
+        Ok(())
+    }
+
+    fn evaluate_tree(&self, event: &Json, values: &mut Collected, c: &mut Counters) {
+        values.begin(&self.trie);
+        self.trie.walk(event, 0, 0, values);
+        self.evaluate(values, c);
+    }
+
+    /// Scans and evaluates the event text; returns its tree when matches wait for the
+    /// reference's confirmation (rare: several tests inside arrays of objects).
+    fn evaluate_text(
+        &self,
+        text: &str,
+        values: &mut Collected,
+        c: &mut Counters,
+    ) -> Result<Option<Json>, InvalidEvent> {
         values.begin(&self.trie);
         self.trie.scan(text, values).map_err(|_| InvalidEvent)?;
-        self.evaluate(values, counters);
-        if counters.pending.is_empty() {
-            return Ok(self.resolve(counters, || None));
+        self.evaluate(values, c);
+        if c.pending.is_empty() {
+            return Ok(None);
         }
-        // Confirmation needs the tree (rare: several tests inside arrays of objects).
-        let tree = Json::parse(text).map_err(|_| InvalidEvent)?;
-        Ok(self.resolve(counters, || Some(FlatEvent::new(&tree))))
+        Json::parse(text).map(Some).map_err(|_| {
+            // Leave no bits of this event for the next one.
+            c.order.iter_mut().for_each(|w| *w = 0);
+            InvalidEvent
+        })
     }
 
     fn evaluate(&self, values: &Collected, c: &mut Counters) {
@@ -403,9 +484,11 @@ impl CompiledMatcher {
         c.pattern_epoch.resize(self.patterns.len(), 0);
         c.pending_epoch.resize(self.patterns.len(), 0);
         c.veto.resize(self.vetoes as usize, 0);
+        c.order.resize(self.patterns.len().div_ceil(64), 0);
         c.pending.clear();
         c.out.clear();
         c.ordered = true;
+        c.dense = false;
         let mut t = Tally { t: &self.tables, c };
         if !self.nodes.is_empty() {
             self.visit(0, 0, values, &mut t);
@@ -482,55 +565,124 @@ impl CompiledMatcher {
         }
     }
 
-    /// The matches, in increasing order, after confirming the pending ones on the event's tree.
-    fn resolve<'e>(
-        &self,
-        c: &mut Counters,
-        tree: impl FnOnce() -> Option<FlatEvent<'e>>,
-    ) -> Vec<usize> {
+    /// The matches, in increasing order.
+    fn resolve(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>) -> Vec<usize> {
+        if self.settle(c, tree, false) {
+            let mut out = Vec::new();
+            take_bits(&mut c.order, &mut out);
+            return out;
+        }
         // Hand the vector out and leave one as large for the next event (growing a fresh one
         // would allocate several times; copying would move every match once more).
         let room = c.out.len();
-        let mut out = std::mem::replace(&mut c.out, Vec::with_capacity(room));
+        std::mem::replace(&mut c.out, Vec::with_capacity(room))
+    }
+
+    /// The matches, into `set`.
+    fn resolve_into(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>, set: &mut MatchSet) {
+        self.settle(c, tree, true);
+        // The event's bits go to the set, and the set's old words come back cleared.
+        std::mem::swap(&mut c.order, &mut set.words);
+        c.order.clear();
+        c.order.resize(set.words.len(), 0);
+    }
+
+    /// Confirms the pending matches on the event's tree, and leaves the matches either as bits
+    /// in `c.order` (then returns true: always when `bits`, and when some came as bits) or in
+    /// `c.out`, in increasing order without repeats.
+    fn settle(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>, bits: bool) -> bool {
+        let confirms = |p: usize| {
+            tree.is_some_and(|flat| {
+                self.patterns
+                    .get(p)
+                    .is_some_and(|pattern| crate::matcher::matches_flat(pattern, flat))
+            })
+        };
+        if bits || c.dense {
+            set_bits(&mut c.order, &c.out);
+            c.out.clear();
+            for &p in &c.pending {
+                let p = p as usize;
+                if !has_bit(&c.order, p) && confirms(p) {
+                    set_bits(&mut c.order, &[p]);
+                }
+            }
+            return true;
+        }
         if !c.pending.is_empty() {
-            for &p in &out {
+            for &p in &c.out {
                 c.pattern_epoch[p] = c.epoch;
             }
-            if let Some(flat) = tree() {
-                for &p in &c.pending {
-                    let p = p as usize;
-                    if c.pattern_epoch[p] != c.epoch
-                        && crate::matcher::matches_flat(&self.patterns[p], &flat)
-                    {
-                        c.ordered &= out.last().is_none_or(|&last| last < p);
-                        out.push(p);
-                    }
+            for &p in &c.pending {
+                let p = p as usize;
+                if c.pattern_epoch[p] != c.epoch && confirms(p) {
+                    c.ordered &= c.out.last().is_none_or(|&last| last < p);
+                    c.out.push(p);
                 }
             }
         }
         // Usually in order and without repeats already (patterns are indexed in order; the
         // counters noted whether they still are).
         if !c.ordered {
-            in_order(&mut out, &mut c.order, self.patterns.len());
+            in_order(&mut c.out, &mut c.order);
         }
-        out
+        false
     }
 }
 
-/// Puts pattern numbers (below `n`) in increasing order without repeats: a sort when they are
-/// few, else a bit per pattern set and read back in order (with thousands of matches per event,
-/// sorting them was most of the work).
-fn in_order(out: &mut Vec<usize>, bits: &mut Vec<u64>, n: usize) {
-    let words = n.div_ceil(64);
-    if out.len() < words {
-        out.sort_unstable();
-        out.dedup();
-        return;
+/// The patterns an event matches, as a bit per pattern: what [`CompiledMatcher::matching_into`]
+/// and [`CompiledMatcher::matching_text_into`] fill (reuse one set for many events).
+#[derive(Default, Clone, PartialEq, Eq)]
+pub struct MatchSet {
+    words: Vec<u64>,
+}
+
+impl MatchSet {
+    /// Pattern `i` matched.
+    pub fn contains(&self, i: usize) -> bool {
+        has_bit(&self.words, i)
     }
-    bits.resize(words, 0);
-    // Matches come in runs of neighbours: gather a word's bits before storing them.
+
+    /// How many patterns matched.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// No pattern matched.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
+    /// The matching patterns, in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut x = w;
+            std::iter::from_fn(move || {
+                (x != 0).then(|| {
+                    let bit = x.trailing_zeros() as usize;
+                    x &= x - 1;
+                    i * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+impl std::fmt::Debug for MatchSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+fn has_bit(bits: &[u64], p: usize) -> bool {
+    bits.get(p / 64).is_some_and(|w| w >> (p % 64) & 1 == 1)
+}
+
+/// Sets the bits of `ps` (numbers past the end are ignored). Matches come in runs of
+/// neighbours: a word's bits are gathered before it is stored.
+fn set_bits(bits: &mut [u64], ps: &[usize]) {
     let (mut word, mut acc) = (usize::MAX, 0u64);
-    for &p in out.iter() {
+    for &p in ps {
         if p / 64 != word {
             if let Some(w) = bits.get_mut(word) {
                 *w |= acc;
@@ -542,14 +694,56 @@ fn in_order(out: &mut Vec<usize>, bits: &mut Vec<u64>, n: usize) {
     if let Some(w) = bits.get_mut(word) {
         *w |= acc;
     }
-    out.clear();
+}
+
+/// Appends the numbers of the set bits in increasing order, clearing them (a full word at once:
+/// runs of matching neighbours are common).
+fn take_bits(bits: &mut [u64], out: &mut Vec<usize>) {
+    out.reserve(bits.iter().map(|w| w.count_ones() as usize).sum());
     for (i, w) in bits.iter_mut().enumerate() {
         let mut x = std::mem::take(w);
+        if x == u64::MAX {
+            out.extend(i * 64..i * 64 + 64);
+            continue;
+        }
         while x != 0 {
             out.push(i * 64 + x.trailing_zeros() as usize);
             x &= x - 1;
         }
     }
+}
+
+/// Sets bits `lo..=hi` of `bits` that are set in `mask`, whose first word is word `from` of
+/// `bits` (bits outside either are left alone).
+fn or_bits(bits: &mut [u64], mask: &[u64], from: usize, lo: usize, hi: usize) {
+    let (first, last) = (lo / 64, hi / 64);
+    for w in first.max(from)..=last {
+        let (Some(b), Some(&m)) = (bits.get_mut(w), mask.get(w - from)) else {
+            continue;
+        };
+        let mut m = m;
+        if w == first {
+            m &= u64::MAX << (lo % 64);
+        }
+        if w == last {
+            m &= u64::MAX >> (63 - hi % 64);
+        }
+        *b |= m;
+    }
+}
+
+/// Puts pattern numbers in increasing order without repeats: a sort when they are few, else a
+/// bit per pattern (`bits`, all zero, as many words as patterns need) set and read back in order
+/// (with thousands of matches per event, sorting them was most of the work).
+fn in_order(out: &mut Vec<usize>, bits: &mut [u64]) {
+    if out.len() < bits.len() {
+        out.sort_unstable();
+        out.dedup();
+        return;
+    }
+    set_bits(bits, out);
+    out.clear();
+    take_bits(bits, out);
 }
 
 /// The event text is not valid JSON (parse it with [`Json::parse`] for the message and position).
@@ -601,7 +795,8 @@ mod tests {
                 let mut want = out.clone();
                 want.sort_unstable();
                 want.dedup();
-                in_order(&mut out, &mut bits, n);
+                bits.resize(n.div_ceil(64), 0);
+                in_order(&mut out, &mut bits);
                 assert_eq!(out, want, "n {n}, len {len}");
                 assert!(bits.iter().all(|w| *w == 0));
             }
