@@ -567,7 +567,7 @@ impl CompiledMatcher {
 
     /// The matches, in increasing order.
     fn resolve(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>) -> Vec<usize> {
-        if self.settle(c, tree, false) {
+        if self.settle(c, tree) {
             let mut out = Vec::new();
             take_bits(&mut c.order, &mut out);
             return out;
@@ -580,17 +580,22 @@ impl CompiledMatcher {
 
     /// The matches, into `set`.
     fn resolve_into(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>, set: &mut MatchSet) {
-        self.settle(c, tree, true);
-        // The event's bits go to the set, and the set's old words come back cleared.
-        std::mem::swap(&mut c.order, &mut set.words);
-        c.order.clear();
-        c.order.resize(set.words.len(), 0);
+        set.dense = self.settle(c, tree);
+        if set.dense {
+            // The event's bits go to the set, and the set's old words come back cleared.
+            std::mem::swap(&mut c.order, &mut set.words);
+            c.order.clear();
+            c.order.resize(set.words.len(), 0);
+        } else {
+            std::mem::swap(&mut c.out, &mut set.list);
+            c.out.clear();
+        }
     }
 
     /// Confirms the pending matches on the event's tree, and leaves the matches either as bits
-    /// in `c.order` (then returns true: always when `bits`, and when some came as bits) or in
-    /// `c.out`, in increasing order without repeats.
-    fn settle(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>, bits: bool) -> bool {
+    /// in `c.order` (then returns true: when some came as bits) or in `c.out`, in increasing
+    /// order without repeats.
+    fn settle(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>) -> bool {
         let confirms = |p: usize| {
             tree.is_some_and(|flat| {
                 self.patterns
@@ -598,7 +603,7 @@ impl CompiledMatcher {
                     .is_some_and(|pattern| crate::matcher::matches_flat(pattern, flat))
             })
         };
-        if bits || c.dense {
+        if c.dense {
             set_bits(&mut c.order, &c.out);
             c.out.clear();
             for &p in &c.pending {
@@ -630,32 +635,49 @@ impl CompiledMatcher {
     }
 }
 
-/// The patterns an event matches, as a bit per pattern: what [`CompiledMatcher::matching_into`]
-/// and [`CompiledMatcher::matching_text_into`] fill (reuse one set for many events).
-#[derive(Default, Clone, PartialEq, Eq)]
+/// The patterns an event matches: what [`CompiledMatcher::matching_into`] and
+/// [`CompiledMatcher::matching_text_into`] fill (reuse one set for many events). Few matches are
+/// kept as a list; thousands, as a bit per pattern (written much faster than a list of them).
+#[derive(Default, Clone)]
 pub struct MatchSet {
+    /// The matches are the set bits of `words`, else the entries of `list` (in order).
+    dense: bool,
     words: Vec<u64>,
+    list: Vec<usize>,
 }
 
 impl MatchSet {
     /// Pattern `i` matched.
     pub fn contains(&self, i: usize) -> bool {
-        has_bit(&self.words, i)
+        match self.dense {
+            true => has_bit(&self.words, i),
+            false => self.list.binary_search(&i).is_ok(),
+        }
     }
 
     /// How many patterns matched.
     pub fn len(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        match self.dense {
+            true => self.words.iter().map(|w| w.count_ones() as usize).sum(),
+            false => self.list.len(),
+        }
     }
 
     /// No pattern matched.
     pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|&w| w == 0)
+        match self.dense {
+            true => self.words.iter().all(|&w| w == 0),
+            false => self.list.is_empty(),
+        }
     }
 
     /// The matching patterns, in increasing order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, &w)| {
+        let (list, words) = match self.dense {
+            true => (&[][..], &self.words[..]),
+            false => (&self.list[..], &[][..]),
+        };
+        let bits = words.iter().enumerate().flat_map(|(i, &w)| {
             let mut x = w;
             std::iter::from_fn(move || {
                 (x != 0).then(|| {
@@ -664,9 +686,18 @@ impl MatchSet {
                     i * 64 + bit
                 })
             })
-        })
+        });
+        list.iter().copied().chain(bits)
     }
 }
+
+impl PartialEq for MatchSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for MatchSet {}
 
 impl std::fmt::Debug for MatchSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
