@@ -136,29 +136,35 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut events = 0usize;
+    // Reused for every event: the matches, and the output line.
+    let mut matched = event_pattern::compiled::MatchSet::default();
+    let mut buffer = Vec::new();
     for (n, line) in events_text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         // One scan of the text; only an invalid line is parsed again, for the message.
-        let matched = matcher.matching_text(line).map_err(|_| {
-            let message = Json::parse(line)
-                .err()
-                .map(|e| e.message)
-                .unwrap_or_else(|| "not valid JSON".into());
-            format!("events line {}: {message}", n + 1)
-        })?;
+        matcher
+            .matching_text_into(line, &mut matched)
+            .map_err(|_| {
+                let message = Json::parse(line)
+                    .err()
+                    .map(|e| e.message)
+                    .unwrap_or_else(|| "not valid JSON".into());
+                format!("events line {}: {message}", n + 1)
+            })?;
         events += 1;
-        let mut line = Vec::with_capacity(2 + matched.len() * 16);
+        let line = &mut buffer;
+        line.clear();
         line.push(b'[');
-        for (k, i) in matched.into_iter().enumerate() {
+        for (k, i) in matched.iter().enumerate() {
             if k > 0 {
                 line.push(b',');
             }
             line.extend_from_slice(quoted.get(i).map_or(&b"\"\""[..], |q| q.as_bytes()));
         }
         line.extend_from_slice(b"]\n");
-        out.write_all(&line).map_err(|e| e.to_string())?;
+        out.write_all(line).map_err(|e| e.to_string())?;
     }
     drop(out);
     let match_ms = match_start.elapsed().as_secs_f64() * 1000.0;
