@@ -10,7 +10,8 @@
 //! * [`matches()`] and [`explain`]: one pattern against one event;
 //! * [`test_event_pattern`]: the `TestEventPattern` API, event validation included;
 //! * [`compiled::CompiledMatcher`]: all rules of a bus compiled into one decision tree, matching
-//!   event text in one scan (docs/PATTERNS.md describes it; `make bench` measures it).
+//!   event text in one scan (docs/PATTERNS.md describes it; `make bench` measures it), into a
+//!   list or a reused [`compiled::MatchSet`] (faster when events match thousands of rules).
 //!
 //! ## Should I use this crate?
 //! Use it to check patterns offline the way EventBridge would, in tests or CI, or to show a
