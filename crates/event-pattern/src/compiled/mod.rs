@@ -748,18 +748,26 @@ fn take_bits(bits: &mut [u64], out: &mut Vec<usize>) {
 /// `bits` (bits outside either are left alone).
 fn or_bits(bits: &mut [u64], mask: &[u64], from: usize, lo: usize, hi: usize) {
     let (first, last) = (lo / 64, hi / 64);
-    for w in first.max(from)..=last {
-        let (Some(b), Some(&m)) = (bits.get_mut(w), mask.get(w - from)) else {
-            continue;
-        };
-        let mut m = m;
-        if w == first {
-            m &= u64::MAX << (lo % 64);
+    let (Some(dst), Some(src)) = (
+        bits.get_mut(first..=last),
+        first
+            .checked_sub(from)
+            .and_then(|f| mask.get(f..=last - from)),
+    ) else {
+        return;
+    };
+    let (head, tail) = (u64::MAX << (lo % 64), u64::MAX >> (63 - hi % 64));
+    match (dst, src) {
+        ([d], [s]) => *d |= s & head & tail,
+        ([d0, middle @ .., dn], [s0, inner @ .., sn]) => {
+            *d0 |= s0 & head;
+            // Whole words in between: a loop the compiler turns into vector ORs.
+            for (d, s) in middle.iter_mut().zip(inner) {
+                *d |= *s;
+            }
+            *dn |= sn & tail;
         }
-        if w == last {
-            m &= u64::MAX >> (63 - hi % 64);
-        }
-        *b |= m;
+        _ => {}
     }
 }
 
@@ -830,6 +838,36 @@ mod tests {
                 in_order(&mut out, &mut bits);
                 assert_eq!(out, want, "n {n}, len {len}");
                 assert!(bits.iter().all(|w| *w == 0));
+            }
+        }
+    }
+
+    /// A range of a mask ORed in a word at a time sets exactly the mask's bits in the range,
+    /// wherever the range starts and ends (one word, two, many) and wherever the mask starts.
+    #[test]
+    fn ranges_of_a_mask_set_exactly_their_bits() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..2000 {
+            let from = (next() % 4) as usize;
+            let mask: Vec<u64> = (0..1 + next() % 6).map(|_| next()).collect();
+            let span = (from + mask.len()) * 64;
+            let lo = from * 64 + (next() as usize % (mask.len() * 64));
+            let hi = lo + (next() as usize % (span - lo));
+            let before: Vec<u64> = (0..from + mask.len() + 1)
+                .map(|_| next() & next())
+                .collect();
+            let mut bits = before.clone();
+            or_bits(&mut bits, &mask, from, lo, hi);
+            for p in 0..bits.len() * 64 {
+                let in_mask = (from * 64..span).contains(&p) && has_bit(&mask, p - from * 64);
+                let want = has_bit(&before, p) || ((lo..=hi).contains(&p) && in_mask);
+                assert_eq!(has_bit(&bits, p), want, "bit {p}, from {from}, {lo}..={hi}");
             }
         }
     }
