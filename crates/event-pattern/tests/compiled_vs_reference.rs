@@ -365,3 +365,55 @@ fn runs_of_anything_but_rules_report_as_the_reference() {
         Ok(matching(&patterns, &Json::parse(r#"{"q": 1}"#).unwrap()))
     );
 }
+
+/// Prefixes and suffixes of several lengths, alone, as gates (with a second test) and
+/// case-folded, against values with non-ASCII letters: every answer is the reference's, and the
+/// values match plenty of rules.
+#[test]
+fn prefixes_and_suffixes_of_many_lengths_match_as_the_reference() {
+    let mut r = Rng(99);
+    let chars = |r: &mut Rng, n: u64| -> String {
+        (0..n)
+            .map(|_| ["a", "b", "A", "é"][r.below(4) as usize])
+            .collect()
+    };
+    let word = |r: &mut Rng, max: u64| {
+        let n = r.below(max + 1);
+        chars(r, n)
+    };
+    // Keys of a few lengths with gaps between them: a head or tail grows by several bytes
+    // from one length to the next.
+    let key = |r: &mut Rng| {
+        let n = [1, 4, 8, 9][r.below(4) as usize];
+        chars(r, n)
+    };
+    let patterns: Vec<EventPattern> = (0..400)
+        .map(|i| {
+            let (k, k2) = (key(&mut r), key(&mut r));
+            let text = match i % 5 {
+                0 => format!(r#"{{"a": [{{"prefix": "{k}"}}]}}"#),
+                1 => format!(r#"{{"a": [{{"suffix": "{k}"}}]}}"#),
+                2 => format!(r#"{{"a": [{{"prefix": {{"equals-ignore-case": "{k}"}}}}]}}"#),
+                3 => format!(r#"{{"a": [{{"prefix": "{k}"}}], "b": [{{"suffix": "{k2}"}}]}}"#),
+                _ => format!(r#"{{"b": [{{"suffix": "{k}"}}], "c": [{{"prefix": "{k2}"}}]}}"#),
+            };
+            EventPattern::parse(&text).unwrap()
+        })
+        .collect();
+    let m = CompiledMatcher::new(&patterns);
+    let mut matched = 0;
+    for _ in 0..300 {
+        let text = format!(
+            r#"{{"a": "{}", "b": "{}", "c": ["{}", "{}"]}}"#,
+            word(&mut r, 14),
+            word(&mut r, 14),
+            word(&mut r, 14),
+            word(&mut r, 14)
+        );
+        let want = matching(&patterns, &Json::parse(&text).unwrap());
+        assert_eq!(m.matching_text(&text), Ok(want.clone()), "{text}");
+        assert_eq!(as_set(&m, &text), want, "{text}");
+        matched += want.len();
+    }
+    assert!(matched > 3000, "the values match many rules ({matched})");
+}
