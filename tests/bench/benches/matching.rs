@@ -109,22 +109,16 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         "{workload}: text scan and tree walk disagree"
     );
     let mut set = MatchSet::default();
-    let set_matched: usize = events
-        .iter()
-        .map(|e| match m.matching_text_into(e, &mut set) {
-            Ok(()) => set.len(),
-            Err(_) => 0,
-        })
-        .sum();
+    let mut ours_set = |e: &str| match m.matching_text_into(e, &mut set) {
+        Ok(()) => set.len(),
+        Err(_) => 0,
+    };
+    let set_matched: usize = events.iter().map(|e| ours_set(e)).sum();
     assert_eq!(
         ours_matched, set_matched,
         "{workload}: list and set disagree"
     );
     let mut ours = |e: &str| m.matching_text(e).map(|v| v.len()).unwrap_or(0);
-    let mut ours_set = |e: &str| match m.matching_text_into(e, &mut set) {
-        Ok(()) => set.len(),
-        Err(_) => 0,
-    };
     // Turns always run whole passes over the events, so a counter finds each event's tree.
     let trees: Vec<Json> = events
         .iter()
