@@ -862,6 +862,41 @@ mod tests {
         }
     }
 
+    /// A set answers alike whether it holds its matches as a list or as bits, whatever the
+    /// other form holds (left over from an earlier event).
+    #[test]
+    fn a_set_answers_alike_as_a_list_or_as_bits() {
+        let list = MatchSet {
+            dense: false,
+            words: vec![u64::MAX; 2],
+            list: vec![1, 64, 70],
+        };
+        let bits = MatchSet {
+            dense: true,
+            words: vec![1 << 1, 1 | 1 << 6],
+            list: vec![5],
+        };
+        assert_eq!(list, bits);
+        for s in [&list, &bits] {
+            assert_eq!((s.len(), s.is_empty()), (3, false));
+            assert_eq!(s.iter().collect::<Vec<_>>(), vec![1, 64, 70]);
+            assert!(s.contains(1) && s.contains(64) && s.contains(70));
+            assert!(!s.contains(5) && !s.contains(0) && !s.contains(127) && !s.contains(10_000));
+            assert_eq!(format!("{s:?}"), "{1, 64, 70}");
+        }
+        let empty = MatchSet {
+            dense: true,
+            words: vec![0; 3],
+            list: vec![2],
+        };
+        assert!(empty.is_empty() && MatchSet::default().is_empty());
+        assert_eq!(
+            (empty.len(), empty, MatchSet::default().len()),
+            (0, MatchSet::default(), 0)
+        );
+        assert_ne!(list, MatchSet::default());
+    }
+
     /// A range of a mask ORed in a word at a time sets exactly the mask's bits in the range,
     /// wherever the range starts and ends (one word, two, many) and wherever the mask starts.
     #[test]
