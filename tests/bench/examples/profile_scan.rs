@@ -37,9 +37,10 @@ fn main() {
         })
         .collect();
     let m = CompiledMatcher::new(&ps);
-    let into_set = args.get(4).map(String::as_str) == Some("set");
+    let mode = args.get(4).map(String::as_str);
+    let into_set = mode == Some("set");
     let mut set = MatchSet::default();
-    let parsed: Option<Vec<Json>> = (args.get(4).map(String::as_str) == Some("parsed"))
+    let parsed: Option<Vec<Json>> = (mode == Some("parsed"))
         .then(|| events.iter().filter_map(|e| Json::parse(e).ok()).collect());
     // Ours and serde_json in alternating turns (one pass over the events each), so that a noisy
     // machine slows both alike; the median ratio of the turns is printed last.

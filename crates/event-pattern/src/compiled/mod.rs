@@ -583,10 +583,10 @@ impl CompiledMatcher {
     fn resolve_into(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>, set: &mut MatchSet) {
         set.dense = self.settle(c, tree);
         if set.dense {
-            // The event's bits go to the set, and the set's old words come back cleared.
+            // The event's bits go to the set; the set's old words come back emptied (the next
+            // evaluation sizes them, all zero).
             std::mem::swap(&mut c.order, &mut set.words);
             c.order.clear();
-            c.order.resize(set.words.len(), 0);
         } else {
             std::mem::swap(&mut c.out, &mut set.list);
             c.out.clear();
@@ -679,16 +679,7 @@ impl MatchSet {
             true => (&[][..], &self.words[..]),
             false => (&self.list[..], &[][..]),
         };
-        let bits = words.iter().enumerate().flat_map(|(i, &w)| {
-            let mut x = w;
-            std::iter::from_fn(move || {
-                (x != 0).then(|| {
-                    let bit = x.trailing_zeros() as usize;
-                    x &= x - 1;
-                    i * 64 + bit
-                })
-            })
-        });
+        let bits = words.iter().enumerate().flat_map(|(i, &w)| word_bits(i, w));
         list.iter().copied().chain(bits)
     }
 }
@@ -752,16 +743,28 @@ fn set_bits(bits: &mut [u64], ps: &[usize]) {
 fn take_bits(bits: &mut [u64], out: &mut Vec<usize>) {
     out.reserve(count_bits(bits));
     for (i, w) in bits.iter_mut().enumerate() {
-        let mut x = std::mem::take(w);
+        let x = std::mem::take(w);
         if x == u64::MAX {
             out.extend(i * 64..i * 64 + 64);
             continue;
         }
-        while x != 0 {
-            out.push(i * 64 + x.trailing_zeros() as usize);
-            x &= x - 1;
+        // Pushed (the room is reserved): `extend` over this iterator measured 3 % slower.
+        for p in word_bits(i, x) {
+            out.push(p);
         }
     }
+}
+
+/// The numbers of the bits set in `w`, word `i` of a bit set, in increasing order.
+#[inline]
+fn word_bits(i: usize, mut w: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (w != 0).then(|| {
+            let bit = w.trailing_zeros() as usize;
+            w &= w - 1;
+            i * 64 + bit
+        })
+    })
 }
 
 /// Sets bits `lo..=hi` of `bits` that are set in `mask`, whose first word is word `from` of
