@@ -100,15 +100,16 @@ impl Wildcard {
         }
         let first = &self.segments[0];
         let last = &self.segments[n - 1];
+        // (Empty ends, as in `*-1*`, are checked without a call to compare nothing.)
         if value.len() < first.len() + last.len()
-            || !value.starts_with(first.as_str())
-            || !value.ends_with(last.as_str())
+            || !(first.is_empty() || value.starts_with(first.as_str()))
+            || !(last.is_empty() || value.ends_with(last.as_str()))
         {
             return false;
         }
         let mut rest = &value[first.len()..value.len() - last.len()];
         for seg in &self.segments[1..n - 1] {
-            match rest.find(seg.as_str()) {
+            match find(rest, seg) {
                 Some(at) => rest = &rest[at + seg.len()..],
                 None => return false,
             }
@@ -196,6 +197,34 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// Where `needle` first occurs in `hay`. Short needles (the usual middle of a wildcard, `-1`
+/// in `*-1*`) are found by their first byte and a comparison: no searcher to set up, and at most
+/// [`SHORT_NEEDLE`] byte comparisons per position. Longer ones go to the standard library's
+/// two-way search, linear in the value whatever the needle.
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, tail)) = n.split_first() else {
+        return Some(0);
+    };
+    if n.len() > SHORT_NEEDLE {
+        return hay.find(needle);
+    }
+    let last_start = h.len().checked_sub(n.len())?;
+    let mut at = 0;
+    while at <= last_start {
+        let k = h.get(at..=last_start)?.iter().position(|&b| b == first)?;
+        at += k;
+        if h.get(at + 1..at + n.len()) == Some(tail) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// Needles up to this many bytes are searched for directly.
+const SHORT_NEEDLE: usize = 8;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +271,40 @@ mod tests {
         assert!(c("*:*:*:*:*:event-bus/*") > MAX_COMPLEXITY);
         assert!(c("arn:aws:events:us-east-1:*:event-bus/*") <= MAX_COMPLEXITY);
         assert!(c("/Users/*/dir/dir/dir/dir/dir/doc.txt") <= MAX_COMPLEXITY);
+    }
+
+    /// The short-needle search finds what `str::find` finds, for needles of every length around
+    /// the cut-over, in values with repeats, near misses and multi-byte characters.
+    #[test]
+    fn finding_a_segment_agrees_with_the_standard_search() {
+        let alphabet = ["a", "b", "-", "1", "\u{e9}", "\u{1f600}"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let hay: String = (0..next(24))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let needle: String = (0..next(SHORT_NEEDLE + 3))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            assert_eq!(find(&hay, &needle), hay.find(&needle), "{hay:?} {needle:?}");
+        }
+        for (hay, needle) in [
+            ("", ""),
+            ("", "a"),
+            ("a", ""),
+            ("aaab", "aab"),
+            ("abc", "abcd"),
+        ] {
+            assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+        }
+        // Empty first and last segments (`*-1*`) match anywhere the middle does.
+        let w = Wildcard::parse("*-1*").unwrap();
+        assert!(w.matches("orders-123") && w.matches("-1") && !w.matches("orders-2"));
     }
 }
