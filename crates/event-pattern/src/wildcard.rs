@@ -307,4 +307,72 @@ mod tests {
         let w = Wildcard::parse("*-1*").unwrap();
         assert!(w.matches("orders-123") && w.matches("-1") && !w.matches("orders-2"));
     }
+
+    /// Random globs against random values, checked against matching by dynamic programming over
+    /// the glob's characters (a definition independent of segments and leftmost search).
+    #[test]
+    fn matching_agrees_with_a_character_by_character_definition() {
+        fn by_characters(glob: &str, value: &str) -> bool {
+            // `None` is a star; escapes already resolved.
+            let mut items: Vec<Option<char>> = Vec::new();
+            let mut chars = glob.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => items.push(chars.next()),
+                    '*' => items.push(None),
+                    c => items.push(Some(c)),
+                }
+            }
+            let v: Vec<char> = value.chars().collect();
+            // can[j]: the glob so far matches the first j characters of the value.
+            let mut can = vec![false; v.len() + 1];
+            can[0] = true;
+            for item in items {
+                let mut next = vec![false; v.len() + 1];
+                for j in 0..=v.len() {
+                    next[j] = match item {
+                        None => can[j] || (j > 0 && next[j - 1]),
+                        Some(c) => j > 0 && can[j - 1] && v[j - 1] == c,
+                    };
+                }
+                can = next;
+            }
+            can[v.len()]
+        }
+        let glob_parts = ["a", "b", "-", "1", "*", "\\*", "\\\\", "\u{e9}"];
+        let value_parts = ["a", "b", "-", "1", "*", "\\", "\u{e9}", "ab", "-1"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut matched = 0;
+        for _ in 0..30_000 {
+            let glob: String = (0..next(11))
+                .map(|_| glob_parts[next(glob_parts.len())])
+                .collect();
+            let Ok(w) = Wildcard::parse(&glob) else {
+                continue;
+            };
+            let value: String = (0..next(12))
+                .map(|_| value_parts[next(value_parts.len())])
+                .collect();
+            let want = by_characters(&glob, &value);
+            assert_eq!(w.matches(&value), want, "{glob:?} {value:?}");
+            matched += want as usize;
+        }
+        // A middle segment is used up where it is found.
+        for (glob, value) in [("*a*a*", "a"), ("x*ab*ab*y", "xaby"), ("*-1*-1*", "-1-1")] {
+            let w = Wildcard::parse(glob).unwrap();
+            assert_eq!(
+                w.matches(value),
+                by_characters(glob, value),
+                "{glob:?} {value:?}"
+            );
+        }
+        // Both answers occur often enough to mean something.
+        assert!(matched > 300, "{matched}");
+    }
 }
