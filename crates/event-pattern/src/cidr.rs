@@ -63,10 +63,44 @@ impl Cidr {
 
 /// An event value as an address and whether it is IPv6; `None` when it is no IP address.
 pub fn parse_address(value: &str) -> Option<(u128, bool)> {
+    if let Some(a) = dotted_quad(value.as_bytes()) {
+        return Some((a as u128, false));
+    }
     match value.parse::<IpAddr>().ok()? {
         IpAddr::V4(a) => Some((u32::from(a) as u128, false)),
         IpAddr::V6(a) => Some((u128::from(a), true)),
     }
+}
+
+/// The usual IPv4 address (`10.1.2.3`: four octets of one to three digits, at most 255, no
+/// leading zero), read directly; anything else (IPv6, or text the standard parser rejects) is
+/// `None` and left to the standard parser, which is the definition.
+fn dotted_quad(b: &[u8]) -> Option<u32> {
+    let mut addr = 0u32;
+    let mut i = 0;
+    for octet in 0..4 {
+        if octet > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut v = 0u32;
+        while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            if i - start == 3 {
+                return None;
+            }
+            v = v * 10 + (d - b'0') as u32;
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || v > 255 || (digits > 1 && b[start] == b'0') {
+            return None;
+        }
+        addr = addr << 8 | v;
+    }
+    (i == b.len()).then_some(addr)
 }
 
 /// The address with its host bits cleared, keeping `bits` network bits.
@@ -128,5 +162,63 @@ mod tests {
             Cidr::parse("10.0.0.0/-1").unwrap_err(),
             "Malformed CIDR, mask bits must not be negative"
         );
+    }
+
+    /// The direct IPv4 reading answers only where the standard parser agrees, and answers for
+    /// every address written the usual way.
+    #[test]
+    fn dotted_quads_read_as_the_standard_parser_reads_them() {
+        use std::net::Ipv4Addr;
+        let parts = [
+            "0", "1", "9", "10", "25", "255", "256", "01", "00", "999", "1000", "", ".", "a", "-1",
+            "+1", " ", ":",
+        ];
+        let mut seed = 0xd1b5_4a32_d192_ed03u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut read = 0;
+        for _ in 0..50_000 {
+            // Mostly four octets joined by dots, mostly valid ones; sometimes anything.
+            let n = if next(4) != 0 { 4 } else { 1 + next(7) };
+            let text: String = (0..n)
+                .map(|k| {
+                    let sep = if k > 0 && next(8) != 0 { "." } else { "" };
+                    let part = if next(4) != 0 {
+                        parts[next(6)]
+                    } else {
+                        parts[next(parts.len())]
+                    };
+                    format!("{sep}{part}")
+                })
+                .collect();
+            let std = text.parse::<Ipv4Addr>().ok().map(u32::from);
+            let ours = dotted_quad(text.as_bytes());
+            if ours.is_some() {
+                read += 1;
+                assert_eq!(ours, std, "{text:?}");
+            }
+            // Written the usual way (as the standard library prints it): always read directly.
+            if let Some(a) = std {
+                if Ipv4Addr::from(a).to_string() == text {
+                    assert_eq!(ours, Some(a), "{text:?}");
+                }
+            }
+            assert_eq!(
+                parse_address(&text).filter(|a| !a.1).map(|a| a.0 as u32),
+                std,
+                "{text:?}"
+            );
+        }
+        assert!(read > 500, "{read}");
+        for text in ["10.1.2.3", "0.0.0.0", "255.255.255.255", "192.168.0.1"] {
+            assert_eq!(
+                dotted_quad(text.as_bytes()),
+                text.parse::<Ipv4Addr>().ok().map(u32::from)
+            );
+        }
     }
 }
