@@ -173,13 +173,8 @@ mod tests {
             "0", "1", "9", "10", "25", "255", "256", "01", "00", "999", "1000", "", ".", "a", "-1",
             "+1", " ", ":",
         ];
-        let mut seed = 0xd1b5_4a32_d192_ed03u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut r = crate::test_rng::Rng(0xd1b5_4a32_d192_ed03u64);
+        let mut next = |n: usize| r.below(n);
         let mut read = 0;
         for _ in 0..50_000 {
             // Mostly four octets joined by dots, mostly valid ones; sometimes anything.

@@ -41,6 +41,8 @@ pub mod jackson;
 pub mod json;
 pub mod matcher;
 pub mod pattern;
+#[cfg(test)]
+mod test_rng;
 pub mod wildcard;
 
 pub use error::{ErrorCode, Location, PatternError, Span};

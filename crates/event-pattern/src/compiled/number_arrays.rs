@@ -281,16 +281,7 @@ mod tests {
     use super::{array_end, number_array_end};
     use crate::json::Json;
 
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::test_rng::Rng;
 
     const NUMBERS: [&str; 16] = [
         "0",
