@@ -20,7 +20,8 @@
 //!
 //! The block's masks come from SSE2 loads of 16 bytes, or, where the processor has AVX2 (checked
 //! at run time: the baseline x86-64 target does not assume it), from loads of 32 bytes in a copy
-//! of the loop compiled with AVX2 and POPCNT.
+//! of the loop compiled with AVX2 and POPCNT, or, where it has AVX-512BW, from one load of the
+//! whole block whose comparisons give the 64-bit masks directly (no halves to shift together).
 //!
 //! Anything else in the array (a string, an object, a literal, a control character), too deep a
 //! nesting, or any broken rule, and the answer is "don't know": the scanner then checks the
@@ -33,24 +34,41 @@
 /// it does not or this target has no SSE2 (the caller checks it byte by byte).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 pub(crate) fn number_array_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has AVX-512BW and POPCNT (checked just above).
+        return unsafe { number_array_end_avx512(b, start, room) };
+    }
     if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
         // SAFETY: the processor has AVX2 and POPCNT (checked just above).
         return unsafe { number_array_end_avx2(b, start, room) };
     }
-    array_end::<false>(b, start, room)
+    array_end::<WITH_SSE2>(b, start, room)
 }
 
 /// [`number_array_end`] compiled with AVX2 (blocks classified 32 bytes at a time) and POPCNT.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "avx2,popcnt")]
 fn number_array_end_avx2(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    array_end::<true>(b, start, room)
+    array_end::<WITH_AVX2>(b, start, room)
 }
 
-/// The block loop; `AVX2` is true only when called from [`number_array_end_avx2`].
+/// [`number_array_end`] compiled with AVX-512BW (a block's masks from one load) and POPCNT.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx512bw,popcnt")]
+fn number_array_end_avx512(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    array_end::<WITH_AVX512>(b, start, room)
+}
+
+/// How [`array_end`] classifies a block: SSE2 (every x86-64 processor), AVX2 or AVX-512BW.
+const WITH_SSE2: u8 = 0;
+const WITH_AVX2: u8 = 1;
+const WITH_AVX512: u8 = 2;
+
+/// The block loop; `WITH` is [`WITH_AVX2`] only when called from [`number_array_end_avx2`],
+/// [`WITH_AVX512`] only from [`number_array_end_avx512`].
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn array_end<const AVX2: bool>(b: &[u8], start: usize, room: usize) -> Option<usize> {
+fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> {
     if b.get(start) != Some(&b'[') {
         return None;
     }
@@ -69,11 +87,12 @@ fn array_end<const AVX2: bool>(b: &[u8], start: usize, room: usize) -> Option<us
                 &padded
             }
         };
-        let m = if AVX2 {
+        let m = match WITH {
+            // SAFETY: only reached through `number_array_end_avx512`, after the check for it.
+            WITH_AVX512 => unsafe { Masks::of_avx512(block) },
             // SAFETY: only reached through `number_array_end_avx2`, after the check for AVX2.
-            unsafe { Masks::of_avx2(block) }
-        } else {
-            Masks::of(block)
+            WITH_AVX2 => unsafe { Masks::of_avx2(block) },
+            _ => Masks::of(block),
         };
         // Where the depth comes back to zero, if it does in this block. Usually the array
         // neither ends here nor nests past its room, and counting tells: it stays above zero
@@ -109,7 +128,17 @@ fn array_end<const AVX2: bool>(b: &[u8], start: usize, room: usize) -> Option<us
             Some(bit) => ((1u64 << (bit + 1)) - 1, 1u64 << bit),
             None => (!0u64, 0),
         };
-        if carry.check(&m, last) & region != 0 {
+        // Most blocks of coordinates have no exponent, and no exponent's effects come in from
+        // the block before: then the exponent's rules are known to hold and are skipped. (An
+        // exponent reaching into this block always carries out of the addition of the one
+        // before, even one that is that block's last byte: the `e` adds to its own bit.)
+        let plain = m.exp | m.plus == 0 && carry.exps == 0;
+        let bad = if plain {
+            carry.check::<true>(&m, last)
+        } else {
+            carry.check::<false>(&m, last)
+        };
+        if bad & region != 0 {
             return None;
         }
         if let Some(bit) = end {
@@ -185,6 +214,41 @@ impl Masks {
         use super::wide::avx2::{digits, eq, load32, lower};
         classify!(block, 32, load32)
     }
+
+    /// The same masks from one 64-byte load: each comparison gives a class's mask whole.
+    #[inline]
+    #[target_feature(enable = "avx512bw")]
+    fn of_avx512(block: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        // SAFETY: reads the 64 bytes of `block`.
+        let v = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+        macro_rules! eq {
+            ($x:expr, $c:expr) => {
+                _mm512_cmpeq_epi8_mask($x, _mm512_set1_epi8($c as i8))
+            };
+        }
+        // Whitespace by a lookup on the low four bits: the table holds each space character
+        // at its own low nibble (and 0xFF, which no such byte equals, elsewhere); bytes with
+        // the high bit set look up 0.
+        let spaces = _mm512_broadcast_i32x4(_mm_setr_epi8(
+            0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, -1,
+        ));
+        Masks {
+            digit: _mm512_cmplt_epu8_mask(
+                _mm512_sub_epi8(v, _mm512_set1_epi8(b'0' as i8)),
+                _mm512_set1_epi8(10),
+            ),
+            zero: eq!(v, b'0'),
+            minus: eq!(v, b'-'),
+            plus: eq!(v, b'+'),
+            dot: eq!(v, b'.'),
+            exp: eq!(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), b'e'),
+            open: eq!(v, b'['),
+            close: eq!(v, b']'),
+            comma: eq!(v, b','),
+            space: _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(spaces, v), v),
+        }
+    }
 }
 
 /// What one block hands the next: the masks shifted by one byte lose their top bit to it, and
@@ -203,9 +267,10 @@ struct Carry {
     close: u64,
     comma: u64,
     /// Carries of the additions: second dot, second exponent, and the four "next token" ones.
-    dots: bool,
-    exps: bool,
-    next: [bool; 4],
+    /// (Each 0 or 1: kept as words, so that the additions compile to an add with carry.)
+    dots: u64,
+    exps: u64,
+    next: [u64; 4],
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -213,20 +278,22 @@ impl Carry {
     /// The bytes of this block that break a rule (`last`: the closing bracket of the array,
     /// whose follower is not checked). Updates the carries for the next block.
     #[inline(always)]
-    fn check(&mut self, m: &Masks, last: u64) -> u64 {
+    ///
+    /// `PLAIN`: the caller saw no `e`, `E` or `+` in the block and no exponent carried in from
+    /// the previous one; the exponent's rules then hold by themselves and are not computed.
+    fn check<const PLAIN: bool>(&mut self, m: &Masks, last: u64) -> u64 {
         // `x` moved one byte later, the previous block's top bit coming in at the bottom.
         fn later(x: u64, prev: u64) -> u64 {
             (x << 1) | (prev >> 63)
         }
-        fn add(a: u64, b: u64, carry: &mut bool) -> u64 {
-            let (s, c1) = a.overflowing_add(b);
-            let (s, c2) = s.overflowing_add(*carry as u64);
-            *carry = c1 | c2;
-            s
+        fn add(a: u64, b: u64, carry: &mut u64) -> u64 {
+            let sum = a as u128 + b as u128 + *carry as u128;
+            *carry = (sum >> 64) as u64;
+            sum as u64
         }
         let number = m.digit | m.minus | m.plus | m.dot | m.exp;
         let starts = number & !later(number, self.number);
-        let after_exp = later(m.exp, self.exp);
+        let after_exp = if PLAIN { 0 } else { later(m.exp, self.exp) };
         let sign_or_dot = m.minus | m.plus | m.dot;
         let mut bad = 0;
         // Signs: `-` starts a number or follows `e`; `+` follows `e`; both precede a digit.
@@ -239,9 +306,11 @@ impl Carry {
         // One `.` and one `e` per number, the `.` first.
         let dots = add(number, m.dot, &mut self.dots);
         bad |= m.dot & dots;
-        let exps = add(number, m.exp, &mut self.exps);
-        bad |= m.exp & exps;
-        bad |= m.dot & number & !exps;
+        if !PLAIN {
+            let exps = add(number, m.exp, &mut self.exps);
+            bad |= m.exp & exps;
+            bad |= m.dot & number & !exps;
+        }
         // No leading zero before another digit.
         let minus_start = m.minus & starts;
         let int_start = (starts & m.digit) | (later(minus_start, self.minus_start) & m.digit);
@@ -278,8 +347,24 @@ impl Carry {
 
 #[cfg(all(test, target_arch = "x86_64", target_feature = "sse2"))]
 mod tests {
-    use super::{array_end, number_array_end};
+    use super::*;
     use crate::json::Json;
+
+    /// Every loop this processor can run: SSE2 always, AVX2 and AVX-512BW where it has them
+    /// (the dispatcher picks the widest; each is checked here on its own).
+    fn every_loop(b: &[u8], start: usize, room: usize) -> Vec<Option<usize>> {
+        let mut out = vec![array_end::<WITH_SSE2>(b, start, room)];
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the processor has AVX2 and POPCNT (checked just above).
+            out.push(unsafe { number_array_end_avx2(b, start, room) });
+        }
+        if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the processor has AVX-512BW and POPCNT (checked just above).
+            out.push(unsafe { number_array_end_avx512(b, start, room) });
+        }
+        out.push(number_array_end(b, start, room));
+        out
+    }
 
     use crate::test_rng::Rng;
 
@@ -351,12 +436,35 @@ mod tests {
                 );
                 for room in [deep, deep + 1, 128] {
                     let want = (deep < room).then_some(text.len() - 1);
-                    for got in [
-                        array_end::<false>(text.as_bytes(), 0, room),
-                        number_array_end(text.as_bytes(), 0, room),
-                    ] {
+                    for got in every_loop(text.as_bytes(), 0, room) {
                         assert_eq!(got, want, "room {room}: {text:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// Exponents whose parts fall on either side of a block edge (the `e` as a block's last
+    /// byte, its sign or digits in the next): every loop agrees, accepts what parses, and
+    /// refuses what does not.
+    #[test]
+    fn exponents_across_block_edges() {
+        let numbers = [
+            "1e5", "1e-5", "1E+5", "2.5e-3", "1e", "1e,", "1e]", "1e-", "1e-5.5", "1e5e5",
+            "1.5e-3.2", "-1e-0", "1e--5", "1e+-5", "1.e5",
+        ];
+        for number in numbers {
+            for pad in 40..90 {
+                let text = format!("[0{}, {number}, 7] ", " ".repeat(pad));
+                let answers = every_loop(text.as_bytes(), 0, 128);
+                assert!(
+                    answers.iter().all(|a| *a == answers[0]),
+                    "{answers:?} {text:?}"
+                );
+                let valid = Json::parse(text.trim_end()).is_ok();
+                match answers[0] {
+                    Some(end) => assert!(valid && end == text.len() - 1, "accepted {text:?}"),
+                    None => assert!(!valid, "refused the valid {text:?}"),
                 }
             }
         }
@@ -394,13 +502,10 @@ mod tests {
             let lead = if round % 4 == 0 { "{\"a\": " } else { "" };
             let text = format!("{lead}{text}");
             let room = if r.below(5) == 0 { r.below(5) } else { 128 };
-            // The SSE2 loop, and the one this processor runs (AVX2 where it has it): the same.
-            let got = array_end::<false>(text.as_bytes(), lead.len(), room);
-            assert_eq!(
-                number_array_end(text.as_bytes(), lead.len(), room),
-                got,
-                "{text:?}"
-            );
+            // Every loop this processor can run gives the same answer.
+            let answers = every_loop(text.as_bytes(), lead.len(), room);
+            let got = answers[0];
+            assert!(answers.iter().all(|a| *a == got), "{answers:?} {text:?}");
             let only_number_bytes = array_text
                 .bytes()
                 .all(|c| b"0123456789-+.eE[], \n\r\t".contains(&c));
