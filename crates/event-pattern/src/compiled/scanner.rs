@@ -5,7 +5,8 @@
 //! pattern), so it is a loop, not a recursion, and it looks at several bytes at a time where it
 //! can: sixteen with SSE2 on x86-64 (the `wide` module), else eight in a word, for numbers and
 //! for string bodies up to the next quote, backslash or control character; and arrays of numbers
-//! go 64 bytes at a time ([`super::number_arrays`], with AVX2 where the processor has it).
+//! go 64 bytes at a time ([`super::number_arrays`], with AVX2 or AVX-512BW where the processor
+//! has them).
 
 use std::borrow::Cow;
 
