@@ -132,7 +132,7 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
         // the block before: then the exponent's rules are known to hold and are skipped. (An
         // exponent reaching into this block always carries out of the addition of the one
         // before, even one that is that block's last byte: the `e` adds to its own bit.)
-        let plain = m.exp | m.plus == 0 && carry.exps == 0;
+        let plain = (m.exp | m.plus) == 0 && carry.exps == 0;
         let bad = if plain {
             carry.check::<true>(&m, last)
         } else {
@@ -277,10 +277,10 @@ struct Carry {
 impl Carry {
     /// The bytes of this block that break a rule (`last`: the closing bracket of the array,
     /// whose follower is not checked). Updates the carries for the next block.
-    #[inline(always)]
     ///
     /// `PLAIN`: the caller saw no `e`, `E` or `+` in the block and no exponent carried in from
     /// the previous one; the exponent's rules then hold by themselves and are not computed.
+    #[inline(always)]
     fn check<const PLAIN: bool>(&mut self, m: &Masks, last: u64) -> u64 {
         // `x` moved one byte later, the previous block's top bit coming in at the bottom.
         fn later(x: u64, prev: u64) -> u64 {
