@@ -179,14 +179,36 @@ impl ButDirect {
 /// once per value looked up), allocating otherwise.
 pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0u8; 64];
-    match buf.get_mut(..text.len()) {
-        Some(b) if text.is_ascii() => {
-            b.copy_from_slice(text.as_bytes());
-            b.make_ascii_lowercase();
-            f(std::str::from_utf8(b).unwrap_or(""))
-        }
-        _ => f(&fold_case(text)),
+    match ascii_lowercase_into(text.as_bytes(), &mut buf) {
+        Some(folded) => f(std::str::from_utf8(folded).unwrap_or("")),
+        None => f(&fold_case(text)),
     }
+}
+
+/// `text` in ASCII lower case, written to `buf`, eight bytes at a time; `None` when it is longer
+/// than `buf` or not all ASCII (then Unicode folding is needed). For ASCII, lower case is
+/// [`fold_case`].
+fn ascii_lowercase_into<'b>(text: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let out = buf.get_mut(..text.len())?;
+    let mut seen = 0u8;
+    let mut words = text.chunks_exact(8);
+    let mut outs = out.chunks_exact_mut(8);
+    for (w, o) in (&mut words).zip(&mut outs) {
+        let w = u64::from_le_bytes(w.try_into().ok()?);
+        seen |= ((w & 0x80 * ONES) != 0) as u8;
+        // Per byte (each below 0x80, so no carry crosses bytes): its high bit set by the first
+        // addition when it is at least `A`, by the second when it is past `Z`.
+        let low7 = w & 0x7f * ONES;
+        let upper =
+            (low7 + (0x80 - b'A' as u64) * ONES) & !(low7 + (0x80 - b'Z' as u64 - 1) * ONES);
+        o.copy_from_slice(&(w | (upper & 0x80 * ONES) >> 2).to_le_bytes());
+    }
+    for (c, o) in words.remainder().iter().zip(outs.into_remainder()) {
+        seen |= c & 0x80;
+        *o = c.to_ascii_lowercase();
+    }
+    (seen == 0).then_some(&buf[..text.len()])
 }
 
 fn number_key(f: f64) -> u64 {
@@ -453,6 +475,53 @@ impl PathIndex {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rng::Rng;
+
+    /// The word-at-a-time lower-casing gives `fold_case` on ASCII of every length up to the
+    /// buffer (every byte value below 0x80 in every position of a word), and leaves longer or
+    /// non-ASCII text to `fold_case` itself.
+    #[test]
+    fn folding_on_the_stack_agrees_with_fold_case() {
+        let mut r = Rng(0x5851_f42d_4c95_7f2d);
+        let pieces = [
+            "A", "Z", "a", "z", "@", "[", "`", "{", "0", " ", "\u{7f}", "\u{0}", "É", "ß", "İ", "K",
+        ];
+        let mut stack = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..r.below(70))
+                .map(|_| {
+                    if r.below(3) == 0 {
+                        pieces[r.below(pieces.len())].to_string()
+                    } else {
+                        char::from(r.below(128) as u8).to_string()
+                    }
+                })
+                .collect();
+            let mut buf = [0u8; 64];
+            let direct = ascii_lowercase_into(text.as_bytes(), &mut buf).map(<[u8]>::to_vec);
+            if let Some(d) = &direct {
+                stack += 1;
+                assert_eq!(d, fold_case(&text).as_bytes(), "{text:?}");
+            } else {
+                assert!(!text.is_ascii() || text.len() > 64, "{text:?}");
+            }
+            assert_eq!(
+                with_folded(&text, str::to_string),
+                fold_case(&text),
+                "{text:?}"
+            );
+        }
+        assert!(stack > 2_000, "{stack}");
+        for b in 0u8..128 {
+            let text = String::from(char::from(b)).repeat(9);
+            assert_eq!(with_folded(&text, str::to_string), fold_case(&text), "{b}");
         }
     }
 }
