@@ -196,13 +196,13 @@ fn ascii_lowercase_into<'b>(text: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u
     let mut outs = out.chunks_exact_mut(8);
     for (w, o) in (&mut words).zip(&mut outs) {
         let w = u64::from_le_bytes(w.try_into().ok()?);
-        seen |= ((w & 0x80 * ONES) != 0) as u8;
+        seen |= ((w & (0x80 * ONES)) != 0) as u8;
         // Per byte (each below 0x80, so no carry crosses bytes): its high bit set by the first
         // addition when it is at least `A`, by the second when it is past `Z`.
-        let low7 = w & 0x7f * ONES;
+        let low7 = w & (0x7f * ONES);
         let upper =
             (low7 + (0x80 - b'A' as u64) * ONES) & !(low7 + (0x80 - b'Z' as u64 - 1) * ONES);
-        o.copy_from_slice(&(w | (upper & 0x80 * ONES) >> 2).to_le_bytes());
+        o.copy_from_slice(&(w | ((upper & (0x80 * ONES)) >> 2)).to_le_bytes());
     }
     for (c, o) in words.remainder().iter().zip(outs.into_remainder()) {
         seen |= c & 0x80;
