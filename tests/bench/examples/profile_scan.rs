@@ -1,7 +1,8 @@
 //! A loop to profile the matcher on one workload:
 //! `cargo run --release -p ebw-bench --example profile_scan -- <kind|eventbridge> <patterns> <rounds>`
 //! (kinds: none, exact, prefix, anything-but, equals-ignore-case, wildcard, mixed on city-lots
-//! events; eventbridge, distinct-paths, paired-tests on EventBridge-like ones). Prints events/s.
+//! events; eventbridge, distinct-paths, paired-tests, none-eb on EventBridge-like ones; `none` and
+//! `none-eb` name a path no event has, so each event is only checked and skipped). Prints events/s.
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
 //! `set` matches text into a reused set (`matching_text_into`) instead of a list.
 use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
@@ -14,7 +15,10 @@ fn main() {
     let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
     let mut r = Rng(42);
-    let eb = matches!(kind, "eventbridge" | "distinct-paths" | "paired-tests");
+    let eb = matches!(
+        kind,
+        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb"
+    );
     let events: Vec<String> = (0..2000)
         .map(|_| {
             if eb {
@@ -30,7 +34,7 @@ fn main() {
                 "eventbridge" => eb_pattern(i),
                 "distinct-paths" | "paired-tests" => shape_pattern(kind, i),
                 // A path no event has: the whole event is only validated and skipped.
-                "none" => r#"{"zzz": ["x"]}"#.to_string(),
+                "none" | "none-eb" => r#"{"zzz": ["x"]}"#.to_string(),
                 _ => city_pattern(kind, i),
             };
             EventPattern::parse(&text).unwrap()
