@@ -189,20 +189,20 @@ pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// than `buf` or not all ASCII (then Unicode folding is needed). For ASCII, lower case is
 /// [`fold_case`].
 fn ascii_lowercase_into<'b>(text: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
+    use super::scanner::{HIGHS, ONES};
     let out = buf.get_mut(..text.len())?;
     let mut seen = 0u8;
     let mut words = text.chunks_exact(8);
     let mut outs = out.chunks_exact_mut(8);
     for (w, o) in (&mut words).zip(&mut outs) {
         let w = u64::from_le_bytes(w.try_into().ok()?);
-        seen |= ((w & (0x80 * ONES)) != 0) as u8;
+        seen |= (w & HIGHS != 0) as u8;
         // Per byte (each below 0x80, so no carry crosses bytes): its high bit set by the first
         // addition when it is at least `A`, by the second when it is past `Z`.
         let low7 = w & (0x7f * ONES);
         let upper =
             (low7 + (0x80 - b'A' as u64) * ONES) & !(low7 + (0x80 - b'Z' as u64 - 1) * ONES);
-        o.copy_from_slice(&(w | ((upper & (0x80 * ONES)) >> 2)).to_le_bytes());
+        o.copy_from_slice(&(w | ((upper & HIGHS) >> 2)).to_le_bytes());
     }
     for (c, o) in words.remainder().iter().zip(outs.into_remainder()) {
         seen |= c & 0x80;

@@ -16,8 +16,10 @@ use super::number_arrays::number_array_end;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 use super::wide;
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// A byte of 1 in each of a word's eight bytes (a byte value times this fills a word with it).
+pub(super) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each of a word's eight bytes.
+pub(super) const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 #[inline(always)]
 fn load8(b: &[u8], i: usize) -> Option<u64> {
