@@ -128,7 +128,8 @@ fn value(r: &mut Rng, depth: u32) -> String {
         2 => "2.0".into(),
         3 => "null".into(),
         4 => "true".into(),
-        5 => format!("\"{}\"", r.pick(&["X", "xyz", "a.png"])),
+        // Brackets and escaped quotes inside strings: not structure, also where skipped.
+        5 => format!("\"{}\"", r.pick(&["X", "xyz", "a.png", "}]\\\"{[", "[\\\\"])),
         6 => format!("[{}, {}]", value(r, depth + 1), value(r, depth + 1)),
         7 => "[]".into(),
         // Arrays of objects: where array consistency matters.
@@ -168,6 +169,8 @@ fn compiled_matcher_agrees_with_the_reference() {
             .filter_map(|_| EventPattern::parse(&object(&mut r, 0, mode)).ok())
             .collect();
         let m = CompiledMatcher::new(&patterns);
+        let mut prechecked = CompiledMatcher::new(&patterns);
+        prechecked.set_text_prechecked(true);
         for _ in 0..20 {
             let text = event_object(&mut r, 0);
             let e = Json::parse(&text).unwrap();
@@ -177,6 +180,11 @@ fn compiled_matcher_agrees_with_the_reference() {
                 m.matching_text(&text),
                 Ok(have.clone()),
                 "text scan differs on {text}"
+            );
+            assert_eq!(
+                prechecked.matching_text(&text),
+                Ok(have.clone()),
+                "prechecked text scan differs on {text}"
             );
             assert_eq!(as_set(&m, &text), have, "set differs on {text}");
             assert_eq!(
@@ -213,6 +221,8 @@ fn text_scanner_is_as_strict_as_the_parser() {
     .map(|p| EventPattern::parse(p).unwrap())
     .collect();
     let m = CompiledMatcher::new(&patterns);
+    let mut prechecked = CompiledMatcher::new(&patterns);
+    prechecked.set_text_prechecked(true);
     let (mut valid, mut invalid) = (0, 0);
     for _ in 0..20_000 {
         let mut text = event_object(&mut r, 0);
@@ -236,10 +246,13 @@ fn text_scanner_is_as_strict_as_the_parser() {
         }
         let parsed = Json::parse(&text);
         let scanned = m.matching_text(&text);
+        // Prechecked, any answer will do on invalid text, but there must be one (no panic).
+        let trusting = prechecked.matching_text(&text);
         match parsed {
             Ok(tree) => {
                 valid += 1;
                 assert_eq!(scanned, Ok(m.matching(&tree)), "{text}");
+                assert_eq!(trusting, scanned, "prechecked: {text}");
             }
             Err(_) => {
                 invalid += 1;
@@ -257,6 +270,13 @@ fn text_scanner_is_as_strict_as_the_parser() {
             Json::parse(&deep(n)).is_ok(),
             m.matching_text(&deep(n)).is_ok(),
             "depth {n}"
+        );
+        // The nesting limit holds for prechecked text too (what too deep is, is not checked
+        // beforehand: it is this limit).
+        assert_eq!(
+            Json::parse(&deep(n)).is_ok(),
+            prechecked.matching_text(&deep(n)).is_ok(),
+            "prechecked, depth {n}"
         );
     }
 }

@@ -47,7 +47,8 @@ pub fn pattern_match(data: &[u8]) {
 }
 
 /// The compiled matcher against the reference (differential): patterns are the lines before the
-/// NUL, the event comes after it. Both the tree walk and the text scanner are checked.
+/// NUL, the event comes after it. The tree walk and the text scanner are checked, the scanner
+/// also with the text taken as valid JSON.
 pub fn compiled_vs_reference(data: &[u8]) {
     let (ps, e) = split(data);
     let patterns: Vec<EventPattern> = ps
@@ -56,6 +57,10 @@ pub fn compiled_vs_reference(data: &[u8]) {
         .filter_map(|l| EventPattern::parse(l).ok())
         .collect();
     let m = CompiledMatcher::new(&patterns);
+    let mut prechecked = CompiledMatcher::new(&patterns);
+    prechecked.set_text_prechecked(true);
+    // Text said to be valid JSON: on text that is not, any answer, but no panic.
+    let trusting = prechecked.matching_text(&e);
     let Ok(event) = Json::parse(&e) else {
         // The text scanner is exactly as strict as the parser.
         assert!(m.matching_text(&e).is_err(), "scanner accepted {e:?}");
@@ -64,6 +69,7 @@ pub fn compiled_vs_reference(data: &[u8]) {
     let want = event_pattern::matching(&patterns, &event);
     assert_eq!(m.matching(&event), want);
     assert_eq!(m.matching_text(&e), Ok(want.clone()));
+    assert_eq!(trusting, Ok(want.clone()));
     let mut set = event_pattern::compiled::MatchSet::default();
     assert!(m.matching_text_into(&e, &mut set).is_ok());
     assert_eq!(set.iter().collect::<Vec<_>>(), want);

@@ -107,6 +107,7 @@ pub(super) fn compile(patterns: &[EventPattern]) -> CompiledMatcher {
         trie: b.trie,
         nodes: b.nodes,
         vetoes: b.vetoes,
+        text_prechecked: false,
         scratch: std::cell::RefCell::new(Scratch::default()),
     }
 }

@@ -346,15 +346,21 @@ impl PathTrie {
         }
     }
 
-    /// Collects the values of an event given as text, checking that all of it is valid JSON.
-    pub(crate) fn scan(&self, text: &str, col: &mut Collected) -> Result<(), ()> {
+    /// Collects the values of an event given as text, checking that all of it is valid JSON;
+    /// or, when the text is `PRECHECKED` (known to be valid), skipping the objects and arrays
+    /// no pattern reaches by counting their brackets.
+    pub(crate) fn scan<const PRECHECKED: bool>(
+        &self,
+        text: &str,
+        col: &mut Collected,
+    ) -> Result<(), ()> {
         let mut sc = Scanner {
             b: text.as_bytes(),
             src: text,
             i: 0,
         };
         sc.ws();
-        self.scan_value(&mut sc, 0, 0, col, 0)?;
+        self.scan_value::<PRECHECKED>(&mut sc, 0, 0, col, 0)?;
         sc.ws();
         if sc.i == sc.b.len() {
             Ok(())
@@ -364,7 +370,7 @@ impl PathTrie {
     }
 
     /// Scans one value under a trie node; parts the trie does not reach are only validated.
-    fn scan_value(
+    fn scan_value<const PRECHECKED: bool>(
         &self,
         sc: &mut Scanner<'_>,
         node: u32,
@@ -403,7 +409,7 @@ impl PathTrie {
                     match child {
                         Some(child) => {
                             let first = col.values.len() as u32;
-                            self.scan_value(sc, child, arrays, col, depth + 1)?;
+                            self.scan_value::<PRECHECKED>(sc, child, arrays, col, depth + 1)?;
                             let values = first..col.values.len() as u32;
                             col.key_done(child, object, values);
                         }
@@ -412,6 +418,7 @@ impl PathTrie {
                         None => match sc.peek() {
                             Some(b'"') => sc.skip_string()?,
                             Some(b'-' | b'0'..=b'9') => sc.skip_number()?,
+                            _ if PRECHECKED => sc.skip_prechecked(depth + 1)?,
                             _ => sc.skip_value(depth + 1)?,
                         },
                     }
@@ -435,7 +442,7 @@ impl PathTrie {
                 }
                 loop {
                     sc.ws();
-                    self.scan_value(sc, node, arrays + 1, col, depth + 1)?;
+                    self.scan_value::<PRECHECKED>(sc, node, arrays + 1, col, depth + 1)?;
                     sc.ws();
                     match sc.peek() {
                         Some(b',') => sc.i += 1,

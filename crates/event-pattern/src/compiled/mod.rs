@@ -35,6 +35,7 @@ mod build;
 mod flatten;
 mod index;
 mod number_arrays;
+mod prechecked;
 mod scanner;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod wide;
@@ -142,6 +143,8 @@ pub struct CompiledMatcher {
     nodes: Vec<Node>,
     /// How many `anything-but` entries can be vetoed (their ids are `0..vetoes`).
     vetoes: u32,
+    /// Event text is known to be valid JSON (see [`CompiledMatcher::set_text_prechecked`]).
+    text_prechecked: bool,
     scratch: RefCell<Scratch>,
 }
 
@@ -377,6 +380,32 @@ impl CompiledMatcher {
         self.patterns.is_empty()
     }
 
+    /// Says whether the event text given to [`Self::matching_text`] and
+    /// [`Self::matching_text_into`] is already known to be valid JSON: for example written by a
+    /// JSON serializer, delivered by AWS, or checked once before being matched against the rules
+    /// of several buses. Then the objects and arrays no pattern reaches are skipped by counting
+    /// their brackets, without checking what is inside them again (GeoJSON coordinates, say).
+    ///
+    /// On valid JSON the answers are the same either way. On text that is not, a prechecked
+    /// matcher may answer anything (a match, no match or an error), but it never panics and
+    /// every loop still ends. Off by default: then every byte of the text is checked.
+    ///
+    /// ```
+    /// use event_pattern::{compiled::CompiledMatcher, EventPattern};
+    /// let rule = EventPattern::parse(r#"{"properties": {"STREET": ["MARKET"]}}"#).unwrap();
+    /// let mut m = CompiledMatcher::new(&[rule]);
+    /// let lot = r#"{"properties": {"STREET": "MARKET"}, "geometry": {"coordinates": [[1, 2]]}}"#;
+    /// assert_eq!(m.matching_text(lot), Ok(vec![0]));
+    /// m.set_text_prechecked(true);
+    /// assert_eq!(m.matching_text(lot), Ok(vec![0]));
+    /// // A broken part no rule reaches: checked, an error; prechecked, unspecified.
+    /// m.set_text_prechecked(false);
+    /// assert!(m.matching_text(r#"{"geometry": [1 2], "properties": {}}"#).is_err());
+    /// ```
+    pub fn set_text_prechecked(&mut self, prechecked: bool) {
+        self.text_prechecked = prechecked;
+    }
+
     /// The indexes of the patterns that match, in increasing order.
     pub fn matching(&self, event: &Json) -> Vec<usize> {
         let mut s = self.scratch.borrow_mut();
@@ -452,7 +481,12 @@ impl CompiledMatcher {
         c: &mut Counters,
     ) -> Result<Option<Json>, InvalidEvent> {
         values.begin(&self.trie);
-        self.trie.scan(text, values).map_err(|_| InvalidEvent)?;
+        let scanned = if self.text_prechecked {
+            self.trie.scan::<true>(text, values)
+        } else {
+            self.trie.scan::<false>(text, values)
+        };
+        scanned.map_err(|_| InvalidEvent)?;
         self.evaluate(values, c);
         if c.pending.is_empty() {
             return Ok(None);

@@ -59,10 +59,9 @@ fn number_array_end_avx512(b: &[u8], start: usize, room: usize) -> Option<usize>
     array_end::<WITH_AVX512>(b, start, room)
 }
 
-/// How [`array_end`] classifies a block: SSE2 (every x86-64 processor), AVX2 or AVX-512BW.
-const WITH_SSE2: u8 = 0;
-const WITH_AVX2: u8 = 1;
-const WITH_AVX512: u8 = 2;
+// How [`array_end`] classifies a block: SSE2 (every x86-64 processor), AVX2 or AVX-512BW.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use super::wide::{WITH_AVX2, WITH_AVX512, WITH_SSE2};
 
 /// The block loop; `WITH` is [`WITH_AVX2`] only when called from [`number_array_end_avx2`],
 /// [`WITH_AVX512`] only from [`number_array_end_avx512`].

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use crate::json::MAX_EVENT_DEPTH;
 
 use super::number_arrays::number_array_end;
+use super::prechecked::container_end;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 use super::wide;
 
@@ -55,7 +56,7 @@ fn digit_run(b: &[u8], mut i: usize) -> usize {
 
 /// From `i` (inside a string), the position of the first quote, backslash or control byte.
 #[inline(always)]
-fn string_stop(b: &[u8], mut i: usize) -> usize {
+pub(super) fn string_stop(b: &[u8], mut i: usize) -> usize {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     while let Some(v) = wide::load16(b, i) {
         let stop = wide::eq(v, b'"') | wide::eq(v, b'\\') | wide::at_most(v, 0x1f);
@@ -164,6 +165,21 @@ impl<'a> Scanner<'a> {
                 level -= 1;
             }
         }
+    }
+
+    /// [`Self::skip_value`] for text known to be valid JSON: an object or array is skipped by
+    /// counting its brackets (`prechecked.rs`); anything else, or a container the count cannot
+    /// settle (nesting near the limit, text ending early), is skipped as by the checked path.
+    #[inline(always)]
+    pub(crate) fn skip_prechecked(&mut self, depth: usize) -> Result<(), ()> {
+        if let Some(b'{' | b'[') = self.peek() {
+            let room = MAX_EVENT_DEPTH.saturating_sub(depth);
+            if let Some(end) = container_end(self.b, self.i, room) {
+                self.i = end;
+                return Ok(());
+            }
+        }
+        self.skip_value(depth)
     }
 
     /// On an array that holds only numbers (and arrays of them): skips it when checking it 64

@@ -4,6 +4,13 @@
 
 use std::arch::x86_64::*;
 
+/// Which copy of a block loop runs: the loops take one of these as a const parameter, and only
+/// the copy compiled with AVX2 (or AVX-512BW), called after the processor was found to have it,
+/// is given its constant.
+pub(super) const WITH_SSE2: u8 = 0;
+pub(super) const WITH_AVX2: u8 = 1;
+pub(super) const WITH_AVX512: u8 = 2;
+
 // SAFETY (every `unsafe` below): the intrinsics need SSE2, which this module is compiled
 // only with (`target_feature = "sse2"`), and the one load reads 16 bytes of a slice whose
 // length was checked.

@@ -1,0 +1,425 @@
+//! Skipping an object or array of text already known to be valid JSON (see
+//! [`super::CompiledMatcher::set_text_prechecked`]): only its brackets are counted, 64 bytes at a
+//! time, and its strings stepped over (a bracket inside a string is not one).
+//!
+//! The checked scanner proves every byte of what it skips (the grammar of each number, the
+//! comma after each value): that is most of the work on events whose bulk no pattern mentions,
+//! such as GeoJSON coordinates. When the caller already knows the text is valid — it was written
+//! by a JSON serializer, or checked once before being matched against several sets of rules —
+//! the end of a container is all that matters, and counting brackets finds it: in valid JSON the
+//! brackets outside strings balance, and a container ends where its depth comes back to zero.
+//!
+//! The nesting limit is still kept exactly (a container nesting deeper than its room is an
+//! error, as in the checked scanner), and the text running out before the container closes is
+//! an error; on text that is not valid JSON the answer is otherwise unspecified, but the loop
+//! always ends (every step moves forward) and never reads out of bounds.
+
+/// Where the object or array that opens at `start` ends (just past its closing bracket), when it
+/// nests at most `room` deep; `None` when it does not, or the text ends first. The text must be
+/// valid JSON for the answer to mean anything.
+pub(crate) fn container_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the processor has AVX-512BW and POPCNT (checked just above).
+            return unsafe { container_end_avx512(b, start, room) };
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the processor has AVX2 and POPCNT (checked just above).
+            return unsafe { container_end_avx2(b, start, room) };
+        }
+        blocks::<WITH_SSE2>(b, start, room)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    bytes(b, start, room)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2,popcnt")]
+fn container_end_avx2(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    blocks::<WITH_AVX2>(b, start, room)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx512bw,popcnt")]
+fn container_end_avx512(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    blocks::<WITH_AVX512>(b, start, room)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use super::wide::{WITH_AVX2, WITH_AVX512, WITH_SSE2};
+
+/// One bit per byte of a 64-byte block: quotes, opening brackets (`[` or `{`), closing ones.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+struct Marks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+impl Marks {
+    // `[` and `{` differ only in the bit 0x20, as do `]` and `}`; no other byte gives 0x7B or
+    // 0x7D once that bit is set.
+
+    #[inline(always)]
+    fn of(block: &[u8; 64]) -> Marks {
+        use super::wide::{eq, load16, lower};
+        let mut m = Marks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for k in 0..4 {
+            let Some(v) = load16(block, 16 * k) else {
+                continue;
+            };
+            let l = lower(v);
+            m.quote |= (eq(v, b'"') as u64) << (16 * k);
+            m.backslash |= (eq(v, b'\\') as u64) << (16 * k);
+            m.open |= (eq(l, b'{') as u64) << (16 * k);
+            m.close |= (eq(l, b'}') as u64) << (16 * k);
+        }
+        m
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn of_avx2(block: &[u8; 64]) -> Marks {
+        use super::wide::avx2::{eq, load32, lower};
+        let mut m = Marks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for k in 0..2 {
+            let Some(v) = load32(block, 32 * k) else {
+                continue;
+            };
+            let l = lower(v);
+            m.quote |= (eq(v, b'"') as u64) << (32 * k);
+            m.backslash |= (eq(v, b'\\') as u64) << (32 * k);
+            m.open |= (eq(l, b'{') as u64) << (32 * k);
+            m.close |= (eq(l, b'}') as u64) << (32 * k);
+        }
+        m
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512bw")]
+    fn of_avx512(block: &[u8; 64]) -> Marks {
+        use std::arch::x86_64::*;
+        // SAFETY: reads the 64 bytes of `block`.
+        let v = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+        let l = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+        Marks {
+            quote: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'"' as i8)),
+            backslash: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\\' as i8)),
+            open: _mm512_cmpeq_epi8_mask(l, _mm512_set1_epi8(b'{' as i8)),
+            close: _mm512_cmpeq_epi8_mask(l, _mm512_set1_epi8(b'}' as i8)),
+        }
+    }
+}
+
+/// The block loop; `WITH` is [`WITH_AVX2`] only when called from [`container_end_avx2`],
+/// [`WITH_AVX512`] only from [`container_end_avx512`].
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn blocks<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = start;
+    let mut in_string = false;
+    // The last block may be short: it is padded with spaces, which mark nothing (afresh each
+    // time: a string's end may start the last block again within it).
+    let mut padded: [u8; 64];
+    while pos < b.len() {
+        let block: &[u8; 64] = match b.get(pos..pos + 64) {
+            Some(full) => full.try_into().ok()?,
+            None => {
+                let rest = b.get(pos..)?;
+                padded = [b' '; 64];
+                padded.get_mut(..rest.len())?.copy_from_slice(rest);
+                &padded
+            }
+        };
+        let m = match WITH {
+            // SAFETY: only reached through `container_end_avx512`, after the check for it.
+            WITH_AVX512 => unsafe { Marks::of_avx512(block) },
+            // SAFETY: only reached through `container_end_avx2`, after the check for AVX2.
+            WITH_AVX2 => unsafe { Marks::of_avx2(block) },
+            _ => Marks::of(block),
+        };
+        // The brackets that count are those outside strings. Without a backslash in the block,
+        // the quotes pair up in order: a byte is inside a string when an odd number of quotes
+        // precede or are on it (a prefix XOR), counting from the state the last block left.
+        // With one, only the brackets before the first quote count here, and the string is
+        // stepped over byte by byte; the next block starts after it.
+        let outside = if m.backslash == 0 {
+            let inside = prefix_xor(m.quote) ^ if in_string { !0 } else { 0 };
+            in_string = inside >> 63 == 1;
+            !inside
+        } else if in_string {
+            // The last block ended inside a string (with no backslash in it): its rest.
+            pos = string_end(b, pos)?;
+            in_string = false;
+            continue;
+        } else {
+            match m.quote {
+                0 => !0u64,
+                q => (1u64 << q.trailing_zeros()) - 1,
+            }
+        };
+        let (opens, closes) = (m.open & outside, m.close & outside);
+        let (o, c) = (opens.count_ones() as usize, closes.count_ones() as usize);
+        // Usually the container neither ends in these bytes nor nests past its room, and
+        // counting tells: it stays open while it is deeper than the bytes close, and within its
+        // room when even all their opening brackets fit. Otherwise they are followed in order.
+        if depth > c && depth + o <= room {
+            depth = depth + o - c;
+        } else {
+            let mut brackets = opens | closes;
+            while brackets != 0 {
+                let bit = brackets.trailing_zeros();
+                brackets &= brackets - 1;
+                if opens >> bit & 1 == 1 {
+                    depth += 1;
+                    if depth > room {
+                        return None;
+                    }
+                } else {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(pos + bit as usize + 1);
+                    }
+                }
+            }
+        }
+        pos = match m.quote {
+            q if q != 0 && m.backslash != 0 => string_end(b, pos + q.trailing_zeros() as usize + 1)?,
+            _ => pos + 64,
+        };
+    }
+    None
+}
+
+/// Each bit set when an odd number of bits are set at or below it.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+/// Byte by byte, where there is no SSE2 (the browser's WASM).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn bytes(b: &[u8], start: usize, room: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = start;
+    while let Some(&c) = b.get(pos) {
+        match c {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > room {
+                    return None;
+                }
+            }
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(pos + 1);
+                }
+            }
+            b'"' => {
+                pos = string_end(b, pos + 1)?;
+                continue;
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    None
+}
+
+/// Just past the closing quote of a string, from a byte inside it (not in an escape).
+#[inline]
+fn string_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    loop {
+        j = super::scanner::string_stop(b, j);
+        match b.get(j)? {
+            b'"' => return Some(j + 1),
+            // An escape: the byte after the backslash is never the string's end.
+            b'\\' => j += 2,
+            // A control character (not in valid JSON): stepped over.
+            _ => j += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiled::scanner::Scanner;
+    use crate::json::MAX_EVENT_DEPTH;
+    use crate::test_rng::Rng;
+
+    /// Every loop this processor can run, each on its own.
+    fn every_loop(b: &[u8], start: usize, room: usize) -> Vec<Option<usize>> {
+        #[allow(unused_mut)]
+        let mut out = vec![bytes(b, start, room)];
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        {
+            out.push(blocks::<WITH_SSE2>(b, start, room));
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
+                // SAFETY: checked just above.
+                out.push(unsafe { container_end_avx2(b, start, room) });
+            }
+            if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt")
+            {
+                // SAFETY: checked just above.
+                out.push(unsafe { container_end_avx512(b, start, room) });
+            }
+        }
+        out
+    }
+
+    /// A random valid JSON value, with strings full of brackets, quotes and escapes.
+    fn value(r: &mut Rng, depth: usize, out: &mut String) {
+        match if depth > 6 { r.below(4) } else { r.below(7) } {
+            0 => out.push_str(["0", "-1.5e3", "12345678901234567890", "3.25"][r.below(4)]),
+            1 => out.push_str(["true", "false", "null"][r.below(3)]),
+            2 | 3 => {
+                out.push('"');
+                for _ in 0..r.below(40) {
+                    let piece = ["[", "]", "{", "}", "\\\"", "\\\\", "a", " ", "é", "\\u005b", ","];
+                    out.push_str(piece[r.below(piece.len())]);
+                }
+                out.push('"');
+            }
+            4 | 5 => {
+                out.push('[');
+                for k in 0..r.below(6) {
+                    if k > 0 {
+                        out.push_str(if r.below(2) == 0 { "," } else { " ,\n " });
+                    }
+                    value(r, depth + 1, out);
+                }
+                out.push(']');
+            }
+            _ => {
+                out.push('{');
+                for k in 0..r.below(5) {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(if r.below(3) == 0 { "\"k]\\\"\": " } else { "\"key\":" });
+                    value(r, depth + 1, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// A container somewhere in a block, with something after it that must not be taken for
+    /// its end; and where it starts.
+    fn placed(r: &mut Rng) -> (String, usize) {
+        let mut text = " ".repeat(r.below(70));
+        let start = text.len();
+        if r.below(2) == 0 {
+            text.push('[');
+            value(r, 1, &mut text);
+            text.push(']');
+        } else {
+            text.push_str("{\"a\": ");
+            value(r, 1, &mut text);
+            text.push('}');
+        }
+        text.push_str([", 1]", "]]]", "}", "\"]\"", ""][r.below(5)]);
+        (text, start)
+    }
+
+    fn checked(text: &str, start: usize, nesting: usize) -> Option<usize> {
+        let mut sc = Scanner {
+            b: text.as_bytes(),
+            src: text,
+            i: start,
+        };
+        sc.skip_value(nesting).ok().map(|()| sc.i)
+    }
+
+    #[test]
+    fn ends_where_the_checked_scanner_ends() {
+        let mut r = Rng(7);
+        for _ in 0..20_000 {
+            let (text, start) = placed(&mut r);
+            assert!(checked(&text, start, 0).is_some(), "invalid: {text}");
+            // Counting brackets is stricter than the checked scanner's nesting by one for an
+            // empty innermost container (an empty one is a value, not a level): an answer
+            // must agree, and a refusal is left to the checked scanner.
+            for nesting in [0, MAX_EVENT_DEPTH - 4, MAX_EVENT_DEPTH - 1] {
+                let want = checked(&text, start, nesting);
+                let room = MAX_EVENT_DEPTH - nesting;
+                for (k, got) in every_loop(text.as_bytes(), start, room).into_iter().enumerate() {
+                    if nesting == 0 {
+                        assert!(got.is_some(), "loop {k} refused: {text}");
+                    }
+                    if got.is_some() {
+                        assert_eq!(got, want, "loop {k}, nesting {nesting}: {text}");
+                    }
+                }
+                let mut sc = Scanner {
+                    b: text.as_bytes(),
+                    src: &text,
+                    i: start,
+                };
+                let skipped = sc.skip_prechecked(nesting).ok().map(|()| sc.i);
+                assert_eq!(skipped, want, "nesting {nesting}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_text_ends_the_loop_without_a_panic() {
+        let mut r = Rng(11);
+        for _ in 0..20_000 {
+            let (text, start) = placed(&mut r);
+            let mut bytes = text.into_bytes();
+            // Break the text: a byte replaced by a bracket, a quote or a backslash, or cut.
+            for _ in 0..1 + r.below(3) {
+                let at = r.below(bytes.len());
+                bytes[at] = b"[]{}\\\"x"[r.below(7)];
+            }
+            bytes.truncate(bytes.len() - r.below(bytes.len() / 2 + 1));
+            for got in every_loop(&bytes, start, MAX_EVENT_DEPTH).into_iter().flatten() {
+                assert!(got > start && got <= bytes.len());
+            }
+        }
+    }
+
+    #[test]
+    fn unfinished_or_too_deep_is_refused() {
+        for (text, room) in [
+            ("[1, 2", 10),
+            ("[\"]\"", 10),
+            ("[[[]]]", 2),
+            ("{\"a\": {\"b\": [\"}}]\"]}", 10),
+            ("", 10),
+        ] {
+            for (k, got) in every_loop(text.as_bytes(), 0, room).into_iter().enumerate() {
+                assert_eq!(got, None, "loop {k}: {text}");
+            }
+        }
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        for (k, got) in every_loop(deep.as_bytes(), 0, 100).into_iter().enumerate() {
+            assert_eq!(got, Some(200), "loop {k}");
+        }
+        for (k, got) in every_loop(deep.as_bytes(), 0, 99).into_iter().enumerate() {
+            assert_eq!(got, None, "loop {k}");
+        }
+    }
+}
