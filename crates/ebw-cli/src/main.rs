@@ -3,7 +3,7 @@
 //! ```text
 //! ebw test-event-pattern --event-pattern <json | file://path> --event <json | file://path> [--explain]
 //! ebw test-event-pattern --cases FILE.jsonl
-//! ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats]
+//! ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats] [--events-prechecked]
 //! ebw transform --target file://target.json --event file://event.json
 //! ebw render-vtl --template file://t.vtl --body file://body.json
 //! ```
@@ -21,7 +21,7 @@ fn usage() -> &'static str {
     "usage:
   ebw test-event-pattern --event-pattern <json | file://path> --event <json | file://path> [--explain]
   ebw test-event-pattern --cases FILE.jsonl
-  ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats]
+  ebw match --patterns RULES.jsonl --events EVENTS.jsonl [--stats] [--events-prechecked]
   ebw transform --target file://target.json --event file://event.json [--rule-name N] [--rule-arn A]
   ebw transform --cases FILE.jsonl
   ebw render-vtl --template file://t.vtl --body file://body.json [--params F] [--context F] [--stage-variables F]

@@ -102,6 +102,33 @@ fn batch_modes() {
     assert_eq!(stats["patterns"], 3);
     assert_eq!(stats["events"], 2);
 
+    // Events said to be valid JSON: the same answers; a part no rule reads (here a broken
+    // array under a key no rule names) is then not checked, where otherwise it stops the run.
+    std::fs::write(
+        &events,
+        format!("{EVENT}\n{{\"zzz\": [1 2 {{]], \"source\":\"x\"}}\n"),
+    )
+    .unwrap();
+    let run_prechecked = |prechecked: bool| {
+        let mut argv = vec![
+            "match",
+            "--patterns",
+            rules.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+        ];
+        if prechecked {
+            argv.push("--events-prechecked");
+        }
+        ebw(&argv)
+    };
+    let (code, out, err) = run_prechecked(true);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "[\"orders\",\"q\\\"uote\\\\\u{e9}\"]\n[\"none\"]\n");
+    let (code, _, err) = run_prechecked(false);
+    assert_ne!(code, 0);
+    assert!(err.contains("events line 2"), "{err}");
+
     // An invalid event line stops the run with its line number and the parser's message.
     std::fs::write(&events, format!("{EVENT}\n{{\"source\": x}}\n")).unwrap();
     let (code, _, err) = run_match();
