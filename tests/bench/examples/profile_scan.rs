@@ -4,7 +4,8 @@
 //! events; eventbridge, distinct-paths, paired-tests, none-eb on EventBridge-like ones; `none` and
 //! `none-eb` name a path no event has, so each event is only checked and skipped). Prints events/s.
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
-//! `set` matches text into a reused set (`matching_text_into`) instead of a list.
+//! `set` matches text into a reused set (`matching_text_into`) instead of a list. A further
+//! argument `prechecked` takes the text as known to be valid JSON (`set_text_prechecked`).
 use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
@@ -40,7 +41,8 @@ fn main() {
             EventPattern::parse(&text).unwrap()
         })
         .collect();
-    let m = CompiledMatcher::new(&ps);
+    let mut m = CompiledMatcher::new(&ps);
+    m.set_text_prechecked(args.iter().skip(4).any(|a| a == "prechecked"));
     let mode = args.get(4).map(String::as_str);
     let into_set = mode == Some("set");
     let mut set = MatchSet::default();
