@@ -1,7 +1,7 @@
 //! Flattening an event only as far as the patterns need. The paths the patterns mention form a
 //! trie of key segments; walking the event (a parsed tree, or its text) follows the trie and
 //! collects the leaf values of mentioned paths, while everything else is skipped (text is still
-//! checked to be valid JSON as it is skipped).
+//! checked to be valid JSON as it is skipped, unless it is known to be: `prechecked.rs`).
 
 use super::index::FxMap;
 use super::scanner::Scanner;
@@ -369,7 +369,8 @@ impl PathTrie {
         }
     }
 
-    /// Scans one value under a trie node; parts the trie does not reach are only validated.
+    /// Scans one value under a trie node; parts the trie does not reach are only validated (or,
+    /// `PRECHECKED`, skipped).
     fn scan_value<const PRECHECKED: bool>(
         &self,
         sc: &mut Scanner<'_>,
