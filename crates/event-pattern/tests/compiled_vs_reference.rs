@@ -129,7 +129,10 @@ fn value(r: &mut Rng, depth: u32) -> String {
         3 => "null".into(),
         4 => "true".into(),
         // Brackets and escaped quotes inside strings: not structure, also where skipped.
-        5 => format!("\"{}\"", r.pick(&["X", "xyz", "a.png", "}]\\\"{[", "[\\\\"])),
+        5 => format!(
+            "\"{}\"",
+            r.pick(&["X", "xyz", "a.png", "}]\\\"{[", "[\\\\"])
+        ),
         6 => format!("[{}, {}]", value(r, depth + 1), value(r, depth + 1)),
         7 => "[]".into(),
         // Arrays of objects: where array consistency matters.

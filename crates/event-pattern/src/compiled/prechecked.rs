@@ -198,7 +198,9 @@ fn blocks<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> 
             }
         }
         pos = match m.quote {
-            q if q != 0 && m.backslash != 0 => string_end(b, pos + q.trailing_zeros() as usize + 1)?,
+            q if q != 0 && m.backslash != 0 => {
+                string_end(b, pos + q.trailing_zeros() as usize + 1)?
+            }
             _ => pos + 64,
         };
     }
@@ -296,7 +298,9 @@ mod tests {
             2 | 3 => {
                 out.push('"');
                 for _ in 0..r.below(40) {
-                    let piece = ["[", "]", "{", "}", "\\\"", "\\\\", "a", " ", "é", "\\u005b", ","];
+                    let piece = [
+                        "[", "]", "{", "}", "\\\"", "\\\\", "a", " ", "é", "\\u005b", ",",
+                    ];
                     out.push_str(piece[r.below(piece.len())]);
                 }
                 out.push('"');
@@ -317,7 +321,11 @@ mod tests {
                     if k > 0 {
                         out.push(',');
                     }
-                    out.push_str(if r.below(3) == 0 { "\"k]\\\"\": " } else { "\"key\":" });
+                    out.push_str(if r.below(3) == 0 {
+                        "\"k]\\\"\": "
+                    } else {
+                        "\"key\":"
+                    });
                     value(r, depth + 1, out);
                 }
                 out.push('}');
@@ -364,7 +372,10 @@ mod tests {
             for nesting in [0, MAX_EVENT_DEPTH - 4, MAX_EVENT_DEPTH - 1] {
                 let want = checked(&text, start, nesting);
                 let room = MAX_EVENT_DEPTH - nesting;
-                for (k, got) in every_loop(text.as_bytes(), start, room).into_iter().enumerate() {
+                for (k, got) in every_loop(text.as_bytes(), start, room)
+                    .into_iter()
+                    .enumerate()
+                {
                     if nesting == 0 {
                         assert!(got.is_some(), "loop {k} refused: {text}");
                     }
@@ -395,7 +406,10 @@ mod tests {
                 bytes[at] = b"[]{}\\\"x"[r.below(7)];
             }
             bytes.truncate(bytes.len() - r.below(bytes.len() / 2 + 1));
-            for got in every_loop(&bytes, start, MAX_EVENT_DEPTH).into_iter().flatten() {
+            for got in every_loop(&bytes, start, MAX_EVENT_DEPTH)
+                .into_iter()
+                .flatten()
+            {
                 assert!(got > start && got <= bytes.len());
             }
         }
