@@ -168,80 +168,50 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         Some(q)
     });
     let q_compile = t.elapsed();
-    let (rates, quamina, quamina_note) = match built {
-        Ok(Some(q)) => {
-            let q_matches = |e: &str| {
-                q.matches_for_event(e.as_bytes())
-                    .map(|v| v.len())
-                    .unwrap_or(0)
-            };
-            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                events.iter().map(|e| q_matches(e)).sum::<usize>()
-            }));
-            match checked {
-                Ok(matched) => {
-                    if matched != ours_matched {
-                        eprintln!("note: {workload}/{}: quamina matched {matched}, we matched {ours_matched}", patterns.len());
-                    }
-                    let mut quamina = q_matches;
-                    let r = throughput(
-                        events,
-                        &mut [
-                            &mut ours,
-                            &mut ours_tree,
-                            &mut ours_set,
-                            &mut ours_prechecked,
-                            &mut quamina,
-                            &mut serde,
-                        ],
-                    );
-                    (vec![r[0], r[1], r[2], r[3], r[5]], Some(r[4]), None)
-                }
-                Err(_) => (
-                    throughput(
-                        events,
-                        &mut [
-                            &mut ours,
-                            &mut ours_tree,
-                            &mut ours_set,
-                            &mut ours_prechecked,
-                            &mut serde,
-                        ],
-                    ),
-                    None,
-                    Some("panicked while matching"),
-                ),
-            }
-        }
-        Ok(None) => (
-            throughput(
-                events,
-                &mut [
-                    &mut ours,
-                    &mut ours_tree,
-                    &mut ours_set,
-                    &mut ours_prechecked,
-                    &mut serde,
-                ],
-            ),
-            None,
-            Some("compile over 20 s or rejected"),
-        ),
-        Err(_) => (
-            throughput(
-                events,
-                &mut [
-                    &mut ours,
-                    &mut ours_tree,
-                    &mut ours_set,
-                    &mut ours_prechecked,
-                    &mut serde,
-                ],
-            ),
-            None,
-            Some("panicked while compiling"),
-        ),
+    let q = match &built {
+        Ok(Some(q)) => Some(q),
+        _ => None,
     };
+    let q_matches = |e: &str| {
+        q.map_or(0, |q| {
+            q.matches_for_event(e.as_bytes())
+                .map(|v| v.len())
+                .unwrap_or(0)
+        })
+    };
+    // A first pass, to compare answers and to see whether it panics.
+    let checked = q.map(|_| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            events.iter().map(|e| q_matches(e)).sum::<usize>()
+        }))
+    });
+    let quamina_note = match (&built, &checked) {
+        (Err(_), _) => Some("panicked while compiling"),
+        (Ok(None), _) => Some("compile over 20 s or rejected"),
+        (_, Some(Err(_))) => Some("panicked while matching"),
+        _ => None,
+    };
+    if let Some(Ok(matched)) = checked {
+        if matched != ours_matched {
+            eprintln!(
+                "note: {workload}/{}: quamina matched {matched}, we matched {ours_matched}",
+                patterns.len()
+            );
+        }
+    }
+    let mut quamina = q_matches;
+    let mut engines: Vec<&mut dyn FnMut(&str) -> usize> = vec![
+        &mut ours,
+        &mut ours_tree,
+        &mut ours_set,
+        &mut ours_prechecked,
+        &mut serde,
+    ];
+    if quamina_note.is_none() {
+        engines.push(&mut quamina);
+    }
+    let rates = throughput(events, &mut engines);
+    let quamina = rates.get(5).copied();
     let (ours, ours_tree, ours_set, ours_prechecked, serde) =
         (rates[0], rates[1], rates[2], rates[3], rates[4]);
     Row {

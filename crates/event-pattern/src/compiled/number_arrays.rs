@@ -29,39 +29,18 @@
 //! So this path only ever answers for arrays it has proved valid; the scanner stays the
 //! definition, and a test checks the two agree.
 
-/// Where the array that opens at `start` (on its `[`) ends, just past its `]`, when it holds
-/// only numbers and arrays of them, is valid JSON, and nests at most `room` deep; `None` when
-/// it does not or this target has no SSE2 (the caller checks it byte by byte).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-pub(crate) fn number_array_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt") {
-        // SAFETY: the processor has AVX-512BW and POPCNT (checked just above).
-        return unsafe { number_array_end_avx512(b, start, room) };
-    }
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
-        // SAFETY: the processor has AVX2 and POPCNT (checked just above).
-        return unsafe { number_array_end_avx2(b, start, room) };
-    }
-    array_end::<WITH_SSE2>(b, start, room)
-}
-
-/// [`number_array_end`] compiled with AVX2 (blocks classified 32 bytes at a time) and POPCNT.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "avx2,popcnt")]
-fn number_array_end_avx2(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    array_end::<WITH_AVX2>(b, start, room)
-}
-
-/// [`number_array_end`] compiled with AVX-512BW (a block's masks from one load) and POPCNT.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "avx512bw,popcnt")]
-fn number_array_end_avx512(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    array_end::<WITH_AVX512>(b, start, room)
+super::wide::best_loop! {
+    /// Where the array that opens at `start` (on its `[`) ends, just past its `]`, when it holds
+    /// only numbers and arrays of them, is valid JSON, and nests at most `room` deep; `None` when
+    /// it does not or this target has no SSE2 (the caller checks it byte by byte).
+    pub(crate) fn number_array_end / number_array_end_avx2 / number_array_end_avx512
+        = array_end(b: &[u8], start: usize, room: usize) -> Option<usize>
 }
 
 // How [`array_end`] classifies a block: SSE2 (every x86-64 processor), AVX2 or AVX-512BW.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use super::wide::{WITH_AVX2, WITH_AVX512, WITH_SSE2};
+use super::wide::{WITH_AVX2, WITH_AVX512};
 
 /// The block loop; `WITH` is [`WITH_AVX2`] only when called from [`number_array_end_avx2`],
 /// [`WITH_AVX512`] only from [`number_array_end_avx512`].
@@ -347,6 +326,7 @@ impl Carry {
 #[cfg(all(test, target_arch = "x86_64", target_feature = "sse2"))]
 mod tests {
     use super::*;
+    use crate::compiled::wide::WITH_SSE2;
     use crate::json::Json;
 
     /// Every loop this processor can run: SSE2 always, AVX2 and AVX-512BW where it has them

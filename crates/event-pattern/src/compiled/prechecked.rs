@@ -14,40 +14,23 @@
 //! an error; on text that is not valid JSON the answer is otherwise unspecified, but the loop
 //! always ends (every step moves forward) and never reads out of bounds.
 
-/// Where the object or array that opens at `start` ends (just past its closing bracket), when it
-/// nests at most `room` deep; `None` when it does not, or the text ends first. The text must be
-/// valid JSON for the answer to mean anything.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+super::wide::best_loop! {
+    /// Where the object or array that opens at `start` ends (just past its closing bracket),
+    /// when it nests at most `room` deep; `None` when it does not, or the text ends first. The
+    /// text must be valid JSON for the answer to mean anything.
+    pub(crate) fn container_end / container_end_avx2 / container_end_avx512
+        = blocks(b: &[u8], start: usize, room: usize) -> Option<usize>
+}
+
+/// [`bytes`], where there is no SSE2 (the browser's WASM).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 pub(crate) fn container_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the processor has AVX-512BW and POPCNT (checked just above).
-            return unsafe { container_end_avx512(b, start, room) };
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the processor has AVX2 and POPCNT (checked just above).
-            return unsafe { container_end_avx2(b, start, room) };
-        }
-        blocks::<WITH_SSE2>(b, start, room)
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     bytes(b, start, room)
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "avx2,popcnt")]
-fn container_end_avx2(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    blocks::<WITH_AVX2>(b, start, room)
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "avx512bw,popcnt")]
-fn container_end_avx512(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    blocks::<WITH_AVX512>(b, start, room)
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use super::wide::{WITH_AVX2, WITH_AVX512, WITH_SSE2};
+use super::wide::{WITH_AVX2, WITH_AVX512};
 
 /// One bit per byte of a 64-byte block: quotes, opening brackets (`[` or `{`), closing ones.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -58,6 +41,32 @@ struct Marks {
     close: u64,
 }
 
+/// The marks of a 64-byte block, `$lanes` bytes per load, with the `load`, `eq` and `lower`
+/// helpers in scope where it is used (SSE2's or AVX2's).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+macro_rules! marks {
+    ($block:expr, $lanes:literal, $load:ident) => {{
+        let mut m = Marks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for k in 0..64 / $lanes {
+            let Some(v) = $load($block, $lanes * k) else {
+                continue;
+            };
+            let at = |bits: u32| (bits as u64) << ($lanes * k);
+            let l = lower(v);
+            m.quote |= at(eq(v, b'"'));
+            m.backslash |= at(eq(v, b'\\'));
+            m.open |= at(eq(l, b'{'));
+            m.close |= at(eq(l, b'}'));
+        }
+        m
+    }};
+}
+
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 impl Marks {
     // `[` and `{` differ only in the bit 0x20, as do `]` and `}`; no other byte gives 0x7B or
@@ -66,46 +75,14 @@ impl Marks {
     #[inline(always)]
     fn of(block: &[u8; 64]) -> Marks {
         use super::wide::{eq, load16, lower};
-        let mut m = Marks {
-            quote: 0,
-            backslash: 0,
-            open: 0,
-            close: 0,
-        };
-        for k in 0..4 {
-            let Some(v) = load16(block, 16 * k) else {
-                continue;
-            };
-            let l = lower(v);
-            m.quote |= (eq(v, b'"') as u64) << (16 * k);
-            m.backslash |= (eq(v, b'\\') as u64) << (16 * k);
-            m.open |= (eq(l, b'{') as u64) << (16 * k);
-            m.close |= (eq(l, b'}') as u64) << (16 * k);
-        }
-        m
+        marks!(block, 16, load16)
     }
 
     #[inline]
     #[target_feature(enable = "avx2")]
     fn of_avx2(block: &[u8; 64]) -> Marks {
         use super::wide::avx2::{eq, load32, lower};
-        let mut m = Marks {
-            quote: 0,
-            backslash: 0,
-            open: 0,
-            close: 0,
-        };
-        for k in 0..2 {
-            let Some(v) = load32(block, 32 * k) else {
-                continue;
-            };
-            let l = lower(v);
-            m.quote |= (eq(v, b'"') as u64) << (32 * k);
-            m.backslash |= (eq(v, b'\\') as u64) << (32 * k);
-            m.open |= (eq(l, b'{') as u64) << (32 * k);
-            m.close |= (eq(l, b'}') as u64) << (32 * k);
-        }
-        m
+        marks!(block, 32, load32)
     }
 
     #[inline]
@@ -267,6 +244,8 @@ fn string_end(b: &[u8], from: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::compiled::scanner::Scanner;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    use crate::compiled::wide::WITH_SSE2;
     use crate::json::MAX_EVENT_DEPTH;
     use crate::test_rng::Rng;
 

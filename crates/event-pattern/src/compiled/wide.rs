@@ -11,6 +11,41 @@ pub(super) const WITH_SSE2: u8 = 0;
 pub(super) const WITH_AVX2: u8 = 1;
 pub(super) const WITH_AVX512: u8 = 2;
 
+/// Defines a block loop's entry `$name`, which runs `$body::<WITH_…>` in the copy compiled for
+/// the best instruction set the processor has (checked at run time): `$avx512` compiled with
+/// AVX-512BW and POPCNT, `$avx2` with AVX2 and POPCNT, or the baseline with SSE2. The two copies
+/// are named so that tests can run each loop on its own.
+macro_rules! best_loop {
+    ($(#[$doc:meta])* $vis:vis fn $name:ident / $avx2:ident / $avx512:ident
+        = $body:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        $(#[$doc])*
+        $vis fn $name($($arg: $ty),*) -> $ret {
+            if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("popcnt") {
+                // SAFETY: the processor has AVX-512BW and POPCNT (checked just above).
+                return unsafe { $avx512($($arg),*) };
+            }
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
+                // SAFETY: the processor has AVX2 and POPCNT (checked just above).
+                return unsafe { $avx2($($arg),*) };
+            }
+            $body::<{ $crate::compiled::wide::WITH_SSE2 }>($($arg),*)
+        }
+
+        /// The loop compiled with AVX2 and POPCNT.
+        #[target_feature(enable = "avx2,popcnt")]
+        fn $avx2($($arg: $ty),*) -> $ret {
+            $body::<{ $crate::compiled::wide::WITH_AVX2 }>($($arg),*)
+        }
+
+        /// The loop compiled with AVX-512BW and POPCNT.
+        #[target_feature(enable = "avx512bw,popcnt")]
+        fn $avx512($($arg: $ty),*) -> $ret {
+            $body::<{ $crate::compiled::wide::WITH_AVX512 }>($($arg),*)
+        }
+    };
+}
+pub(super) use best_loop;
+
 // SAFETY (every `unsafe` below): the intrinsics need SSE2, which this module is compiled
 // only with (`target_feature = "sse2"`), and the one load reads 16 bytes of a slice whose
 // length was checked.
