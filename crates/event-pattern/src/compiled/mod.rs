@@ -19,6 +19,10 @@
 //! Branches with several tests inside arrays of objects are confirmed by the reference evaluator
 //! (array consistency), so the answer always equals [`crate::matches`].
 //!
+//! Event text is checked to be valid JSON as it is scanned, every byte of it; text already known
+//! to be valid can skip that for the parts no pattern reaches
+//! ([`CompiledMatcher::set_text_prechecked`], `prechecked.rs`).
+//!
 //! ```
 //! use event_pattern::{compiled::CompiledMatcher, EventPattern, Json};
 //! let patterns = vec![
