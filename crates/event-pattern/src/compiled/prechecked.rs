@@ -135,7 +135,12 @@ fn blocks<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> 
         // With one, only the brackets before the first quote count here, and the string is
         // stepped over byte by byte; the next block starts after it.
         let outside = if m.backslash == 0 {
-            let inside = prefix_xor(m.quote) ^ if in_string { !0 } else { 0 };
+            let carried = if in_string { !0 } else { 0 };
+            // Most blocks of a container no pattern reaches hold no string at all.
+            let inside = match m.quote {
+                0 => carried,
+                q => prefix_xor(q) ^ carried,
+            };
             in_string = inside >> 63 == 1;
             !inside
         } else if in_string {
