@@ -9,10 +9,11 @@
 //! the end of a container is all that matters, and counting brackets finds it: in valid JSON the
 //! brackets outside strings balance, and a container ends where its depth comes back to zero.
 //!
-//! The nesting limit is still kept exactly (a container nesting deeper than its room is an
-//! error, as in the checked scanner), and the text running out before the container closes is
-//! an error; on text that is not valid JSON the answer is otherwise unspecified, but the loop
-//! always ends (every step moves forward) and never reads out of bounds.
+//! A container the count cannot settle — one whose brackets nest deeper than its room, or that
+//! the text ends inside — gets no answer here, and the caller's checked scanner decides, so the
+//! nesting limit and unfinished text are judged exactly as without this. On text that is not
+//! valid JSON the answer is otherwise unspecified, but the loop always ends (every step moves
+//! forward) and never reads out of bounds.
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 super::wide::best_loop! {
