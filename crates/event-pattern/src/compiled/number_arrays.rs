@@ -40,7 +40,7 @@ super::wide::best_loop! {
 
 // How [`array_end`] classifies a block: SSE2 (every x86-64 processor), AVX2 or AVX-512BW.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use super::wide::{WITH_AVX2, WITH_AVX512};
+use super::wide::{block_at, follow_brackets, Brackets, WITH_AVX2, WITH_AVX512};
 
 /// The block loop; `WITH` is [`WITH_AVX2`] only when called from [`number_array_end_avx2`],
 /// [`WITH_AVX512`] only from [`number_array_end_avx512`].
@@ -53,18 +53,11 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
     let mut carry = Carry::default();
     let mut depth = 0usize;
     let mut pos = start;
-    // The last block may be short: it is padded with spaces (an array still open there is
-    // unfinished, and the byte-by-byte path reports it). Only the last block uses this.
+    // The last block may be short: padded with spaces (an array still open there is
+    // unfinished, and the byte-by-byte path reports it).
     let mut padded = [b' '; 64];
     loop {
-        let block: &[u8; 64] = match b.get(pos..pos + 64) {
-            Some(full) => full.try_into().ok()?,
-            None => {
-                let rest = b.get(pos..)?;
-                padded.get_mut(..rest.len())?.copy_from_slice(rest);
-                &padded
-            }
-        };
+        let block = block_at(b, pos, &mut padded)?;
         let m = match WITH {
             // SAFETY: only reached through `number_array_end_avx512`, after the check for it.
             WITH_AVX512 => unsafe { Masks::of_avx512(block) },
@@ -72,34 +65,15 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
             WITH_AVX2 => unsafe { Masks::of_avx2(block) },
             _ => Masks::of(block),
         };
-        // Where the depth comes back to zero, if it does in this block. Usually the array
-        // neither ends here nor nests past its room, and counting tells: it stays above zero
-        // while it has more depth than the block closes, and within its room when even all the
-        // opening brackets fit. Otherwise the brackets are followed in order.
-        let (opens, closes) = (m.open, m.close);
-        let mut end = None;
-        let mut brackets = opens | closes;
-        let (o, c) = (opens.count_ones() as usize, closes.count_ones() as usize);
-        if depth > c && depth + o <= room {
-            depth = depth + o - c;
-            brackets = 0;
-        }
-        while brackets != 0 {
-            let bit = brackets.trailing_zeros();
-            brackets &= brackets - 1;
-            if opens >> bit & 1 == 1 {
-                depth += 1;
-                if depth > room {
-                    return None;
-                }
-            } else {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    end = Some(bit);
-                    break;
-                }
+        // Where the depth comes back to zero, if it does in this block.
+        let end = match follow_brackets(depth, m.open, m.close, room) {
+            Brackets::Open(after) => {
+                depth = after;
+                None
             }
-        }
+            Brackets::Closed(bit) => Some(bit),
+            Brackets::Refused => return None,
+        };
         // Only the array's own bytes count; its closing bracket's follower is the caller's.
         let (region, last) = match end {
             Some(63) => (!0u64, 1u64 << 63),

@@ -31,7 +31,7 @@ pub(crate) fn container_end(b: &[u8], start: usize, room: usize) -> Option<usize
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use super::wide::{WITH_AVX2, WITH_AVX512};
+use super::wide::{block_at, follow_brackets, Brackets, WITH_AVX2, WITH_AVX512};
 
 /// One bit per byte of a 64-byte block: quotes, opening brackets (`[` or `{`), closing ones.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -110,19 +110,9 @@ fn blocks<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> 
     let mut depth = 0usize;
     let mut pos = start;
     let mut in_string = false;
-    // The last block may be short: it is padded with spaces, which mark nothing (afresh each
-    // time: a string's end may start the last block again within it).
-    let mut padded: [u8; 64];
+    let mut padded = [b' '; 64];
     while pos < b.len() {
-        let block: &[u8; 64] = match b.get(pos..pos + 64) {
-            Some(full) => full.try_into().ok()?,
-            None => {
-                let rest = b.get(pos..)?;
-                padded = [b' '; 64];
-                padded.get_mut(..rest.len())?.copy_from_slice(rest);
-                &padded
-            }
-        };
+        let block = block_at(b, pos, &mut padded)?;
         let m = match WITH {
             // SAFETY: only reached through `container_end_avx512`, after the check for it.
             WITH_AVX512 => unsafe { Marks::of_avx512(block) },
@@ -155,30 +145,10 @@ fn blocks<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> 
                 q => (1u64 << q.trailing_zeros()) - 1,
             }
         };
-        let (opens, closes) = (m.open & outside, m.close & outside);
-        let (o, c) = (opens.count_ones() as usize, closes.count_ones() as usize);
-        // Usually the container neither ends in these bytes nor nests past its room, and
-        // counting tells: it stays open while it is deeper than the bytes close, and within its
-        // room when even all their opening brackets fit. Otherwise they are followed in order.
-        if depth > c && depth + o <= room {
-            depth = depth + o - c;
-        } else {
-            let mut brackets = opens | closes;
-            while brackets != 0 {
-                let bit = brackets.trailing_zeros();
-                brackets &= brackets - 1;
-                if opens >> bit & 1 == 1 {
-                    depth += 1;
-                    if depth > room {
-                        return None;
-                    }
-                } else {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(pos + bit as usize + 1);
-                    }
-                }
-            }
+        match follow_brackets(depth, m.open & outside, m.close & outside, room) {
+            Brackets::Open(after) => depth = after,
+            Brackets::Closed(bit) => return Some(pos + bit as usize + 1),
+            Brackets::Refused => return None,
         }
         pos = match m.quote {
             q if q != 0 && m.backslash != 0 => {

@@ -1,6 +1,7 @@
 //! Sixteen bytes at a time with SSE2, which every x86-64 processor has; compiled only where the
 //! target has it (elsewhere, the browser's WASM included, the scanner's eight-byte words and
-//! byte loops do the same work).
+//! byte loops do the same work). Also what the two 64-byte block loops share (arrays of numbers,
+//! prechecked containers): the choice of their copy, reading a block, following its brackets.
 
 use std::arch::x86_64::*;
 
@@ -45,6 +46,65 @@ macro_rules! best_loop {
     };
 }
 pub(super) use best_loop;
+
+/// The block of `b` at `pos`: its 64 bytes, or, for a last one that is shorter, its bytes in
+/// `padded` after spaces (which neither loop marks); `None` past the end.
+#[inline(always)]
+pub(super) fn block_at<'a>(
+    b: &'a [u8],
+    pos: usize,
+    padded: &'a mut [u8; 64],
+) -> Option<&'a [u8; 64]> {
+    match b.get(pos..pos + 64) {
+        Some(full) => full.try_into().ok(),
+        None => {
+            let rest = b.get(pos..)?;
+            *padded = [b' '; 64];
+            padded.get_mut(..rest.len())?.copy_from_slice(rest);
+            Some(padded)
+        }
+    }
+}
+
+/// Where a block's brackets leave a container: [`follow_brackets`].
+pub(super) enum Brackets {
+    /// Still open after the block, this deep.
+    Open(usize),
+    /// Closed at this bit of the block.
+    Closed(u32),
+    /// Nested past its room, or closed more than it opened.
+    Refused,
+}
+
+/// Follows a block's brackets (one bit per byte: `opens`, `closes`) from a container `depth`
+/// deep. Usually the container neither ends in the block nor nests past its `room`, and counting
+/// tells: it stays open while it is deeper than the block closes, and within its room when even
+/// all the opening brackets fit. Otherwise the brackets are followed in order.
+#[inline(always)]
+pub(super) fn follow_brackets(mut depth: usize, opens: u64, closes: u64, room: usize) -> Brackets {
+    let (o, c) = (opens.count_ones() as usize, closes.count_ones() as usize);
+    if depth > c && depth + o <= room {
+        return Brackets::Open(depth + o - c);
+    }
+    let mut brackets = opens | closes;
+    while brackets != 0 {
+        let bit = brackets.trailing_zeros();
+        brackets &= brackets - 1;
+        if opens >> bit & 1 == 1 {
+            depth += 1;
+            if depth > room {
+                return Brackets::Refused;
+            }
+        } else {
+            match depth.checked_sub(1) {
+                None => return Brackets::Refused,
+                Some(0) => return Brackets::Closed(bit),
+                Some(d) => depth = d,
+            }
+        }
+    }
+    Brackets::Open(depth)
+}
 
 // SAFETY (every `unsafe` below): the intrinsics need SSE2, which this module is compiled
 // only with (`target_feature = "sse2"`), and the one load reads 16 bytes of a slice whose
