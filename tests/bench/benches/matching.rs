@@ -8,6 +8,11 @@
 //! so a third form takes the text as already checked (`set_text_prechecked`): the same work as
 //! quamina's, compared with it in a column of its own.
 //!
+//! Where our answer is long (at least [`LONG_ANSWER`] matches per event on average), one more
+//! engine runs in the same turns: writing the answer alone, a new `Vec<usize>` per event with as
+//! many entries as ours returns and no matching at all. No matcher that answers with a list can
+//! go faster than that, so it shows how far the list form of such a workload could go.
+//!
 //! Run: `make bench` (or `cargo bench -p ebw-bench --features quamina`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -41,6 +46,8 @@ static GLOBAL: Counting = Counting;
 const SLICE: Duration = Duration::from_millis(100);
 const ROUNDS: usize = 7;
 const COMPILE_LIMIT: Duration = Duration::from_secs(20);
+/// Matches per event from which the cost of writing the answer alone is measured too.
+const LONG_ANSWER: usize = 64;
 
 /// Events per second over one turn: the events, repeated until the slice is spent.
 fn turn(events: &[String], f: &mut dyn FnMut(&str) -> usize) -> f64 {
@@ -90,6 +97,8 @@ struct Row {
     bytes_per_pattern: f64,
     quamina_compile_us_per_pattern: Option<f64>,
     quamina_note: Option<&'static str>,
+    /// Writing a list as long as ours per event, without matching (long answers only).
+    answer_alone: Option<f64>,
 }
 
 fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
@@ -103,10 +112,11 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
     let compile = t.elapsed();
     drop(parsed);
     let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before) as f64 / patterns.len() as f64;
-    let ours_matched: usize = events
+    let counts: Vec<usize> = events
         .iter()
         .map(|e| m.matching_text(e).map(|v| v.len()).unwrap_or(0))
-        .sum();
+        .collect();
+    let ours_matched: usize = counts.iter().sum();
     let tree_matched: usize = events
         .iter()
         .map(|e| Json::parse(e).map(|j| m.matching(&j).len()).unwrap_or(0))
@@ -199,6 +209,15 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
             );
         }
     }
+    // The answer alone: each event's list, as long as ours, written into a new vector.
+    let mut at = 0usize;
+    let mut answer_alone = |_: &str| {
+        let n = counts[at];
+        at = (at + 1) % counts.len();
+        let list: Vec<usize> = (0..n).collect();
+        std::hint::black_box(list).len()
+    };
+    let long_answer = ours_matched >= LONG_ANSWER * events.len();
     let mut quamina = q_matches;
     let mut engines: Vec<&mut dyn FnMut(&str) -> usize> = vec![
         &mut ours,
@@ -207,11 +226,15 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         &mut ours_prechecked,
         &mut serde,
     ];
+    if long_answer {
+        engines.push(&mut answer_alone);
+    }
     if quamina_note.is_none() {
         engines.push(&mut quamina);
     }
     let rates = throughput(events, &mut engines);
-    let quamina = rates.get(5).copied();
+    let answer_alone = long_answer.then(|| rates[5]);
+    let quamina = rates.get(5 + long_answer as usize).copied();
     let (ours, ours_tree, ours_set, ours_prechecked, serde) =
         (rates[0], rates[1], rates[2], rates[3], rates[4]);
     Row {
@@ -228,6 +251,7 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         quamina_compile_us_per_pattern: quamina
             .map(|_| q_compile.as_secs_f64() * 1e6 / patterns.len() as f64),
         quamina_note,
+        answer_alone,
     }
 }
 
@@ -309,6 +333,19 @@ fn main() {
             against_q(row.ours_prechecked),
             row.ours_prechecked / row.serde
         );
+    }
+    // Long answers: how fast the list form could go at best.
+    println!();
+    for row in &rows {
+        if let Some(alone) = row.answer_alone {
+            println!(
+                "writing the answer alone, {}/{}: {alone:.0} ev/s = {:.2}× serde_json; our list {:.2}× that",
+                row.workload,
+                row.patterns,
+                alone / row.serde,
+                row.ours / alone
+            );
+        }
     }
     // Slowdown from 1 to 10,000 patterns, per workload.
     println!();
