@@ -2,11 +2,15 @@
 //! `cargo run --release -p ebw-bench --example profile_scan -- <kind|eventbridge> <patterns> <rounds>`
 //! (kinds: none, exact, prefix, anything-but, equals-ignore-case, wildcard, mixed on city-lots
 //! events; eventbridge, distinct-paths, paired-tests, none-eb on EventBridge-like ones; `none` and
-//! `none-eb` name a path no event has, so each event is only checked and skipped). Prints events/s.
+//! `none-eb` name a path no event has, so each event is only checked and skipped; `eb-paths` is
+//! one rule reading every path the `eventbridge` rules read, each only tested to exist: what
+//! scanning and collecting those values costs without evaluating 10,000 rules). Prints events/s.
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
 //! `set` matches text into a reused set (`matching_text_into`) instead of a list. A further
 //! argument `prechecked` takes the text as known to be valid JSON (`set_text_prechecked`).
-use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
+use ebw_bench::{
+    city_lot, city_pattern, eb_event, eb_paths_pattern, eb_pattern, shape_pattern, Rng,
+};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
@@ -18,7 +22,7 @@ fn main() {
     let mut r = Rng(42);
     let eb = matches!(
         kind,
-        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb"
+        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb" | "eb-paths"
     );
     let events: Vec<String> = (0..2000)
         .map(|_| {
@@ -33,6 +37,7 @@ fn main() {
         .map(|i| {
             let text = match kind {
                 "eventbridge" => eb_pattern(i),
+                "eb-paths" => eb_paths_pattern(),
                 "distinct-paths" | "paired-tests" => shape_pattern(kind, i),
                 // A path no event has: the whole event is only validated and skipped.
                 "none" | "none-eb" => r#"{"zzz": ["x"]}"#.to_string(),

@@ -181,6 +181,15 @@ pub fn eb_pattern(i: u64) -> String {
     )
 }
 
+/// One rule reading every path the [`eb_pattern`] rules read, each only tested to exist: matching
+/// it costs what scanning and collecting those values costs, with next to no evaluation.
+pub fn eb_paths_pattern() -> String {
+    let exists = r#"[{"exists": true}]"#;
+    format!(
+        r#"{{"source": {exists}, "detail-type": {exists}, "detail": {{"status": {exists}, "amount": {exists}, "currency": {exists}, "ip": {exists}, "id": {exists}, "customer": {{"tier": {exists}, "email": {exists}, "id": {exists}}}, "items": {{"sku": {exists}}}}}}}"#
+    )
+}
+
 /// Shapes that once made compiling or matching superlinear, kept as workloads: every rule on a
 /// path of its own (`distinct-paths`), and rules sharing one non-exact test in pairs
 /// (`paired-tests`).

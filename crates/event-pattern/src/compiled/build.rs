@@ -133,7 +133,10 @@ impl Builder {
         }
         let node = &mut self.nodes[id as usize];
         for (_, idx) in &mut node.index {
-            idx.seal(&self.tables);
+            if let Some(direct) = idx.seal(&self.tables) {
+                idx.set_direct(self.tables.directs.len() as u32);
+                self.tables.directs.push(direct);
+            }
         }
         if node.gates.len() > 16 {
             let mut by_path: FxMap<u32, Vec<u32>> = FxMap::default();

@@ -237,8 +237,8 @@ pub(crate) struct PathIndex {
     but_vetoes: FxMap<Box<str>, Vec<u32>>,
     /// The entries whose hit alone completes a pattern (see `Tables::direct`): their ids and
     /// patterns, reported as runs between the vetoed ones (with thousands of such rules matching
-    /// every event, the answer itself is the work).
-    but_direct: ButDirect,
+    /// every event, the answer itself is the work). An entry of `Tables::directs`.
+    direct: Option<u32>,
     lower: Bounds,
     upper: Bounds,
     /// CIDR blocks by (IPv6?, mask bits, base), with the (IPv6?, mask bits) shapes in use.
@@ -341,8 +341,10 @@ impl PathIndex {
         }
     }
 
-    /// Done adding: sort what lookups need sorted and drop build-only tables.
-    pub(crate) fn seal(&mut self, tables: &super::Tables) {
+    /// Done adding: sort what lookups need sorted and drop build-only tables. Returns the
+    /// entries that complete a pattern by a hit alone, if any, for `Tables::directs` (the
+    /// caller then gives their place to [`PathIndex::set_direct`]).
+    pub(crate) fn seal(&mut self, tables: &super::Tables) -> Option<ButDirect> {
         let (mut direct, mut counted) = (ButDirect::default(), Vec::new());
         for &(id, slot) in &self.but {
             match tables.direct(slot) {
@@ -355,7 +357,7 @@ impl PathIndex {
         }
         direct.seal();
         self.but = counted;
-        self.but_direct = direct;
+        self.direct = None;
         self.scan_keys = FxMap::default();
         self.prefix.seal();
         self.prefix_folded.seal();
@@ -366,6 +368,12 @@ impl PathIndex {
         self.wild_shapes.dedup();
         self.cidr_shapes.sort_unstable();
         self.cidr_shapes.dedup();
+        (!direct.ids.is_empty()).then_some(direct)
+    }
+
+    /// Where in `Tables::directs` this index's direct entries are.
+    pub(crate) fn set_direct(&mut self, at: u32) {
+        self.direct = Some(at);
     }
 
     /// Hits every test of this path that the value satisfies.
@@ -435,24 +443,27 @@ impl PathIndex {
 
     /// Hits the `anything-but` string-list entries a value does not veto (only a string can).
     fn hit_unvetoed(&self, text: Option<&str>, t: &mut Tally<'_>) {
-        if self.but.is_empty() && self.but_direct.ids.is_empty() {
+        if self.but.is_empty() && self.direct.is_none() {
             return;
         }
         // The ids of the entries naming this value, increasing.
         let vetoes = text
             .and_then(|text| self.but_vetoes.get(text))
             .map_or(&[][..], |v| &v[..]);
-        if !self.but_direct.ids.is_empty() {
+        let tables = t.t;
+        if let Some((id, d)) = self
+            .direct
+            .and_then(|id| Some((id, tables.directs.get(id as usize)?)))
+        {
             // Runs of patterns between the vetoed entries (few: the ones naming this value).
-            let d = &self.but_direct;
             let mut from = 0;
             for v in vetoes {
                 if let Ok(at) = d.ids.binary_search(v) {
-                    t.report(d, from, at);
+                    t.report(id, from, at);
                     from = at + 1;
                 }
             }
-            t.report(d, from, d.patterns.len());
+            t.report(id, from, d.patterns.len());
         }
         if !self.but.is_empty() {
             t.hit_unless_vetoed(&self.but, vetoes);

@@ -137,6 +137,9 @@ struct Tables {
     branches: Vec<Branch>,
     slot_branch: Vec<u32>,
     also: Vec<Vec<u32>>,
+    /// The `anything-but` entries that complete a pattern by a hit alone, per path index that
+    /// has some (its `direct`): a long run of them is remembered by where it lies.
+    directs: Vec<ButDirect>,
 }
 
 /// All patterns of a bus, compiled.
@@ -178,6 +181,15 @@ struct Counters {
     dense: bool,
     /// The caller wants the matches as bits (a [`MatchSet`]).
     bits: bool,
+    /// For a list: long runs of matches that came out of order with `out`, each strictly
+    /// increasing, as (`Tables::directs` entry, from, to) of its patterns; merged with `out` at
+    /// the end (cheaper than bits, which cost a step per match to turn back into a list).
+    runs: Vec<(u32, u32, u32)>,
+    /// The last pattern of the last run.
+    runs_last: u32,
+    /// Each run starts above the last one's end: together they are one increasing sequence
+    /// (else they go to bits at the end).
+    runs_chained: bool,
     veto: Vec<u32>,
     veto_tag: u32,
     key: String,
@@ -203,6 +215,16 @@ pub(crate) struct Tally<'a> {
 }
 
 impl Tables {
+    /// The patterns of runs noted as (`directs` entry, from, to).
+    fn runs<'s>(&'s self, runs: &'s [(u32, u32, u32)]) -> impl Iterator<Item = &'s [u32]> + 's {
+        runs.iter().map(|&(id, from, to)| {
+            self.directs
+                .get(id as usize)
+                .and_then(|d| d.patterns.get(from as usize..to as usize))
+                .unwrap_or(&[])
+        })
+    }
+
     /// The pattern a hit on `slot` completes by itself — a one-test branch that needs no
     /// confirmation and shares its body with no other pattern — or `NO_MORE`.
     fn direct(&self, slot: Slot) -> u32 {
@@ -280,27 +302,37 @@ impl Tally<'_> {
         }
     }
 
-    /// Patterns `from..to` of `d`, which match by themselves (each completed by a single hit,
-    /// see `Tables::direct`): as a range of bits of its mask when it has one and the run is
-    /// long, else one by one. Duplicates are removed at the end.
+    /// Patterns `from..to` of `Tables::directs` entry `id`, which match by themselves (each
+    /// completed by a single hit, see `Tables::direct`). A long run goes, for a set, to bits (a
+    /// range of its mask's bits, when it has one); for a list, when it would put the list out of
+    /// order, to the runs merged with the list at the end. Else its patterns are appended to the
+    /// list. Duplicates are removed at the end.
     #[inline]
-    pub(crate) fn report(&mut self, d: &ButDirect, from: usize, to: usize) {
+    pub(crate) fn report(&mut self, id: u32, from: usize, to: usize) {
+        let tables = self.t;
+        let Some(d) = tables.directs.get(id as usize) else {
+            return;
+        };
         let run = d.patterns.get(from..to).unwrap_or(&[]);
+        let c = &mut *self.c;
         match (run.first(), run.last()) {
-            // As bits when the caller wants bits, or the list is (or would be) out of order
-            // anyway: making the list from bits costs more than copying an ordered run.
-            (Some(&lo), Some(&hi))
-                if !d.mask.is_empty()
-                    && run.len() >= 64
-                    && (self.c.bits
-                        || !self.c.ordered
-                        || self.c.out.last().is_some_and(|&last| last >= lo as usize)) =>
-            {
-                let c = &mut *self.c;
+            (Some(&lo), Some(&hi)) if c.bits && !d.mask.is_empty() && run.len() >= 64 => {
                 c.dense = true;
                 or_bits(&mut c.order, &d.mask, d.mask_from, lo as usize, hi as usize);
             }
-            _ => self.c.emit_increasing(run, d.increasing),
+            (Some(&lo), Some(&hi))
+                if !c.bits
+                    && d.increasing
+                    && run.len() >= 64
+                    && (!c.ordered
+                        || !c.runs.is_empty()
+                        || c.out.last().is_some_and(|&last| last >= lo as usize)) =>
+            {
+                c.runs_chained &= c.runs.is_empty() || c.runs_last < lo;
+                c.runs_last = hi;
+                c.runs.push((id, from as u32, to as u32));
+            }
+            _ => c.emit_increasing(run, d.increasing),
         }
     }
 
@@ -528,6 +560,8 @@ impl CompiledMatcher {
         c.out.clear();
         c.ordered = true;
         c.dense = false;
+        c.runs.clear();
+        c.runs_chained = true;
         let mut t = Tally { t: &self.tables, c };
         if !self.nodes.is_empty() {
             self.visit(0, 0, values, &mut t);
@@ -611,6 +645,11 @@ impl CompiledMatcher {
             take_bits(&mut c.order, &mut out);
             return out;
         }
+        if !c.runs.is_empty() {
+            let mut out = Vec::new();
+            self.merge_runs_into(c, &mut out);
+            return out;
+        }
         // Hand the vector out and leave one as large for the next event (growing a fresh one
         // would allocate several times; copying would move every match once more).
         let room = c.out.len();
@@ -625,15 +664,35 @@ impl CompiledMatcher {
             // evaluation sizes them, all zero).
             std::mem::swap(&mut c.order, &mut set.words);
             c.order.clear();
-        } else {
+        } else if c.runs.is_empty() {
             std::mem::swap(&mut c.out, &mut set.list);
             c.out.clear();
+        } else {
+            // (A set takes long runs as bits; kept right should that change.)
+            set.list.clear();
+            self.merge_runs_into(c, &mut set.list);
         }
+    }
+
+    /// Runs that interleave go to bits (rare: several long runs from different paths).
+    #[inline(never)]
+    fn runs_to_bits(&self, c: &mut Counters) {
+        let runs = self.tables.runs(&c.runs);
+        set_bits(&mut c.order, runs.flatten().map(|&p| p as usize));
+        c.runs.clear();
+        c.dense = true;
+    }
+
+    /// The matches in `c.out` and `c.runs` merged, into `list` (out of line: only events with
+    /// long runs of matches come here).
+    #[inline(never)]
+    fn merge_runs_into(&self, c: &Counters, list: &mut Vec<usize>) {
+        merge_runs(&c.out, self.tables.runs(&c.runs), list);
     }
 
     /// Confirms the pending matches on the event's tree, and leaves the matches either as bits
     /// in `c.order` (then returns true: when some came as bits) or in `c.out`, in increasing
-    /// order without repeats.
+    /// order without repeats, together with `c.runs` when there are any (for a list: to merge).
     #[inline]
     fn settle(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>) -> bool {
         let confirms = |p: usize| {
@@ -643,13 +702,16 @@ impl CompiledMatcher {
                     .is_some_and(|pattern| crate::matcher::matches_flat(pattern, flat))
             })
         };
+        if !c.runs.is_empty() && !c.runs_chained {
+            self.runs_to_bits(c);
+        }
         if c.dense {
-            set_bits(&mut c.order, &c.out);
+            set_bits(&mut c.order, c.out.iter().copied());
             c.out.clear();
             for &p in &c.pending {
                 let p = p as usize;
                 if !has_bit(&c.order, p) && confirms(p) {
-                    set_bits(&mut c.order, &[p]);
+                    set_bits(&mut c.order, [p]);
                 }
             }
             return true;
@@ -760,9 +822,9 @@ fn has_bit(bits: &[u64], p: usize) -> bool {
 
 /// Sets the bits of `ps` (numbers past the end are ignored). Matches come in runs of
 /// neighbours: a word's bits are gathered before it is stored.
-fn set_bits(bits: &mut [u64], ps: &[usize]) {
+fn set_bits(bits: &mut [u64], ps: impl IntoIterator<Item = usize>) {
     let (mut word, mut acc) = (usize::MAX, 0u64);
-    for &p in ps {
+    for p in ps {
         if p / 64 != word {
             if let Some(w) = bits.get_mut(word) {
                 *w |= acc;
@@ -841,9 +903,54 @@ fn in_order(out: &mut Vec<usize>, bits: &mut [u64]) {
         out.dedup();
         return;
     }
-    set_bits(bits, out);
+    set_bits(bits, out.iter().copied());
     out.clear();
     take_bits(bits, out);
+}
+
+/// The union of `list` and `runs`, each strictly increasing and each run above the one before,
+/// into `merged` (strictly increasing): the stretches of the runs between the entries of `list`
+/// are copied whole (the list is usually short, the runs long), found a block of 64 at a time
+/// and then within the block.
+fn merge_runs<'r>(list: &[usize], runs: impl Iterator<Item = &'r [u32]>, merged: &mut Vec<usize>) {
+    const BLOCK: usize = 64;
+    merged.reserve(list.len());
+    let mut list = list.iter().copied().peekable();
+    for run in runs {
+        merged.reserve(run.len());
+        let mut rest = run;
+        // The entries of the list up to the run's last pattern.
+        while let Some(p) = list.next_if(|&p| rest.last().is_some_and(|&r| r as usize >= p)) {
+            let mut below = 0;
+            while rest
+                .get(below + BLOCK - 1)
+                .is_some_and(|&r| (r as usize) < p)
+            {
+                below += BLOCK;
+            }
+            let block = rest
+                .get(below..rest.len().min(below + BLOCK))
+                .unwrap_or(&[]);
+            below += block.partition_point(|&r| (r as usize) < p);
+            let (stretch, after) = rest.split_at(below.min(rest.len()));
+            widen_into(merged, stretch);
+            rest = match after.split_first() {
+                Some((&r, after)) if r as usize == p => after,
+                _ => after,
+            };
+            merged.push(p);
+        }
+        widen_into(merged, rest);
+    }
+    merged.extend(list);
+}
+/// Appends `src` to `dst` as `usize`s: in the copy compiled for the widest vectors the processor
+/// has, where there is a choice.
+fn widen_into(dst: &mut Vec<usize>, src: &[u32]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    wide::widen_into(dst, src);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    dst.extend(src.iter().map(|&r| r as usize));
 }
 
 /// The event text is not valid JSON (parse it with [`Json::parse`] for the message and position).
@@ -900,6 +1007,57 @@ mod tests {
                 assert_eq!(out, want, "n {n}, len {len}");
                 assert!(bits.iter().all(|w| *w == 0));
             }
+        }
+    }
+
+    /// Merging a short list into runs gives their union in increasing order without repeats,
+    /// wherever the list's entries fall: before, between and after the runs, on a run's entries
+    /// (first, last, at the edges of its blocks of 64) and between them.
+    #[test]
+    fn merging_runs_with_a_list_gives_their_union() {
+        use std::collections::BTreeSet;
+        let mut r = crate::test_rng::Rng(0x0bad_5eed_1234_5678);
+        let mut merged = Vec::new();
+        for _ in 0..3000 {
+            // Chained runs: each strictly increasing, each above the one before.
+            let mut next = r.below(5) as u32;
+            let runs: Vec<Vec<u32>> = (0..r.below(4))
+                .map(|_| {
+                    let len = [0, 1, 63, 64, 65, 128, 200][r.below(7)];
+                    (0..len)
+                        .map(|_| {
+                            next += 1 + r.below(3) as u32;
+                            next
+                        })
+                        .collect()
+                })
+                .collect();
+            let all: Vec<u32> = runs.iter().flatten().copied().collect();
+            let mut list: Vec<usize> = (0..r.below(12))
+                .map(|_| match (r.below(3), all.len()) {
+                    (0, n) if n > 0 => {
+                        // On an entry, often at a block's edge.
+                        let at = [0, 62, 63, 64, 127, 128, n - 1][r.below(7)].min(n - 1);
+                        all[at] as usize
+                    }
+                    (1, n) if n > 0 => all[r.below(n)] as usize + 1,
+                    _ => r.below(next as usize + 10),
+                })
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            let want: BTreeSet<usize> = list
+                .iter()
+                .copied()
+                .chain(all.iter().map(|&p| p as usize))
+                .collect();
+            merged.clear();
+            merge_runs(&list, runs.iter().map(Vec::as_slice), &mut merged);
+            assert_eq!(
+                merged,
+                want.into_iter().collect::<Vec<_>>(),
+                "list {list:?}, runs {runs:?}"
+            );
         }
     }
 

@@ -47,6 +47,18 @@ macro_rules! best_loop {
 }
 pub(super) use best_loop;
 
+best_loop! {
+    /// Appends `src` to `dst` as `usize`s (a list of matches from runs of them).
+    pub(super) fn widen_into / widen_into_avx2 / widen_into_avx512
+        = widen(dst: &mut Vec<usize>, src: &[u32]) -> ()
+}
+
+/// The widening copy, vectorised by the compiler as wide as the copy it is inlined into allows.
+#[inline(always)]
+fn widen<const WITH: u8>(dst: &mut Vec<usize>, src: &[u32]) {
+    dst.extend(src.iter().map(|&r| r as usize));
+}
+
 /// The block of `b` at `pos`: its 64 bytes, or, for a last one that is shorter, its bytes in
 /// `padded` after spaces (which neither loop marks); `None` past the end.
 #[inline(always)]
