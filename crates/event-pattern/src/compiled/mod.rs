@@ -687,6 +687,8 @@ impl CompiledMatcher {
     /// long runs of matches come here).
     #[inline(never)]
     fn merge_runs_into(&self, c: &Counters, list: &mut Vec<usize>) {
+        let runs: usize = self.tables.runs(&c.runs).map(<[u32]>::len).sum();
+        list.reserve(c.out.len() + runs);
         merge_runs(&c.out, self.tables.runs(&c.runs), list);
     }
 
@@ -911,13 +913,11 @@ fn in_order(out: &mut Vec<usize>, bits: &mut [u64]) {
 /// The union of `list` and `runs`, each strictly increasing and each run above the one before,
 /// into `merged` (strictly increasing): the stretches of the runs between the entries of `list`
 /// are copied whole (the list is usually short, the runs long), found a block of 64 at a time
-/// and then within the block.
+/// and then within the block. (The caller reserves the room: one allocation.)
 fn merge_runs<'r>(list: &[usize], runs: impl Iterator<Item = &'r [u32]>, merged: &mut Vec<usize>) {
     const BLOCK: usize = 64;
-    merged.reserve(list.len());
     let mut list = list.iter().copied().peekable();
     for run in runs {
-        merged.reserve(run.len());
         let mut rest = run;
         // The entries of the list up to the run's last pattern.
         while let Some(p) = list.next_if(|&p| rest.last().is_some_and(|&r| r as usize >= p)) {
