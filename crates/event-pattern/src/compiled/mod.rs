@@ -668,7 +668,8 @@ impl CompiledMatcher {
             std::mem::swap(&mut c.out, &mut set.list);
             c.out.clear();
         } else {
-            // (A set takes long runs as bits; kept right should that change.)
+            // A set takes long runs as bits (`Tally::report`): only should that change would
+            // runs come here, and they are merged all the same.
             set.list.clear();
             self.merge_runs_into(c, &mut set.list);
         }
@@ -934,8 +935,9 @@ fn merge_runs<'r>(list: &[usize], runs: impl Iterator<Item = &'r [u32]>, merged:
             below += block.partition_point(|&r| (r as usize) < p);
             let (stretch, after) = rest.split_at(below.min(rest.len()));
             widen_into(merged, stretch);
+            // The run's own copy of `p`, if it has one, gives way to the list's.
             rest = match after.split_first() {
-                Some((&r, after)) if r as usize == p => after,
+                Some((&r, tail)) if r as usize == p => tail,
                 _ => after,
             };
             merged.push(p);
@@ -944,6 +946,7 @@ fn merge_runs<'r>(list: &[usize], runs: impl Iterator<Item = &'r [u32]>, merged:
     }
     merged.extend(list);
 }
+
 /// Appends `src` to `dst` as `usize`s: in the copy compiled for the widest vectors the processor
 /// has, where there is a choice.
 fn widen_into(dst: &mut Vec<usize>, src: &[u32]) {
