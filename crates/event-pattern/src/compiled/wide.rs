@@ -1,7 +1,8 @@
 //! Sixteen bytes at a time with SSE2, which every x86-64 processor has; compiled only where the
 //! target has it (elsewhere, the browser's WASM included, the scanner's eight-byte words and
 //! byte loops do the same work). Also what the two 64-byte block loops share (arrays of numbers,
-//! prechecked containers): the choice of their copy, reading a block, following its brackets.
+//! prechecked containers): the choice of their copy, reading a block, following its brackets;
+//! and, chosen the same way, the widening copy that writes long runs of matches into a list.
 
 use std::arch::x86_64::*;
 
@@ -12,7 +13,7 @@ pub(super) const WITH_SSE2: u8 = 0;
 pub(super) const WITH_AVX2: u8 = 1;
 pub(super) const WITH_AVX512: u8 = 2;
 
-/// Defines a block loop's entry `$name`, which runs `$body::<WITH_…>` in the copy compiled for
+/// Defines a loop's entry `$name`, which runs `$body::<WITH_…>` in the copy compiled for
 /// the best instruction set the processor has (checked at run time): `$avx512` compiled with
 /// AVX-512BW and POPCNT, `$avx2` with AVX2 and POPCNT, or the baseline with SSE2. The two copies
 /// are named so that tests can run each loop on its own.
