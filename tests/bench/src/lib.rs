@@ -182,7 +182,7 @@ pub fn eb_pattern(i: u64) -> String {
 }
 
 /// One rule reading every path the [`eb_pattern`] rules read, each only tested to exist: matching
-/// it costs what scanning and collecting those values costs, with next to no evaluation.
+/// it costs what scanning and collecting those values costs, plus one rule's evaluation.
 pub fn eb_paths_pattern() -> String {
     let exists = r#"[{"exists": true}]"#;
     format!(
