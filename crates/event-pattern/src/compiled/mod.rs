@@ -185,11 +185,6 @@ struct Counters {
     /// increasing, as (`Tables::directs` entry, from, to) of its patterns; merged with `out` at
     /// the end (cheaper than bits, which cost a step per match to turn back into a list).
     runs: Vec<(u32, u32, u32)>,
-    /// The last pattern of the last run.
-    runs_last: u32,
-    /// Each run starts above the last one's end: together they are one increasing sequence
-    /// (else they go to bits at the end).
-    runs_chained: bool,
     veto: Vec<u32>,
     veto_tag: u32,
     key: String,
@@ -215,6 +210,21 @@ pub(crate) struct Tally<'a> {
 }
 
 impl Tables {
+    /// Each run starts above the last one's end: together they are one increasing sequence (if
+    /// not, they go to bits).
+    fn chained(&self, runs: &[(u32, u32, u32)]) -> bool {
+        let mut last = None;
+        for run in self.runs(runs) {
+            if let (Some(l), Some(&first)) = (last, run.first()) {
+                if first <= l {
+                    return false;
+                }
+            }
+            last = run.last().copied().or(last);
+        }
+        true
+    }
+
     /// The patterns of runs noted as (`directs` entry, from, to).
     fn runs<'s>(&'s self, runs: &'s [(u32, u32, u32)]) -> impl Iterator<Item = &'s [u32]> + 's {
         runs.iter().map(|&(id, from, to)| {
@@ -320,7 +330,7 @@ impl Tally<'_> {
                 c.dense = true;
                 or_bits(&mut c.order, &d.mask, d.mask_from, lo as usize, hi as usize);
             }
-            (Some(&lo), Some(&hi))
+            (Some(&lo), Some(_))
                 if !c.bits
                     && d.increasing
                     && run.len() >= 64
@@ -328,8 +338,6 @@ impl Tally<'_> {
                         || !c.runs.is_empty()
                         || c.out.last().is_some_and(|&last| last >= lo as usize)) =>
             {
-                c.runs_chained &= c.runs.is_empty() || c.runs_last < lo;
-                c.runs_last = hi;
                 c.runs.push((id, from as u32, to as u32));
             }
             _ => c.emit_increasing(run, d.increasing),
@@ -561,7 +569,6 @@ impl CompiledMatcher {
         c.ordered = true;
         c.dense = false;
         c.runs.clear();
-        c.runs_chained = true;
         let mut t = Tally { t: &self.tables, c };
         if !self.nodes.is_empty() {
             self.visit(0, 0, values, &mut t);
@@ -705,7 +712,7 @@ impl CompiledMatcher {
                     .is_some_and(|pattern| crate::matcher::matches_flat(pattern, flat))
             })
         };
-        if !c.runs.is_empty() && !c.runs_chained {
+        if !c.runs.is_empty() && !self.tables.chained(&c.runs) {
             self.runs_to_bits(c);
         }
         if c.dense {
