@@ -85,6 +85,9 @@ test('breaking a pattern shows ✘ with the reason, and invalid JSON shows its p
   await page.getByRole('button', { name: 'rule forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F' }).focus();
   await page.keyboard.press('Enter');
   await line.locator('.leaves').waitFor();
+  // Open, the reason is said once (by the verdict tree), not also on the rule's line.
+  const reasons = (await line.innerText()).match(/failed on `detail-type`/g) ?? [];
+  assert.equal(reasons.length, 1, 'the reason appears once');
   await line.locator('.leaves tr.fail').first().click();
   assert.equal(await line.locator('.mark-highlight').count() > 0, true, 'clicking a row highlights spans');
   await screenshot(page, 'verdict-tree');

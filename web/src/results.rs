@@ -200,10 +200,9 @@ pub fn results(props: &ResultsProps) -> Html {
                                         <span class="mark">{ mark }</span>
                                         <span class="name">{ r.rule.clone() }</span>
                                         <span class="status">{ status }</span>
-                                        if let Some(v) = &r.verdict {
-                                            if !v.matched() {
-                                                <span class="why">{ v.summary.clone() }</span>
-                                            }
+                                        // Closed, the line says why; open, the verdict tree does.
+                                        if let Some(v) = r.verdict.as_ref().filter(|v| !v.matched() && !open) {
+                                            <span class="why">{ v.summary.clone() }</span>
                                         }
                                     </button>
                                     if let Some(err) = &r.error {
