@@ -97,6 +97,10 @@ test('breaking a pattern shows ✘ with the reason, and invalid JSON shows its p
   const error = page.locator('.editor', { has: pattern }).locator('.editor-error');
   await error.waitFor();
   assert.match(await error.innerText(), /Line 1, column 47: Event pattern is not valid\. Reason: Unexpected character \('\}' \(code 125\)\): expected a valid value/);
+  // On the results, the rule says its pattern is not valid rather than "did not match".
+  await page.getByRole('tab', { name: 'Results' }).click();
+  await line.getByText('pattern not valid').waitFor();
+  assert.doesNotMatch(await line.locator('.rule-line').innerText(), /did not match/);
   await page.getByRole('tab', { name: /Rules & targets 1 error/ }).waitFor();
   // The page stays alive.
   await page.getByRole('button', { name: 'Replay all' }).click();

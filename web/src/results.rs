@@ -190,7 +190,9 @@ pub fn results(props: &ResultsProps) -> Html {
                                 Callback::from(move |_| d.emit(Action::SelectRule(if open { None } else { Some(name.clone()) })))
                             };
                             let mark = if !r.enabled { "⏸" } else if r.matched { "✔" } else { "✘" };
-                            let status = if !r.enabled { "disabled" } else if r.matched { "matched" } else { "did not match" };
+                            // A rule whose pattern is invalid matches nothing: said as such (AWS
+                            // would not have accepted the rule at all).
+                            let status = if !r.enabled { "disabled" } else if r.matched { "matched" } else if r.error.is_some() { "pattern not valid" } else { "did not match" };
                             let pattern = state.rules.iter().find(|x| x.name == r.rule && x.bus == e.bus).map(|x| x.pattern.clone()).unwrap_or_default();
                             let deliveries: Vec<_> = replay.deliveries.iter().filter(|d| d.event_id == e.id && d.rule == r.rule).collect();
                             let dropped: Vec<_> = replay.dropped.iter().filter(|d| d.event_id == e.id && d.rule == r.rule).collect();
