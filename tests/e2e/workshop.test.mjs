@@ -60,6 +60,10 @@ test('replaying each sample shows the payload each target receives', async () =>
   await page.getByRole('tab', { name: 'API Gateway' }).click();
   assert.match(await page.locator('.trace').first().innerText(), /Jane\\'s/);
   assert.match(await page.locator('.trace').first().innerText(), /SerializationException/);
+  // The steps are numbered once, by the list.
+  const steps = await page.locator('.trace').first().locator('ol.steps > li').allInnerTexts();
+  assert.equal(steps.length, 5);
+  for (const step of steps) assert.doesNotMatch(step.trim(), /^\d\./, step);
   await screenshot(page, 'api-gateway-apostrophe');
 
   await page.getByRole('button', { name: 'Buildkite: run a build' }).click();

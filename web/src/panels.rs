@@ -46,27 +46,28 @@ pub fn api_gateway(props: &PanelProps) -> Html {
                 html! {
                     <article class="trace">
                         <h3>{ format!("Webhook {}: {} {}", i + 1, t.method, t.path) }</h3>
+                        // The list numbers the steps; their texts do not number them again.
                         <ol class="steps">
-                            <li><Payload title="1. The webhook request body" payload={t.request_body.clone()} /></li>
+                            <li><Payload title="The webhook request body" payload={t.request_body.clone()} /></li>
                             <li>{ match &t.rendered {
-                                Ok(r) => html! { <Payload title="2. The rendered mapping (the PutEvents request body)" payload={r.clone()} /> },
-                                Err(f) => html! { <p class="fail">{ format!("2. The template failed at line {}, column {}: {}", f.line, f.column, f.message) }</p> },
+                                Ok(r) => html! { <Payload title="The rendered mapping (the PutEvents request body)" payload={r.clone()} /> },
+                                Err(f) => html! { <p class="fail">{ format!("The template failed at line {}, column {}: {}", f.line, f.column, f.message) }</p> },
                             } }</li>
                             <li>
-                                <p>{ "3. PutEvents request: " }{ match &entries {
+                                <p>{ "PutEvents request: " }{ match &entries {
                                     Some(v) => format!("{} entr{} parsed", v["Entries"].as_array().map(|a| a.len()).unwrap_or(0), if v["Entries"].as_array().map(|a| a.len()) == Some(1) { "y" } else { "ies" }),
                                     None => "the body is not valid JSON, so EventBridge rejects the whole request with a SerializationException".to_string(),
                                 } }</p>
                             </li>
                             <li>
-                                <p>{ format!("4. PutEvents answered HTTP {}", t.backend_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())) }</p>
+                                <p>{ format!("PutEvents answered HTTP {}", t.backend_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())) }</p>
                                 if let Some(entries) = results.as_ref().and_then(|r| r["Entries"].as_array().cloned()) {
                                     <ul>{ for entries.iter().map(|e| html! {
                                         <li class={if e.get("EventId").is_some() { "pass" } else { "fail" }}>{ e.to_string() }</li>
                                     }) }</ul>
                                 }
                             </li>
-                            <li><p class={if t.backend_status == Some(200) { "pass" } else { "fail" }}>{ format!("5. Stripe receives HTTP {}: {}", t.status, t.body) }</p></li>
+                            <li><p class={if t.backend_status == Some(200) { "pass" } else { "fail" }}>{ format!("Stripe receives HTTP {}: {}", t.status, t.body) }</p></li>
                         </ol>
                     </article>
                 }
