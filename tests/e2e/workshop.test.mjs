@@ -70,6 +70,11 @@ test('replaying each sample shows the payload each target receives', async () =>
   await page.getByText(/Build Finished · aws.partner\/buildkite.com/).waitFor();
   await page.getByRole('tab', { name: 'Logs' }).click();
   await page.locator('.insights-rows td', { hasText: 'Build Finished' }).first().waitFor();
+  // @timestamp shows as a date (as GetQueryResults gives it), newest first.
+  const stamps = await page.locator('.insights-rows tbody tr td:first-child').allInnerTexts();
+  assert.ok(stamps.length > 1);
+  for (const t of stamps) assert.match(t, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/, t);
+  assert.deepEqual([...stamps].sort().reverse(), stamps);
   await screenshot(page, 'logs-insights');
   assert.deepEqual(problems, []);
   await ctx.close();

@@ -402,11 +402,22 @@ impl Query {
             .map(|r| {
                 fields
                     .iter()
-                    .map(|f| (f.clone(), text(value(r, f).as_ref())))
+                    .map(|f| match f.as_str() {
+                        // Filters and sorts see milliseconds; the results show a date.
+                        "@timestamp" => (f.clone(), shown_timestamp(r.0)),
+                        _ => (f.clone(), text(value(r, f).as_ref())),
+                    })
                     .collect()
             })
             .collect()
     }
+}
+
+/// `@timestamp` as GetQueryResults gives it: `YYYY-MM-DD hh:mm:ss.mmm`, UTC.
+fn shown_timestamp(epoch_ms: i64) -> String {
+    let iso = crate::putevents::format_time(epoch_ms.div_euclid(1000));
+    let date_time = iso.trim_end_matches('Z').replacen('T', " ", 1);
+    format!("{date_time}.{:03}", epoch_ms.rem_euclid(1000))
 }
 
 fn text(v: Option<&Json>) -> String {
@@ -484,6 +495,10 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0][1], ("detail-type".into(), "Build Finished".into()));
         assert_eq!(rows[0][2].1, "passed");
+        assert_eq!(
+            rows[0][0],
+            ("@timestamp".into(), "1970-01-01 00:00:01.000".into())
+        );
         let rows =
             Query::parse("filter detail.build.state != 'passed' or not (detail.build.number = 2)")
                 .unwrap()
@@ -493,6 +508,19 @@ mod tests {
             .unwrap()
             .run(&group());
         assert_eq!(rows.len(), 1);
+    }
+
+    /// `@timestamp` shows as a date in UTC with milliseconds, as GetQueryResults gives it.
+    #[test]
+    fn timestamps_show_as_dates() {
+        for (ms, shown) in [
+            (1_724_044_578_000, "2024-08-19 05:16:18.000"),
+            (1_590_305_882_123, "2020-05-24 07:38:02.123"),
+            (951_782_400_007, "2000-02-29 00:00:00.007"),
+            (-1, "1969-12-31 23:59:59.999"),
+        ] {
+            assert_eq!(shown_timestamp(ms), shown, "{ms}");
+        }
     }
 
     #[test]
