@@ -133,10 +133,7 @@ impl Builder {
         }
         let node = &mut self.nodes[id as usize];
         for (_, idx) in &mut node.index {
-            if let Some(direct) = idx.seal(&self.tables) {
-                idx.set_direct(self.tables.directs.len() as u32);
-                self.tables.directs.push(direct);
-            }
+            idx.seal(&mut self.tables);
         }
         if node.gates.len() > 16 {
             let mut by_path: FxMap<u32, Vec<u32>> = FxMap::default();

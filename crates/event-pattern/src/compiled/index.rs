@@ -341,10 +341,9 @@ impl PathIndex {
         }
     }
 
-    /// Done adding: sort what lookups need sorted and drop build-only tables. Returns the
-    /// entries that complete a pattern by a hit alone, if any, for `Tables::directs` (the
-    /// caller then gives their place to [`PathIndex::set_direct`]).
-    pub(crate) fn seal(&mut self, tables: &super::Tables) -> Option<ButDirect> {
+    /// Done adding: sort what lookups need sorted and drop build-only tables. The entries that
+    /// complete a pattern by a hit alone, if any, go to `Tables::directs`.
+    pub(crate) fn seal(&mut self, tables: &mut super::Tables) {
         let (mut direct, mut counted) = (ButDirect::default(), Vec::new());
         for &(id, slot) in &self.but {
             match tables.direct(slot) {
@@ -357,7 +356,10 @@ impl PathIndex {
         }
         direct.seal();
         self.but = counted;
-        self.direct = None;
+        self.direct = (!direct.ids.is_empty()).then(|| {
+            tables.directs.push(direct);
+            tables.directs.len() as u32 - 1
+        });
         self.scan_keys = FxMap::default();
         self.prefix.seal();
         self.prefix_folded.seal();
@@ -368,12 +370,6 @@ impl PathIndex {
         self.wild_shapes.dedup();
         self.cidr_shapes.sort_unstable();
         self.cidr_shapes.dedup();
-        (!direct.ids.is_empty()).then_some(direct)
-    }
-
-    /// Where in `Tables::directs` this index's direct entries are.
-    pub(crate) fn set_direct(&mut self, at: u32) {
-        self.direct = Some(at);
     }
 
     /// Hits every test of this path that the value satisfies.

@@ -671,18 +671,14 @@ impl CompiledMatcher {
             // evaluation sizes them, all zero).
             std::mem::swap(&mut c.order, &mut set.words);
             c.order.clear();
-        } else if c.runs.is_empty() {
+        } else {
             std::mem::swap(&mut c.out, &mut set.list);
             c.out.clear();
-        } else {
-            // A set takes long runs as bits (`Tally::report`): only should that change would
-            // runs come here, and they are merged all the same.
-            set.list.clear();
-            self.merge_runs_into(c, &mut set.list);
         }
     }
 
-    /// Runs that interleave go to bits (rare: several long runs from different paths).
+    /// Runs go to bits when they interleave (rare: several long runs from different paths) or
+    /// the caller wants bits.
     #[inline(never)]
     fn runs_to_bits(&self, c: &mut Counters) {
         let runs = self.tables.runs(&c.runs);
@@ -702,7 +698,8 @@ impl CompiledMatcher {
 
     /// Confirms the pending matches on the event's tree, and leaves the matches either as bits
     /// in `c.order` (then returns true: when some came as bits) or in `c.out`, in increasing
-    /// order without repeats, together with `c.runs` when there are any (for a list: to merge).
+    /// order without repeats, together with `c.runs` when there are any (only for a list: to
+    /// merge).
     #[inline]
     fn settle(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>) -> bool {
         let confirms = |p: usize| {
@@ -712,7 +709,7 @@ impl CompiledMatcher {
                     .is_some_and(|pattern| crate::matcher::matches_flat(pattern, flat))
             })
         };
-        if !c.runs.is_empty() && !self.tables.chained(&c.runs) {
+        if !c.runs.is_empty() && (c.bits || !self.tables.chained(&c.runs)) {
             self.runs_to_bits(c);
         }
         if c.dense {
