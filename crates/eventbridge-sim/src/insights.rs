@@ -415,9 +415,17 @@ impl Query {
 
 /// `@timestamp` as GetQueryResults gives it: `YYYY-MM-DD hh:mm:ss.mmm`, UTC.
 fn shown_timestamp(epoch_ms: i64) -> String {
-    let iso = crate::putevents::format_time(epoch_ms.div_euclid(1000));
-    let date_time = iso.trim_end_matches('Z').replacen('T', " ", 1);
-    format!("{date_time}.{:03}", epoch_ms.rem_euclid(1000))
+    let c = crate::putevents::Civil::of(epoch_ms.div_euclid(1000));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}",
+        c.year,
+        c.month,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        epoch_ms.rem_euclid(1000)
+    )
 }
 
 fn text(v: Option<&Json>) -> String {

@@ -393,7 +393,8 @@ impl World {
                 .log_groups
                 .entry(format!("/aws/lambda/{name}"))
                 .or_default();
-            let day = format_time(time).get(..10).unwrap_or("").replace('-', "/");
+            let c = putevents::Civil::of(time);
+            let day = format!("{:04}/{:02}/{:02}", c.year, c.month, c.day);
             let stream = format!("{day}/[$LATEST]{}", request_id.replace('-', ""));
             for line in lines {
                 group.append(
