@@ -119,6 +119,26 @@ test('breaking a pattern shows ✘ with the reason, and invalid JSON shows its p
   await ctx.close();
 });
 
+test('schema discovery\'s managed rule can be read but not changed, as in AWS', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  const card = page.locator('.rule-card', { hasText: 'Schemas-events-event-bus-orders' });
+  const pattern = card.getByLabel('Event pattern of Schemas-events-event-bus-orders');
+  assert.equal(await pattern.getAttribute('readonly') !== null, true, 'its pattern is read-only');
+  assert.equal(await card.getByRole('checkbox').isDisabled(), true, 'it cannot be disabled');
+  assert.equal(await card.getByRole('button', { name: 'Remove rule' }).count(), 0);
+  assert.match(await card.locator('.managed').innerText(), /managed by schemas\.amazonaws\.com: AWS refuses to change it \(PutRule, EnableRule and DisableRule answer ManagedRuleException\)/);
+  assert.match(await card.innerText(), /Like AWS, the workshop lists no target for it\./);
+  // The rule beside it still takes edits.
+  const other = page.locator('.rule-card', { hasText: 'orders-catchall' });
+  assert.equal(await other.getByLabel('Event pattern of orders-catchall').getAttribute('readonly'), null);
+  assert.equal(await other.getByRole('checkbox').isDisabled(), false);
+  await screenshot(page, 'managed-rule');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('a share link reopens the same state and results; a reload keeps the state', async () => {
   const { ctx, page, problems } = await fresh();
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });

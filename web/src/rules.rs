@@ -157,7 +157,7 @@ pub fn rules(props: &RulesProps) -> Html {
                                 <div class={classes!("rule-card", (!enabled).then_some("disabled"))}>
                                     <div class="rule-card-head">
                                         <h4>{ rule.name.clone() }</h4>
-                                        <label class="toggle"><input type="checkbox" checked={enabled} onchange={toggle} />{ if enabled { " Enabled" } else { " Disabled" } }</label>
+                                        <label class="toggle"><input type="checkbox" checked={enabled} onchange={toggle} disabled={managed} />{ if enabled { " Enabled" } else { " Disabled" } }</label>
                                         if !managed {
                                             <button onclick={remove}>{ "Remove rule" }</button>
                                         }
@@ -167,11 +167,17 @@ pub fn rules(props: &RulesProps) -> Html {
                                     if let Some(desc) = &rule.description {
                                         <p class="desc">{ desc.clone() }</p>
                                     }
-                                    <Editor label={format!("Event pattern of {}", rule.name)} value={rule.pattern.clone()} on_change={on_pattern} error={err} marks={marks} rows={4} />
+                                    if managed {
+                                        <p class="managed">{ workshop::state::MANAGED_RULE_REFUSAL }</p>
+                                    }
+                                    <Editor label={format!("Event pattern of {}", rule.name)} value={rule.pattern.clone()} on_change={(!managed).then_some(on_pattern)} error={err} marks={marks} rows={4} />
                                     if let Some((name, text)) = (*copy_out).clone().filter(|(n, _)| *n == rule.name) {
                                         <details open=true class="copy-as"><summary>{ format!("Copied for {name}") }</summary><pre>{ text }</pre></details>
                                     }
                                     <h5>{ "Targets" }</h5>
+                                    if managed && rule.targets.is_empty() {
+                                        <p class="desc">{ "The events it matches go to the bus's schema discoverer (see Schemas). Like AWS, the workshop lists no target for it." }</p>
+                                    }
                                     { for rule.targets.iter().enumerate().map(|(t, target)| target_view(props, i, t, target, sample_event.as_deref())) }
                                     if !managed {
                                         <button onclick={add_target}>{ "Add target" }</button>

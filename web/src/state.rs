@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use eventbridge_sim::{RuleState, TargetInput};
+#[cfg(test)]
+use eventbridge_sim::RuleState;
+use eventbridge_sim::TargetInput;
 use workshop::state::{PartnerState, WorkshopState};
 use yew::prelude::*;
 
@@ -121,24 +123,20 @@ impl Reducible for Model {
             }
             Action::Highlight(h) => m.highlight = h,
             Action::SetPattern(i, p) => {
-                if let Some(r) = w.rules.get_mut(i) {
-                    r.pattern = p;
+                if let Err(why) = w.set_pattern(i, p) {
+                    m.notice = Some(why.into());
                 }
             }
             Action::ToggleRule(i) => {
-                if let Some(r) = w.rules.get_mut(i) {
-                    r.state = if r.state == RuleState::Enabled {
-                        RuleState::Disabled
-                    } else {
-                        RuleState::Enabled
-                    };
+                if let Err(why) = w.toggle_rule(i) {
+                    m.notice = Some(why.into());
                 }
             }
             Action::RemoveRule(i) => w.remove_rule(i),
             Action::AddRule(bus) => w.add_rule(&bus),
             Action::RenameRule(i, name) => {
-                if let Some(r) = w.rules.get_mut(i) {
-                    r.name = name;
+                if let Err(why) = w.rename_rule(i, name) {
+                    m.notice = Some(why.into());
                 }
             }
             Action::AddTarget(i) => w.add_target(i),

@@ -38,11 +38,26 @@ pub fn targets_json(rule: &Rule) -> String {
 }
 
 /// `put-rule`, `put-targets` and `test-event-pattern` commands for a rule.
+/// For a rule a service manages (schema discovery's, which AWS refuses `put-rule` on), the
+/// commands are those that make it: starting discovery on its bus.
 pub fn aws_cli(rule: &Rule, sample_event: &str) -> String {
     let pattern = serde_json::from_str::<Value>(&rule.pattern)
         .map(|v| v.to_string())
         .unwrap_or_else(|_| rule.pattern.clone());
     let mut out = String::new();
+    if rule.managed_by.is_some() {
+        out.push_str(&format!(
+            "# {} is made by schema discovery (AWS refuses put-rule on it): start discovery on its bus.\naws schemas create-discoverer --source-arn {}\n\n",
+            rule.name,
+            shell_quote(&bus_arn(&rule.bus))
+        ));
+        out.push_str(&format!(
+            "aws events test-event-pattern --event-pattern {} --event {}\n",
+            shell_quote(&pattern),
+            shell_quote(sample_event)
+        ));
+        return out;
+    }
     out.push_str(&format!(
         "aws events put-rule --name {} --event-bus-name {} --event-pattern {}{}\n\n",
         shell_quote(&rule.name),
@@ -78,13 +93,30 @@ fn yq(s: &str) -> String {
     Value::String(s.to_string()).to_string()
 }
 
-/// The rule as a CloudFormation `AWS::Events::Rule` resource.
+/// The ARN of one of the workshop's buses.
+fn bus_arn(bus: &str) -> String {
+    let account = crate::Workshop::default().account;
+    format!(
+        "arn:aws:events:{}:{}:event-bus/{bus}",
+        account.region, account.id
+    )
+}
+
+/// The rule as a CloudFormation `AWS::Events::Rule` resource; for a rule a service manages
+/// (schema discovery's), the `AWS::EventSchemas::Discoverer` that makes it.
 pub fn cloudformation(rule: &Rule) -> String {
     let logical: String = rule
         .name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
+    if rule.managed_by.is_some() {
+        return format!(
+            "# {} is made by schema discovery on its bus.\nResources:\n  {logical}Discoverer:\n    Type: AWS::EventSchemas::Discoverer\n    Properties:\n      SourceArn: {}\n",
+            rule.name,
+            yq(&bus_arn(&rule.bus))
+        );
+    }
     let mut out = format!(
         "Resources:\n  {logical}Rule:\n    Type: AWS::Events::Rule\n    Properties:\n      Name: {}\n      EventBusName: {}\n      State: {}\n      EventPattern: {}\n",
         yq(&rule.name),
@@ -148,5 +180,27 @@ mod tests {
         let yaml = cloudformation(forecast);
         assert!(yaml.contains("EventPattern: \"{\\\"source\\\": [\\\"Order Service\\\"], \\\"detail-type\\\": [\\\"New Order\\\"]}\""), "{yaml}");
         assert!(yaml.contains("InputTemplate: \"{\\\"order_id\\\": <order_id>"));
+    }
+
+    /// Schema discovery's rule is exported as what makes it (a discoverer on its bus), never
+    /// as a put-rule AWS would refuse.
+    #[test]
+    fn a_managed_rule_exports_as_its_discoverer() {
+        let w = Workshop::default();
+        let rule = w.rules.iter().find(|r| r.managed_by.is_some()).unwrap();
+        let cli = aws_cli(rule, "{}");
+        assert!(!cli.contains("aws events put-rule"), "{cli}");
+        assert!(
+            cli.contains("aws schemas create-discoverer --source-arn 'arn:aws:events:us-west-2:123456789012:event-bus/orders'"),
+            "{cli}"
+        );
+        assert!(cli.contains("aws events test-event-pattern"), "{cli}");
+        let cfn = cloudformation(rule);
+        assert!(!cfn.contains("AWS::Events::Rule"), "{cfn}");
+        assert!(cfn.contains("Type: AWS::EventSchemas::Discoverer"), "{cfn}");
+        assert!(
+            cfn.contains("SourceArn: \"arn:aws:events:us-west-2:123456789012:event-bus/orders\""),
+            "{cfn}"
+        );
     }
 }

@@ -104,8 +104,9 @@ mod tests {
                         ][(next() % 3) as usize]
                     }
                     4 => {
+                        // As the app edits it: a managed rule refuses the change.
                         let i = (next() as usize) % s.rules.len();
-                        s.rules[i].pattern = t;
+                        let _ = s.set_pattern(i, t);
                     }
                     5 => {
                         s.rules.pop();

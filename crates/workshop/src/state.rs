@@ -1,6 +1,6 @@
 //! Everything a user can edit, as one versioned serde state; defaults are omitted when saved.
 
-use eventbridge_sim::{Grant, Rule};
+use eventbridge_sim::{Grant, Rule, RuleState};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -92,6 +92,10 @@ impl Default for WorkshopState {
     }
 }
 
+/// Why a rule that a service manages (schema discovery's) cannot be changed: AWS refuses
+/// PutRule, EnableRule and DisableRule on it with a `ManagedRuleException`.
+pub const MANAGED_RULE_REFUSAL: &str = "This rule is managed by schemas.amazonaws.com: AWS refuses to change it (PutRule, EnableRule and DisableRule answer ManagedRuleException). Stopping schema discovery on its bus removes it.";
+
 /// Why a saved state could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateError(pub String);
@@ -128,10 +132,68 @@ impl WorkshopState {
             full.insert(k, val);
         }
         full.insert("version".into(), Value::from(STATE_VERSION));
-        let state: WorkshopState = serde_json::from_value(Value::Object(full))
+        let mut state: WorkshopState = serde_json::from_value(Value::Object(full))
             .map_err(|e| StateError(format!("the saved state has an invalid field: {e}")))?;
         state.check_limits()?;
+        state.restore_managed_rules();
         Ok(state)
+    }
+
+    /// A rule a service manages is as the service made it, whatever a saved state says (the
+    /// workshop never changes it; a hand-made link could).
+    fn restore_managed_rules(&mut self) {
+        let defaults = WorkshopState::default().rules;
+        for rule in self.rules.iter_mut().filter(|r| r.managed_by.is_some()) {
+            if let Some(made) = defaults
+                .iter()
+                .find(|d| d.managed_by == rule.managed_by && d.bus == rule.bus)
+            {
+                *rule = made.clone();
+            }
+        }
+    }
+
+    /// Whether rule `i` is one a service manages (then it cannot be changed).
+    pub fn is_managed(&self, i: usize) -> bool {
+        self.rules.get(i).is_some_and(|r| r.managed_by.is_some())
+    }
+
+    /// Sets the event pattern of rule `i`; refused, with [`MANAGED_RULE_REFUSAL`], for a rule a
+    /// service manages.
+    pub fn set_pattern(&mut self, i: usize, pattern: String) -> Result<(), &'static str> {
+        if self.is_managed(i) {
+            return Err(MANAGED_RULE_REFUSAL);
+        }
+        if let Some(r) = self.rules.get_mut(i) {
+            r.pattern = pattern;
+        }
+        Ok(())
+    }
+
+    /// Enables a disabled rule `i`, or disables an enabled one; refused, with
+    /// [`MANAGED_RULE_REFUSAL`], for a rule a service manages.
+    pub fn toggle_rule(&mut self, i: usize) -> Result<(), &'static str> {
+        if self.is_managed(i) {
+            return Err(MANAGED_RULE_REFUSAL);
+        }
+        if let Some(r) = self.rules.get_mut(i) {
+            r.state = match r.state {
+                RuleState::Enabled => RuleState::Disabled,
+                _ => RuleState::Enabled,
+            };
+        }
+        Ok(())
+    }
+
+    /// Renames rule `i`; refused, with [`MANAGED_RULE_REFUSAL`], for a rule a service manages.
+    pub fn rename_rule(&mut self, i: usize, name: String) -> Result<(), &'static str> {
+        if self.is_managed(i) {
+            return Err(MANAGED_RULE_REFUSAL);
+        }
+        if let Some(r) = self.rules.get_mut(i) {
+            r.name = name;
+        }
+        Ok(())
     }
 
     /// Enforces the limits on what a state may hold.
@@ -296,5 +358,42 @@ mod tests {
                 .0
                 .contains("invalid field")
         );
+    }
+
+    /// Schema discovery's rule is AWS's to change: edits are refused with the reason (as
+    /// PutRule, EnableRule and DisableRule answer ManagedRuleException), other rules take them,
+    /// and a hand-made state that changed it opens with the rule as the service made it.
+    #[test]
+    fn a_managed_rule_refuses_changes() {
+        let mut s = WorkshopState::default();
+        let managed = s.rules.iter().position(|r| r.managed_by.is_some()).unwrap();
+        let other = s.rules.iter().position(|r| r.managed_by.is_none()).unwrap();
+        let made = s.rules[managed].clone();
+        assert_eq!(
+            s.set_pattern(managed, "{}".into()),
+            Err(MANAGED_RULE_REFUSAL)
+        );
+        assert_eq!(s.toggle_rule(managed), Err(MANAGED_RULE_REFUSAL));
+        assert_eq!(
+            s.rename_rule(managed, "x".into()),
+            Err(MANAGED_RULE_REFUSAL)
+        );
+        assert_eq!(s.rules[managed], made);
+        assert_eq!(s.set_pattern(other, "{}".into()), Ok(()));
+        assert_eq!(s.toggle_rule(other), Ok(()));
+        assert_eq!(s.rename_rule(other, "renamed".into()), Ok(()));
+        assert_eq!(
+            (
+                s.rules[other].pattern.as_str(),
+                s.rules[other].state,
+                s.rules[other].name.as_str()
+            ),
+            ("{}", RuleState::Disabled, "renamed")
+        );
+        let mut forged = WorkshopState::default();
+        forged.rules[managed].pattern = r#"{"source": ["x"]}"#.into();
+        forged.rules[managed].state = RuleState::Disabled;
+        let opened = WorkshopState::from_compact_json(&forged.to_compact_json()).unwrap();
+        assert_eq!(opened.rules[managed], made);
     }
 }
