@@ -77,9 +77,9 @@ pub fn run_jsonl(
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let case: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
-        let answer = f(&case).map_err(|e| format!("line {}: {e}", n + 1))?;
+        let case: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| format!("cases line {}: not a JSON case: {e}", n + 1))?;
+        let answer = f(&case).map_err(|e| format!("cases line {}: {e}", n + 1))?;
         writeln!(out, "{answer}").map_err(|e| e.to_string())?;
     }
     Ok(0)

@@ -77,6 +77,12 @@ fn batch_modes() {
         .collect();
     assert_eq!(lines[0], serde_json::json!({"result": true}));
     assert_eq!(lines[1]["error"]["code"], "InvalidEventPatternException");
+    // A line that is not a case stops the batch after the answers before it, naming the line.
+    std::fs::write(&cases, format!("{line1}\nnot json\n{line2}\n")).unwrap();
+    let (code, out, err) = ebw(&["test-event-pattern", "--cases", cases.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert_eq!(out, "{\"result\":true}\n");
+    assert!(err.contains("cases line 2: not a JSON case"), "{err}");
 
     let rules = dir.join("rules.jsonl");
     // A name with a quote, a backslash and a non-ASCII letter comes out as a JSON string.
