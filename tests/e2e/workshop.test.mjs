@@ -44,6 +44,10 @@ test('replaying each sample shows the payload each target receives', async () =>
   await page.getByText('→ ForecastFunctionNewOrderLambdaTarget received').waitFor();
   const forecast = page.locator('.payload', { hasText: 'ForecastFunctionNewOrderLambdaTarget received' });
   assert.match(await forecast.locator('pre.pretty').innerText(), /"order_id": 12345/);
+  // Schema discovery's rule shows where the event went: the registry, and what it made of it.
+  const discovery = page.locator('.rule-verdict', { hasText: 'Schemas-events-event-bus-orders' });
+  assert.equal(await discovery.locator('.discovered').innerText(),
+    '→ schema discovery on orders: a new schema, Order-Service@NewOrder version 1; see Schemas.');
   await forecast.getByText(/Exact bytes/).click();
   assert.equal(await forecast.locator('pre.exact').innerText(),
     '{"order_id": 12345,"order_date": "2020-05-24 07:38:01.979602","items": [{"product_id":"shoe_07","qty":1,"price":40.0}]}');

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use event_pattern::Verdict;
+use eventbridge_sim::schemas::Discovered;
 use workshop::state::WorkshopState;
 use yew::prelude::*;
 
@@ -196,6 +197,7 @@ pub fn results(props: &ResultsProps) -> Html {
                             let pattern = state.rules.iter().find(|x| x.name == r.rule && x.bus == e.bus).map(|x| x.pattern.clone()).unwrap_or_default();
                             let deliveries: Vec<_> = replay.deliveries.iter().filter(|d| d.event_id == e.id && d.rule == r.rule).collect();
                             let dropped: Vec<_> = replay.dropped.iter().filter(|d| d.event_id == e.id && d.rule == r.rule).collect();
+                            let discovered: Vec<_> = replay.discoveries.iter().filter(|d| d.event_id == e.id && d.rule == r.rule).collect();
                             html! {
                                 <li class={classes!("rule-verdict", if r.matched && r.enabled { "pass" } else { "fail" })}>
                                     <button class="rule-line" {onclick} aria-expanded={open.to_string()}>
@@ -217,6 +219,14 @@ pub fn results(props: &ResultsProps) -> Html {
                                     }
                                     { for deliveries.iter().map(|d| html! {
                                         <Payload title={format!("→ {} received", d.target)} payload={d.payload.clone()} />
+                                    }) }
+                                    { for discovered.iter().map(|d| {
+                                        let what = match d.change {
+                                            Discovered::NewSchema => format!("a new schema, {} version {}", d.schema, d.version),
+                                            Discovered::NewVersion => format!("{} version {}: the event's shape added to the schema", d.schema, d.version),
+                                            Discovered::Unchanged => format!("{} version {} already describes it (no new version)", d.schema, d.version),
+                                        };
+                                        html! { <p class="discovered">{ format!("→ schema discovery on {}: {what}; see Schemas.", d.bus) }</p> }
                                     }) }
                                     { for dropped.iter().map(|d| html! {
                                         <div class="dropped" role="note">

@@ -27,5 +27,6 @@ pub mod world;
 pub use model::{Account, BusKind, EventBus, Rule, RuleState, Target, TargetInput};
 pub use routing::{route, RuleOutcome};
 pub use world::{
-    Delivery, Dropped, EventRecord, Function, Grant, LogEvent, LogGroup, PutEventsBackend, World,
+    Delivery, Discovery, Dropped, EventRecord, Function, Grant, LogEvent, LogGroup,
+    PutEventsBackend, World,
 };

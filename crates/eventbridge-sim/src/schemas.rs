@@ -244,36 +244,54 @@ fn merge(old: &Value, new: &Value) -> Value {
     }
 }
 
+/// What discovering one event did to the registry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Discovered {
+    /// A schema of that name did not exist: version 1.
+    NewSchema,
+    /// The event's shape added to the schema: a new version.
+    NewVersion,
+    /// The latest version already describes the event.
+    Unchanged,
+}
+
 impl Registry {
     /// Discovers one event: a new schema, a new version when the shape changed, or nothing.
-    pub fn discover(&mut self, event: &Json, account: &Account) {
-        let Some((name, doc)) = infer(event) else {
-            return;
-        };
+    /// Returns the schema's name, the version that describes the event and what changed
+    /// (`None` when nothing can be inferred from the event).
+    pub fn discover(
+        &mut self,
+        event: &Json,
+        account: &Account,
+    ) -> Option<(String, String, Discovered)> {
+        let (name, doc) = infer(event)?;
         match self.schemas.iter_mut().find(|s| s.name == name) {
-            None => self.schemas.push(Schema {
-                arn: format!(
-                    "arn:aws:schemas:{}:{}:schema/discovered-schemas/{name}",
-                    account.region, account.id
-                ),
-                name,
-                versions: vec![SchemaVersion {
-                    version: "1".into(),
-                    content: doc,
-                }],
-            }),
+            None => {
+                self.schemas.push(Schema {
+                    arn: format!(
+                        "arn:aws:schemas:{}:{}:schema/discovered-schemas/{name}",
+                        account.region, account.id
+                    ),
+                    name: name.clone(),
+                    versions: vec![SchemaVersion {
+                        version: "1".into(),
+                        content: doc,
+                    }],
+                });
+                Some((name, "1".into(), Discovered::NewSchema))
+            }
             Some(s) => {
-                let Some(latest) = s.versions.last() else {
-                    return;
-                };
+                let latest = s.versions.last()?;
                 let merged = merge(&latest.content, &doc);
-                if merged != latest.content {
-                    let version = (s.versions.len() + 1).to_string();
-                    s.versions.push(SchemaVersion {
-                        version,
-                        content: merged,
-                    });
+                if merged == latest.content {
+                    return Some((name, latest.version.clone(), Discovered::Unchanged));
                 }
+                let version = (s.versions.len() + 1).to_string();
+                s.versions.push(SchemaVersion {
+                    version: version.clone(),
+                    content: merged,
+                });
+                Some((name, version, Discovered::NewVersion))
             }
         }
     }
@@ -479,11 +497,14 @@ mod tests {
             r#"{"source":"s","detail-type":"d","resources":[],"detail":{"a":2,"b":"x"}}"#,
         )
         .unwrap();
-        r.discover(&e1, &a);
-        r.discover(&e2, &a);
+        let of = |v: &str, c: Discovered| Some(("s@D".to_string(), v.to_string(), c));
+        assert_eq!(r.discover(&e1, &a), of("1", Discovered::NewSchema));
+        assert_eq!(r.discover(&e2, &a), of("1", Discovered::Unchanged));
         assert_eq!(r.schemas[0].versions.len(), 1);
-        r.discover(&e3, &a);
+        assert_eq!(r.discover(&e3, &a), of("2", Discovered::NewVersion));
         assert_eq!(r.schemas[0].versions.len(), 2);
+        // The richer version still describes the first shape.
+        assert_eq!(r.discover(&e1, &a), of("2", Discovered::Unchanged));
         assert!(r.schemas[0].versions[1]
             .content
             .pointer("/components/schemas/D/properties/b")

@@ -48,6 +48,23 @@ pub struct EventRecord {
     pub rules: Vec<RuleVerdict>,
 }
 
+/// An event the schema discoverer of its bus received (through the managed rule).
+#[derive(Debug, Clone, Serialize)]
+pub struct Discovery {
+    /// The bus.
+    pub bus: String,
+    /// The managed rule that matched.
+    pub rule: String,
+    /// The event's `id`.
+    pub event_id: String,
+    /// The schema that describes it (`Order-Service@NewOrder`).
+    pub schema: String,
+    /// The version that describes it.
+    pub version: String,
+    /// What the event changed in the registry.
+    pub change: crate::schemas::Discovered,
+}
+
 /// A payload delivered to a target.
 #[derive(Debug, Clone, Serialize)]
 pub struct Delivery {
@@ -162,6 +179,8 @@ pub struct World {
     pub deliveries: Vec<Delivery>,
     /// Every delivery that did not happen.
     pub dropped: Vec<Dropped>,
+    /// Every event schema discovery received, and what it made of it.
+    pub discoveries: Vec<Discovery>,
     /// CloudWatch Logs groups by name.
     pub log_groups: BTreeMap<String, LogGroup>,
     /// Every request through the API Gateway integration.
@@ -184,6 +203,7 @@ impl World {
             events: Vec::new(),
             deliveries: Vec::new(),
             dropped: Vec::new(),
+            discoveries: Vec::new(),
             log_groups: BTreeMap::new(),
             api_gateway: Vec::new(),
             schemas: Registry::default(),
@@ -300,7 +320,18 @@ impl World {
                 if rule.managed_by.as_deref() == Some("schemas.amazonaws.com")
                     && self.discovery.iter().any(|b| b == bus)
                 {
-                    self.schemas.discover(&json, &self.account);
+                    if let Some((schema, version, change)) =
+                        self.schemas.discover(&json, &self.account)
+                    {
+                        self.discoveries.push(Discovery {
+                            bus: bus.to_string(),
+                            rule: rule.name.clone(),
+                            event_id: id.clone(),
+                            schema,
+                            version,
+                            change,
+                        });
+                    }
                 }
                 for target in &rule.targets {
                     self.deliver_to_target(bus, rule, target, event, &id, time);

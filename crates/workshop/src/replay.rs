@@ -4,7 +4,7 @@
 use apigw_vtl::{Integration, IntegrationTrace, Request};
 use eventbridge_sim::lambda::FunctionKind;
 use eventbridge_sim::schemas::Schema;
-use eventbridge_sim::{Delivery, Dropped, EventRecord, Function, World};
+use eventbridge_sim::{Delivery, Discovery, Dropped, EventRecord, Function, World};
 use serde::Serialize;
 
 use crate::samples::{self, BUILDKITE_BUILD};
@@ -41,6 +41,8 @@ pub struct Replay {
     pub deliveries: Vec<Delivery>,
     /// Deliveries EventBridge silently dropped, with the reason.
     pub dropped: Vec<Dropped>,
+    /// Events schema discovery received, and the schema version each fits.
+    pub discoveries: Vec<Discovery>,
     /// Each webhook's way through API Gateway: request, mapping template, PutEvents.
     pub api_gateway: Vec<IntegrationTrace>,
     /// The order generator's invocations.
@@ -257,6 +259,7 @@ pub fn replay(state: &WorkshopState, names: &[&str]) -> Replay {
         events: w.events,
         deliveries: w.deliveries,
         dropped: w.dropped,
+        discoveries: w.discoveries,
         api_gateway: w.api_gateway,
         producers,
         log_groups: w.log_groups.into_iter().collect(),
