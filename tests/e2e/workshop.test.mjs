@@ -207,6 +207,27 @@ test('a keystroke re-evaluates the whole workshop quickly', async () => {
   await ctx.close();
 });
 
+test('Ctrl+Enter runs the last replay again, as the toolbar says', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByText('Ctrl/Cmd+Enter runs the last replay again (at first, all samples)').waitFor();
+  // At first: every sample.
+  await page.locator('body').press('Control+Enter');
+  await page.getByText('payment_intent.succeeded · stripe → payments').waitFor();
+  await page.getByText(/New Order · Order Service → orders/).waitFor();
+  // After one sample: that sample only, with the edit made since.
+  await page.getByRole('button', { name: 'Stripe: payment_intent.created' }).click();
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  await page.getByLabel('Event pattern of payments-catchall').fill('{"source": ["nobody"]}');
+  await page.locator('body').press('Control+Enter');
+  await page.getByRole('tab', { name: 'Results', selected: true }).waitFor();
+  const line = page.locator('.rule-verdict', { hasText: 'payments-catchall' });
+  await line.getByText('did not match').waitFor();
+  assert.equal(await page.getByText(/New Order · Order Service → orders/).count(), 0);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('the format button tidies JSON and keeps numbers as written', async () => {
   const { ctx, page, problems } = await fresh();
   await page.goto(url);

@@ -17,7 +17,6 @@ pub mod state;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use workshop::samples::SAMPLES;
 use yew::prelude::*;
 
 use state::{Action, Model, Tab};
@@ -139,23 +138,43 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
-    let onkeydown = {
-        let (d, last) = (dispatch.clone(), model.replayed.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
-                e.prevent_default();
-                let names = if last.is_empty() {
-                    workshop::replay::ALL_SAMPLES
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect()
-                } else {
-                    last.clone()
-                };
-                d.emit(Action::Replay(names));
+    // Ctrl/Cmd+Enter anywhere on the page (not only inside a focused field) runs the last replay
+    // again: one listener on the window, renewed when the last replay changes.
+    {
+        let d = dispatch.clone();
+        use_effect_with(model.replayed.clone(), move |last| {
+            let last = last.clone();
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn(KeyboardEvent)>::new(
+                move |e: KeyboardEvent| {
+                    if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
+                        e.prevent_default();
+                        let names = if last.is_empty() {
+                            workshop::replay::ALL_SAMPLES
+                                .iter()
+                                .map(|s| s.to_string())
+                                .collect()
+                        } else {
+                            last.clone()
+                        };
+                        d.emit(Action::Replay(names));
+                    }
+                },
+            );
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
             }
-        })
-    };
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let dismiss = {
         let d = dispatch.clone();
         Callback::from(move |_| d.emit(Action::Notice(None)))
@@ -244,7 +263,7 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     html! {
-        <div class="app" {onkeydown}>
+        <div class="app">
             <header class="masthead">
                 <div>
                     <h1>{ "EventBridge Workshop" }</h1>
@@ -268,7 +287,7 @@ pub fn app(props: &AppProps) -> Html {
                 { replay_btn("Stripe: payment with an apostrophe", vec!["stripe-apostrophe"]) }
                 { replay_btn("Buildkite: run a build", vec!["buildkite-build"]) }
                 { replay_btn("Replay all", workshop::replay::ALL_SAMPLES.to_vec()) }
-                <span class="hint">{ format!("Ctrl/Cmd+Enter replays · {} samples", SAMPLES.len()) }</span>
+                <span class="hint">{ "Ctrl/Cmd+Enter runs the last replay again (at first, all samples)" }</span>
             </nav>
             <main>
                 <diagram::Diagram state={model.workshop.clone()} replay={replay.clone()} on_select_rule={select_rule} />
