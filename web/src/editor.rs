@@ -60,6 +60,32 @@ pub struct EditorProps {
     pub rows: u32,
 }
 
+/// Whether a Velocity reference (`$x`, `$!x`, `${x}`) or directive (`#set`, `#{end}`, `##`,
+/// `#*`) starts at `i` (a `$` before anything else, as in `'$.type'`, is text).
+fn vtl_token_starts(b: &[u8], i: usize) -> bool {
+    let next = b.get(i + 1).copied().unwrap_or(b' ');
+    match b.get(i) {
+        Some(b'$') => next.is_ascii_alphabetic() || matches!(next, b'{' | b'!' | b'_'),
+        Some(b'#') => next.is_ascii_alphabetic() || matches!(next, b'{' | b'#' | b'*'),
+        _ => false,
+    }
+}
+
+/// A Velocity reference (`$input.json`, `$!{x}`) or directive (`#set`, `#end`) at `i`: its end.
+fn vtl_token_end(b: &[u8], i: usize) -> usize {
+    let inside = |c: u8| match b.get(i) {
+        Some(b'$') => {
+            c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'!' | b'{' | b'}')
+        }
+        _ => c.is_ascii_alphabetic() || matches!(c, b'{' | b'}' | b'#' | b'*'),
+    };
+    let mut j = i + 1;
+    while j < b.len() && inside(b[j]) {
+        j += 1;
+    }
+    j
+}
+
 /// Colour classes for each byte range of the text (syntax), as (start, end, class).
 pub fn syntax(text: &str, language: Language) -> Vec<(usize, usize, &'static str)> {
     let b = text.as_bytes();
@@ -68,7 +94,37 @@ pub fn syntax(text: &str, language: Language) -> Vec<(usize, usize, &'static str
     while i < b.len() {
         let c = b[i];
         match (language, c) {
-            (Language::Json | Language::Vtl, b'"') => {
+            // In a template, quotes are only text: references and directives inside them run
+            // (`"$util.escapeJavaScript(...)"`), so they are coloured as such.
+            (Language::Vtl, b'"') => {
+                let mut from = i;
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' && b[j] != b'\n' {
+                    if vtl_token_starts(b, j) {
+                        out.push((from, j, "tok-string"));
+                        let end = vtl_token_end(b, j);
+                        out.push((
+                            j,
+                            end,
+                            if b[j] == b'$' {
+                                "tok-ref"
+                            } else {
+                                "tok-directive"
+                            },
+                        ));
+                        from = end;
+                        j = end;
+                        continue;
+                    }
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = (j + 1).min(b.len());
+                if from < end {
+                    out.push((from, end, "tok-string"));
+                }
+                i = end;
+            }
+            (Language::Json, b'"') => {
                 let mut j = i + 1;
                 while j < b.len() && b[j] != b'"' && b[j] != b'\n' {
                     if b[j] == b'\\' {
@@ -111,25 +167,17 @@ pub fn syntax(text: &str, language: Language) -> Vec<(usize, usize, &'static str
                     None => i += 1,
                 }
             }
-            (Language::Vtl, b'$') => {
-                let mut j = i + 1;
-                while j < b.len()
-                    && (b[j].is_ascii_alphanumeric()
-                        || matches!(b[j], b'.' | b'_' | b'-' | b'!' | b'{' | b'}'))
-                {
-                    j += 1;
-                }
-                out.push((i, j, "tok-ref"));
-                i = j;
-            }
-            (Language::Vtl, b'#') => {
-                let mut j = i + 1;
-                while j < b.len()
-                    && (b[j].is_ascii_alphabetic() || matches!(b[j], b'{' | b'}' | b'#' | b'*'))
-                {
-                    j += 1;
-                }
-                out.push((i, j, "tok-directive"));
+            (Language::Vtl, b'$' | b'#') if vtl_token_starts(b, i) => {
+                let j = vtl_token_end(b, i);
+                out.push((
+                    i,
+                    j,
+                    if c == b'$' {
+                        "tok-ref"
+                    } else {
+                        "tok-directive"
+                    },
+                ));
                 i = j;
             }
             _ => i += 1,
@@ -295,5 +343,35 @@ mod tests {
             .iter()
             .any(|(s, c)| s == "1" && c.contains("tok-number") && c.contains("mark-highlight")));
         assert_eq!(offset_of("ab\ncd", 2, 2), 4);
+    }
+
+    /// In a template, a reference inside quotes runs, so it is coloured as one; the quoted
+    /// text around it stays a string, and the runs still cover the text.
+    #[test]
+    fn vtl_references_inside_quotes_are_references() {
+        let t = r##""Detail": "$util.escapeJavaScript($input.json('$'))", "x": "#if(1)y#end""##;
+        let r = runs(t, Language::Vtl, &[]);
+        let joined: String = r.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(joined, t);
+        let class_of = |piece: &str| r.iter().find(|(s, _)| s == piece).map(|(_, c)| c.clone());
+        assert_eq!(
+            class_of("$util.escapeJavaScript").as_deref(),
+            Some("tok-ref")
+        );
+        assert_eq!(class_of("$input.json").as_deref(), Some("tok-ref"));
+        assert_eq!(class_of("#if").as_deref(), Some("tok-directive"));
+        assert_eq!(class_of("\"Detail\"").as_deref(), Some("tok-string"));
+        assert_eq!(class_of("('$'))\"").as_deref(), Some("tok-string"));
+        // A `$` that starts no reference is text, inside quotes or not.
+        let r = runs("$input.path('$.type') $", Language::Vtl, &[]);
+        assert!(
+            r.iter()
+                .all(|(s, c)| !(s.starts_with("$.") && c == "tok-ref")),
+            "{r:?}"
+        );
+        assert!(
+            r.iter().any(|(s, c)| s == "$input.path" && c == "tok-ref"),
+            "{r:?}"
+        );
     }
 }
