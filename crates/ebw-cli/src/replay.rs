@@ -80,6 +80,7 @@ pub fn replay(argv: &[String]) -> Result<u8, String> {
     let doc = json!({
         "deliveries": r.deliveries.iter().map(|d| json!({"bus": d.bus, "rule": d.rule, "target": d.target, "payload": d.payload})).collect::<Vec<_>>(),
         "dropped": r.dropped,
+        "discoveries": r.discoveries,
         "api_gateway": r.api_gateway,
         "producers": r.producers,
         "log_groups": log_groups,

@@ -223,4 +223,18 @@ fn replay_is_deterministic_and_logs_insights_queries_it() {
     let (_, out, _) = ebw(&["replay", "--sample", "new-order"]);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["deliveries"].as_array().unwrap().len(), 2);
+    // Schema discovery's rule took the same event too: a new schema, version 1.
+    let delivered: serde_json::Value = doc["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "orders-catchall")
+        .and_then(|d| serde_json::from_str(d["payload"].as_str()?).ok())
+        .unwrap();
+    assert_eq!(
+        doc["discoveries"],
+        serde_json::json!([{"bus": "orders", "rule": "Schemas-events-event-bus-orders",
+            "event_id": delivered["id"], "schema": "Order-Service@NewOrder",
+            "version": "1", "change": "NewSchema"}])
+    );
 }
