@@ -158,42 +158,40 @@ impl WorkshopState {
         self.rules.get(i).is_some_and(|r| r.managed_by.is_some())
     }
 
-    /// Sets the event pattern of rule `i`; refused, with [`MANAGED_RULE_REFUSAL`], for a rule a
-    /// service manages.
-    pub fn set_pattern(&mut self, i: usize, pattern: String) -> Result<(), &'static str> {
+    /// Changes rule `i` as AWS's rule calls would; refused, with [`MANAGED_RULE_REFUSAL`], for a
+    /// rule a service manages (a missing rule is left alone).
+    fn change_rule(
+        &mut self,
+        i: usize,
+        change: impl FnOnce(&mut Rule),
+    ) -> Result<(), &'static str> {
         if self.is_managed(i) {
             return Err(MANAGED_RULE_REFUSAL);
         }
         if let Some(r) = self.rules.get_mut(i) {
-            r.pattern = pattern;
+            change(r);
         }
         Ok(())
     }
 
-    /// Enables a disabled rule `i`, or disables an enabled one; refused, with
-    /// [`MANAGED_RULE_REFUSAL`], for a rule a service manages.
+    /// Sets the event pattern of rule `i` (PutRule).
+    pub fn set_pattern(&mut self, i: usize, pattern: String) -> Result<(), &'static str> {
+        self.change_rule(i, |r| r.pattern = pattern)
+    }
+
+    /// Enables a disabled rule `i`, or disables an enabled one (EnableRule, DisableRule).
     pub fn toggle_rule(&mut self, i: usize) -> Result<(), &'static str> {
-        if self.is_managed(i) {
-            return Err(MANAGED_RULE_REFUSAL);
-        }
-        if let Some(r) = self.rules.get_mut(i) {
+        self.change_rule(i, |r| {
             r.state = match r.state {
                 RuleState::Enabled => RuleState::Disabled,
                 _ => RuleState::Enabled,
-            };
-        }
-        Ok(())
+            }
+        })
     }
 
-    /// Renames rule `i`; refused, with [`MANAGED_RULE_REFUSAL`], for a rule a service manages.
+    /// Renames rule `i`.
     pub fn rename_rule(&mut self, i: usize, name: String) -> Result<(), &'static str> {
-        if self.is_managed(i) {
-            return Err(MANAGED_RULE_REFUSAL);
-        }
-        if let Some(r) = self.rules.get_mut(i) {
-            r.name = name;
-        }
-        Ok(())
+        self.change_rule(i, |r| r.name = name)
     }
 
     /// Enforces the limits on what a state may hold.
