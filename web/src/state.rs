@@ -212,9 +212,14 @@ mod tests {
         let n = m.workshop.rules.len();
         let m = reduce(m, Action::AddRule("payments".into()));
         assert_eq!(m.workshop.rules.len(), n + 1);
-        // The managed rule cannot be removed.
+        // The managed rule cannot be removed, nor changed: the notice says why.
         let m = reduce(m, Action::RemoveRule(0));
         assert_eq!(m.workshop.rules.len(), n + 1);
+        let m = reduce(m, Action::ToggleRule(0));
+        assert_eq!(m.workshop.rules[0].state, RuleState::Enabled);
+        assert_eq!(m.notice.as_deref(), Some(workshop::state::MANAGED_RULE_REFUSAL));
+        let m = reduce(m, Action::SetPattern(0, "{}".into()));
+        assert_ne!(m.workshop.rules[0].pattern, "{}");
         let m = reduce(m, Action::Replay(vec!["new-order".into()]));
         assert_eq!(m.tab, Tab::Results);
         let m = reduce(m, Action::Reset);
