@@ -217,7 +217,10 @@ mod tests {
         assert_eq!(m.workshop.rules.len(), n + 1);
         let m = reduce(m, Action::ToggleRule(0));
         assert_eq!(m.workshop.rules[0].state, RuleState::Enabled);
-        assert_eq!(m.notice.as_deref(), Some(workshop::state::MANAGED_RULE_REFUSAL));
+        assert_eq!(
+            m.notice.as_deref(),
+            Some(workshop::state::MANAGED_RULE_REFUSAL)
+        );
         let m = reduce(m, Action::SetPattern(0, "{}".into()));
         assert_ne!(m.workshop.rules[0].pattern, "{}");
         let m = reduce(m, Action::Replay(vec!["new-order".into()]));
