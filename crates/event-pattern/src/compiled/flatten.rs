@@ -401,12 +401,7 @@ impl PathTrie {
                         }
                         _ => self.child(node, &sc.string()?),
                     };
-                    sc.ws();
-                    if sc.peek() != Some(b':') {
-                        return Err(());
-                    }
-                    sc.i += 1;
-                    sc.ws();
+                    sc.colon()?;
                     match child {
                         Some(child) => {
                             let first = col.values.len() as u32;
@@ -423,15 +418,14 @@ impl PathTrie {
                             _ => sc.skip_value(depth + 1)?,
                         },
                     }
-                    sc.ws();
-                    match sc.peek() {
-                        Some(b',') => sc.i += 1,
-                        Some(b'}') => {
-                            sc.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(()),
+                    if sc.comma() {
+                        continue;
                     }
+                    if sc.peek() != Some(b'}') {
+                        return Err(());
+                    }
+                    sc.i += 1;
+                    return Ok(());
                 }
             }
             b'[' => {
@@ -444,15 +438,14 @@ impl PathTrie {
                 loop {
                     sc.ws();
                     self.scan_value::<PRECHECKED>(sc, node, arrays + 1, col, depth + 1)?;
-                    sc.ws();
-                    match sc.peek() {
-                        Some(b',') => sc.i += 1,
-                        Some(b']') => {
-                            sc.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(()),
+                    if sc.comma() {
+                        continue;
                     }
+                    if sc.peek() != Some(b']') {
+                        return Err(());
+                    }
+                    sc.i += 1;
+                    return Ok(());
                 }
             }
             b'"' => {

@@ -146,16 +146,13 @@ impl<'a> Scanner<'a> {
                     return Ok(());
                 }
                 let object = stack & 1 == 1;
-                self.ws();
-                match self.peek() {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                        if object {
-                            self.key()?;
-                        }
-                        continue 'value;
+                if self.comma() {
+                    if object {
+                        self.key()?;
                     }
+                    continue 'value;
+                }
+                match self.peek() {
                     Some(b'}') if object => {}
                     Some(b']') if !object => {}
                     _ => return Err(()),
@@ -207,11 +204,38 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     fn key(&mut self) -> Result<(), ()> {
         self.skip_string()?;
-        self.ws();
-        if self.peek() != Some(b':') {
-            return Err(());
+        self.colon()
+    }
+
+    /// After a value: whether a comma comes next (whitespace around it skipped; the usual
+    /// `", "` in one look). When not, only the whitespace is skipped.
+    #[inline(always)]
+    pub(crate) fn comma(&mut self) -> bool {
+        if self.b.get(self.i..self.i + 2) == Some(b", ") {
+            self.i += 2;
+        } else {
+            self.ws();
+            if self.peek() != Some(b',') {
+                return false;
+            }
+            self.i += 1;
         }
-        self.i += 1;
+        self.ws();
+        true
+    }
+
+    /// The colon after a key, with the space around it (the usual `": "` in one look).
+    #[inline(always)]
+    pub(crate) fn colon(&mut self) -> Result<(), ()> {
+        if self.b.get(self.i..self.i + 2) == Some(b": ") {
+            self.i += 2;
+        } else {
+            self.ws();
+            if self.peek() != Some(b':') {
+                return Err(());
+            }
+            self.i += 1;
+        }
         self.ws();
         Ok(())
     }
