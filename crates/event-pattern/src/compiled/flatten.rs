@@ -421,11 +421,7 @@ impl PathTrie {
                     if sc.comma() {
                         continue;
                     }
-                    if sc.peek() != Some(b'}') {
-                        return Err(());
-                    }
-                    sc.i += 1;
-                    return Ok(());
+                    return sc.close(b'}');
                 }
             }
             b'[' => {
@@ -441,11 +437,7 @@ impl PathTrie {
                     if sc.comma() {
                         continue;
                     }
-                    if sc.peek() != Some(b']') {
-                        return Err(());
-                    }
-                    sc.i += 1;
-                    return Ok(());
+                    return sc.close(b']');
                 }
             }
             b'"' => {

@@ -229,6 +229,16 @@ impl<'a> Scanner<'a> {
         true
     }
 
+    /// The bracket that closes the container being read (`}` or `]`), whitespace skipped before.
+    #[inline(always)]
+    pub(crate) fn close(&mut self, bracket: u8) -> Result<(), ()> {
+        if self.peek() != Some(bracket) {
+            return Err(());
+        }
+        self.i += 1;
+        Ok(())
+    }
+
     /// The colon after a key, with the space around it (the usual `": "` in one look).
     #[inline(always)]
     pub(crate) fn colon(&mut self) -> Result<(), ()> {
