@@ -6,6 +6,9 @@ use serde_json::{json, Map, Value};
 
 use crate::model::Account;
 
+/// The service that manages discovery's rule on a bus (the rule's `ManagedBy`).
+pub const DISCOVERY_SERVICE: &str = "schemas.amazonaws.com";
+
 /// Discovery ignores anything nested deeper than this.
 pub const MAX_DISCOVERY_DEPTH: usize = 255;
 

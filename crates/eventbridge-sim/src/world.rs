@@ -317,7 +317,7 @@ impl World {
             };
             let matched = verdict.as_ref().is_some_and(|v| v.matched());
             if enabled && matched {
-                if rule.managed_by.as_deref() == Some("schemas.amazonaws.com")
+                if rule.managed_by.as_deref() == Some(crate::schemas::DISCOVERY_SERVICE)
                     && self.discovery.iter().any(|b| b == bus)
                 {
                     if let Some((schema, version, change)) =

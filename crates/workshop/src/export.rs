@@ -51,24 +51,19 @@ pub fn aws_cli(rule: &Rule, sample_event: &str) -> String {
             rule.name,
             shell_quote(&bus_arn(&rule.bus))
         ));
+    } else {
         out.push_str(&format!(
-            "aws events test-event-pattern --event-pattern {} --event {}\n",
+            "aws events put-rule --name {} --event-bus-name {} --event-pattern {}{}\n\n",
+            shell_quote(&rule.name),
+            shell_quote(&rule.bus),
             shell_quote(&pattern),
-            shell_quote(sample_event)
+            if rule.state == eventbridge_sim::RuleState::Disabled {
+                " --state DISABLED"
+            } else {
+                ""
+            }
         ));
-        return out;
     }
-    out.push_str(&format!(
-        "aws events put-rule --name {} --event-bus-name {} --event-pattern {}{}\n\n",
-        shell_quote(&rule.name),
-        shell_quote(&rule.bus),
-        shell_quote(&pattern),
-        if rule.state == eventbridge_sim::RuleState::Disabled {
-            " --state DISABLED"
-        } else {
-            ""
-        }
-    ));
     if !rule.targets.is_empty() {
         out.push_str(&format!(
             "cat > target.json <<'EOF'\n{}\nEOF\n",
@@ -93,13 +88,12 @@ fn yq(s: &str) -> String {
     Value::String(s.to_string()).to_string()
 }
 
-/// The ARN of one of the workshop's buses.
-fn bus_arn(bus: &str) -> String {
-    let account = crate::Workshop::default().account;
-    format!(
-        "arn:aws:events:{}:{}:event-bus/{bus}",
-        account.region, account.id
-    )
+/// The ARN of one of the workshop's buses (in the workshop's account).
+fn bus_arn(name: &str) -> String {
+    let w = crate::Workshop::default();
+    let bus = w.buses.into_iter().find(|b| b.name == name);
+    bus.unwrap_or_else(|| eventbridge_sim::EventBus::custom(name))
+        .arn(&w.account)
 }
 
 /// The rule as a CloudFormation `AWS::Events::Rule` resource; for a rule a service manages

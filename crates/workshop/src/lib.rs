@@ -124,7 +124,7 @@ impl Default for Workshop {
         );
         discovery.description =
             Some("This rule is used to route Events to Schema Discoverer".into());
-        discovery.managed_by = Some("schemas.amazonaws.com".into());
+        discovery.managed_by = Some(eventbridge_sim::schemas::DISCOVERY_SERVICE.into());
         let forecast_target = Target {
             id: "ForecastFunctionNewOrderLambdaTarget".into(),
             arn: format!(

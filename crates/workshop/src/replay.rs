@@ -3,7 +3,7 @@
 
 use apigw_vtl::{Integration, IntegrationTrace, Request};
 use eventbridge_sim::lambda::FunctionKind;
-use eventbridge_sim::schemas::Schema;
+use eventbridge_sim::schemas::{Schema, DISCOVERY_SERVICE};
 use eventbridge_sim::{Delivery, Discovery, Dropped, EventRecord, Function, World};
 use serde::Serialize;
 
@@ -67,7 +67,7 @@ pub fn world(state: &WorkshopState) -> World {
     w.rules = state.rules.clone();
     // Schema discovery's managed rule exists only while discovery runs on its bus.
     w.rules.retain(|r| {
-        r.managed_by.as_deref() != Some("schemas.amazonaws.com") || state.discovery.contains(&r.bus)
+        r.managed_by.as_deref() != Some(DISCOVERY_SERVICE) || state.discovery.contains(&r.bus)
     });
     w.discovery = state.discovery.clone();
     w.grants = state.grants.clone();

@@ -262,7 +262,7 @@ impl WorkshopState {
 
     /// Removes a rule, unless a service manages it (schema discovery's).
     pub fn remove_rule(&mut self, i: usize) {
-        if self.rules.get(i).is_some_and(|r| r.managed_by.is_none()) {
+        if i < self.rules.len() && !self.is_managed(i) {
             self.rules.remove(i);
         }
     }
