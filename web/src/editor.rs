@@ -60,30 +60,37 @@ pub struct EditorProps {
     pub rows: u32,
 }
 
-/// Whether a Velocity reference (`$x`, `$!x`, `${x}`) or directive (`#set`, `#{end}`, `##`,
-/// `#*`) starts at `i` (a `$` before anything else, as in `'$.type'`, is text).
-fn vtl_token_starts(b: &[u8], i: usize) -> bool {
-    let next = b.get(i + 1).copied().unwrap_or(b' ');
-    match b.get(i) {
-        Some(b'$') => next.is_ascii_alphabetic() || matches!(next, b'{' | b'!' | b'_'),
-        Some(b'#') => next.is_ascii_alphabetic() || matches!(next, b'{' | b'#' | b'*'),
-        _ => false,
-    }
-}
-
-/// A Velocity reference (`$input.json`, `$!{x}`) or directive (`#set`, `#end`) at `i`: its end.
-fn vtl_token_end(b: &[u8], i: usize) -> usize {
-    let inside = |c: u8| match b.get(i) {
-        Some(b'$') => {
-            c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'!' | b'{' | b'}')
-        }
-        _ => c.is_ascii_alphabetic() || matches!(c, b'{' | b'}' | b'#' | b'*'),
+/// A Velocity reference (`$x`, `$!x`, `${x}`, `$input.json`) or directive (`#set`, `#{end}`,
+/// `##`, `#*`) starting at `i`: its end and colour class. A `$` or `#` before anything else
+/// (as in `'$.type'`) starts none: it is text.
+fn vtl_token(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    let reference = match b.get(i)? {
+        b'$' => true,
+        b'#' => false,
+        _ => return None,
     };
-    let mut j = i + 1;
-    while j < b.len() && inside(b[j]) {
-        j += 1;
+    let next = *b.get(i + 1)?;
+    let starts = next.is_ascii_alphabetic()
+        || match reference {
+            true => matches!(next, b'{' | b'!' | b'_'),
+            false => matches!(next, b'{' | b'#' | b'*'),
+        };
+    if !starts {
+        return None;
     }
-    j
+    let inside = |c: u8| match reference {
+        true => c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'!' | b'{' | b'}'),
+        false => c.is_ascii_alphabetic() || matches!(c, b'{' | b'}' | b'#' | b'*'),
+    };
+    let end = (i + 1..b.len()).find(|&j| !inside(b[j])).unwrap_or(b.len());
+    Some((
+        end,
+        if reference {
+            "tok-ref"
+        } else {
+            "tok-directive"
+        },
+    ))
 }
 
 /// Colour classes for each byte range of the text (syntax), as (start, end, class).
@@ -100,18 +107,9 @@ pub fn syntax(text: &str, language: Language) -> Vec<(usize, usize, &'static str
                 let mut from = i;
                 let mut j = i + 1;
                 while j < b.len() && b[j] != b'"' && b[j] != b'\n' {
-                    if vtl_token_starts(b, j) {
+                    if let Some((end, class)) = vtl_token(b, j) {
                         out.push((from, j, "tok-string"));
-                        let end = vtl_token_end(b, j);
-                        out.push((
-                            j,
-                            end,
-                            if b[j] == b'$' {
-                                "tok-ref"
-                            } else {
-                                "tok-directive"
-                            },
-                        ));
+                        out.push((j, end, class));
                         from = end;
                         j = end;
                         continue;
@@ -167,19 +165,13 @@ pub fn syntax(text: &str, language: Language) -> Vec<(usize, usize, &'static str
                     None => i += 1,
                 }
             }
-            (Language::Vtl, b'$' | b'#') if vtl_token_starts(b, i) => {
-                let j = vtl_token_end(b, i);
-                out.push((
-                    i,
-                    j,
-                    if c == b'$' {
-                        "tok-ref"
-                    } else {
-                        "tok-directive"
-                    },
-                ));
-                i = j;
-            }
+            (Language::Vtl, b'$' | b'#') => match vtl_token(b, i) {
+                Some((end, class)) => {
+                    out.push((i, end, class));
+                    i = end;
+                }
+                None => i += 1,
+            },
             _ => i += 1,
         }
     }

@@ -139,24 +139,15 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     // Ctrl/Cmd+Enter anywhere on the page (not only inside a focused field) runs the last replay
-    // again: one listener on the window, renewed when the last replay changes.
+    // again: one listener on the window.
     {
         let d = dispatch.clone();
-        use_effect_with(model.replayed.clone(), move |last| {
-            let last = last.clone();
+        use_effect_with((), move |_| {
             let listener = wasm_bindgen::closure::Closure::<dyn Fn(KeyboardEvent)>::new(
                 move |e: KeyboardEvent| {
                     if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
                         e.prevent_default();
-                        let names = if last.is_empty() {
-                            workshop::replay::ALL_SAMPLES
-                                .iter()
-                                .map(|s| s.to_string())
-                                .collect()
-                        } else {
-                            last.clone()
-                        };
-                        d.emit(Action::Replay(names));
+                        d.emit(Action::ReplayAgain);
                     }
                 },
             );

@@ -73,6 +73,8 @@ impl Model {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Replay(Vec<String>),
+    /// The last replay again (at first, every sample).
+    ReplayAgain,
     Tab(Tab),
     SelectEvent(usize),
     SelectRule(Option<String>),
@@ -99,6 +101,16 @@ pub enum Action {
     SetInsightsQuery(String),
 }
 
+impl Model {
+    /// Replays these samples and shows the results from their first event.
+    fn start_replay(&mut self, samples: Vec<String>) {
+        self.replayed = samples;
+        self.selected_event = 0;
+        self.highlight = None;
+        self.tab = Tab::Results;
+    }
+}
+
 impl Reducible for Model {
     type Action = Action;
 
@@ -106,11 +118,17 @@ impl Reducible for Model {
         let mut m = (*self).clone();
         let w = &mut m.workshop;
         match action {
-            Action::Replay(samples) => {
-                m.replayed = samples;
-                m.selected_event = 0;
-                m.highlight = None;
-                m.tab = Tab::Results;
+            Action::Replay(samples) => m.start_replay(samples),
+            Action::ReplayAgain => {
+                let samples = if m.replayed.is_empty() {
+                    workshop::replay::ALL_SAMPLES
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect()
+                } else {
+                    m.replayed.clone()
+                };
+                m.start_replay(samples);
             }
             Action::Tab(t) => m.tab = t,
             Action::SelectEvent(i) => {
@@ -223,8 +241,13 @@ mod tests {
         );
         let m = reduce(m, Action::SetPattern(0, "{}".into()));
         assert_ne!(m.workshop.rules[0].pattern, "{}");
+        // Replaying again: every sample at first, then the last replay.
+        let first = reduce(m.clone(), Action::ReplayAgain);
+        assert_eq!(first.replayed.len(), workshop::replay::ALL_SAMPLES.len());
         let m = reduce(m, Action::Replay(vec!["new-order".into()]));
         assert_eq!(m.tab, Tab::Results);
+        let again = reduce(m.clone(), Action::ReplayAgain);
+        assert_eq!(again.replayed, vec!["new-order".to_string()]);
         let m = reduce(m, Action::Reset);
         assert_eq!(m.workshop, WorkshopState::default());
     }
