@@ -4,7 +4,9 @@
 //! events; eventbridge, distinct-paths, paired-tests, none-eb on EventBridge-like ones; `none` and
 //! `none-eb` name a path no event has, so each event is only checked and skipped; `eb-paths` is
 //! one rule reading every path the `eventbridge` rules read, each only tested to exist: what
-//! scanning and collecting those values costs without evaluating 10,000 rules). Prints events/s.
+//! scanning and collecting those values costs without evaluating 10,000 rules); `custom` (on
+//! city-lots events) and `eb-custom` (on EventBridge-like ones) use the pattern in `EBW_PATTERN`
+//! for every rule. Prints events/s.
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
 //! `set` matches text into a reused set (`matching_text_into`) instead of a list. A further
 //! argument `prechecked` takes the text as known to be valid JSON (`set_text_prechecked`).
@@ -22,7 +24,7 @@ fn main() {
     let mut r = Rng(42);
     let eb = matches!(
         kind,
-        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb" | "eb-paths"
+        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb" | "eb-paths" | "eb-custom"
     );
     let events: Vec<String> = (0..2000)
         .map(|_| {
@@ -38,6 +40,7 @@ fn main() {
             let text = match kind {
                 "eventbridge" => eb_pattern(i),
                 "eb-paths" => eb_paths_pattern(),
+                "eb-custom" | "custom" => std::env::var("EBW_PATTERN").unwrap_or_default(),
                 "distinct-paths" | "paired-tests" => shape_pattern(kind, i),
                 // A path no event has: the whole event is only validated and skipped.
                 "none" | "none-eb" => r#"{"zzz": ["x"]}"#.to_string(),
