@@ -1,5 +1,5 @@
 //! What one pattern costs against another on the same events, in alternating turns (a noisy
-//! machine slows both alike): `EBW_A='<pattern>' EBW_B='<pattern>' cargo run --release -p
+//! machine slows both alike; each goes first in every other round): `EBW_A='<pattern>' EBW_B='<pattern>' cargo run --release -p
 //! ebw-bench --example pair_cost -- <eb|city> <rounds>`. Prints the median ns per event of each
 //! and of their difference (B − A), so the cost of what B adds (a collected value, a nested
 //! object entered, a test) can be read off.
@@ -41,9 +41,15 @@ fn main() {
     };
     let (mut ta, mut tb, mut d) = (Vec::new(), Vec::new(), Vec::new());
     let (mut na, mut nb) = (0, 0);
-    for _ in 0..rounds {
-        let (x, n1) = turn(&a);
-        let (y, n2) = turn(&b);
+    for round in 0..rounds {
+        // A first in even rounds, B first in odd ones: whichever runs second is favoured.
+        let ((x, n1), (y, n2)) = if round % 2 == 0 {
+            let first = turn(&a);
+            (first, turn(&b))
+        } else {
+            let first = turn(&b);
+            (turn(&a), first)
+        };
         na = n1;
         nb = n2;
         ta.push(x);

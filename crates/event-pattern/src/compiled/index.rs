@@ -26,9 +26,23 @@ impl std::hash::Hasher for FxHasher {
             let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
             self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(FX_K);
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(FX_K);
-        }
+        // The last bytes (up to seven) as one word: one round instead of one per byte.
+        let rest = chunks.remainder();
+        let word = match *rest {
+            [] => return,
+            [a] => a as u64,
+            [a, b] => u16::from_le_bytes([a, b]) as u64,
+            [a, b, c] => u16::from_le_bytes([a, b]) as u64 | (c as u64) << 16,
+            [a, b, c, d, ..] => {
+                // Two reads of four bytes, overlapping when fewer than eight are left.
+                let n = rest.len();
+                let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+                u32::from_le_bytes([a, b, c, d]) as u64 | (hi as u64) << 32
+            }
+        };
+        // The length in the top bits: "ab" and "ab\0", "aaaa" and "aaaaa" differ.
+        let word = word ^ (rest.len() as u64) << 61;
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_K);
     }
     fn write_u8(&mut self, i: u8) {
         self.write_u64(i as u64);
@@ -490,6 +504,36 @@ impl PathIndex {
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+
+    /// Every byte of a key counts in its hash, the last few (read as one word, overlapping)
+    /// included: keys of every length up to 24 that differ in one byte hash differently.
+    #[test]
+    fn every_byte_of_a_key_changes_its_hash() {
+        use std::hash::Hasher;
+        let hash = |s: &[u8]| {
+            let mut h = FxHasher::default();
+            h.write(s);
+            h.finish()
+        };
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        for len in 0..=24 {
+            for _ in 0..200 {
+                let key: Vec<u8> = (0..len).map(|_| r.below(256) as u8).collect();
+                for at in 0..len {
+                    let mut other = key.clone();
+                    other[at] ^= 1 << r.below(8);
+                    assert_ne!(hash(&key), hash(&other), "{key:?} at {at}");
+                }
+            }
+        }
+        for (a, b) in [
+            (&b"ab"[..], &b"ab\0"[..]),
+            (b"aaaa", b"aaaaa"),
+            (b"", b"\0"),
+        ] {
+            assert_ne!(hash(a), hash(b), "{a:?} {b:?}");
+        }
+    }
 
     /// The word-at-a-time lower-casing gives `fold_case` on ASCII of every length up to the
     /// buffer (every byte value below 0x80 in every position of a word), and leaves longer or
