@@ -3,7 +3,7 @@
 //! ebw-bench --example pair_cost -- <eb|city> <rounds>`. Prints the median ns per event of each
 //! and of their difference (B − A), so the cost of what B adds (a collected value, a nested
 //! object entered, a test) can be read off.
-use ebw_bench::{city_lot, eb_event, Rng};
+use ebw_bench::sample_events;
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::EventPattern;
 
@@ -11,16 +11,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let eb = args.get(1).map(String::as_str) != Some("city");
     let rounds: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(60);
-    let mut r = Rng(42);
-    let events: Vec<String> = (0..2000)
-        .map(|_| {
-            if eb {
-                eb_event(&mut r)
-            } else {
-                city_lot(&mut r)
-            }
-        })
-        .collect();
+    let events = sample_events(eb);
     let compile = |var: &str| {
         let text = std::env::var(var).unwrap_or_else(|_| r#"{"zzz": ["x"]}"#.to_string());
         let ps: Vec<EventPattern> = text

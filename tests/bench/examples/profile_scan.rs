@@ -10,9 +10,7 @@
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
 //! `set` matches text into a reused set (`matching_text_into`) instead of a list. A further
 //! argument `prechecked` takes the text as known to be valid JSON (`set_text_prechecked`).
-use ebw_bench::{
-    city_lot, city_pattern, eb_event, eb_paths_pattern, eb_pattern, shape_pattern, Rng,
-};
+use ebw_bench::{city_pattern, eb_paths_pattern, eb_pattern, sample_events, shape_pattern};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
@@ -21,20 +19,11 @@ fn main() {
     let kind = args.get(1).map(String::as_str).unwrap_or("exact");
     let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
-    let mut r = Rng(42);
     let eb = matches!(
         kind,
         "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb" | "eb-paths" | "eb-custom"
     );
-    let events: Vec<String> = (0..2000)
-        .map(|_| {
-            if eb {
-                eb_event(&mut r)
-            } else {
-                city_lot(&mut r)
-            }
-        })
-        .collect();
+    let events = sample_events(eb);
     let ps: Vec<EventPattern> = (0..n)
         .map(|i| {
             let text = match kind {

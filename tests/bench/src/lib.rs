@@ -17,6 +17,21 @@ impl Rng {
     }
 }
 
+/// The 2,000 events the profiling examples match (seed 42): EventBridge-like ones when `eb`,
+/// else city-lots features.
+pub fn sample_events(eb: bool) -> Vec<String> {
+    let mut r = Rng(42);
+    (0..2000)
+        .map(|_| {
+            if eb {
+                eb_event(&mut r)
+            } else {
+                city_lot(&mut r)
+            }
+        })
+        .collect()
+}
+
 const STREETS: [&str; 12] = [
     "JEFFERSON",
     "BEACH",
