@@ -156,26 +156,27 @@ impl PatternError {
     }
 
     fn location_suffix(&self, loc: Location) -> String {
-        let total = self.inner.source.chars().count();
-        let snippet = if total > SOURCE_SNIPPET_CHARS {
-            let cut: String = self
-                .inner
-                .source
-                .chars()
-                .take(SOURCE_SNIPPET_CHARS)
-                .collect();
-            format!(
-                "\"{cut}\"[truncated {} chars]",
-                total - SOURCE_SNIPPET_CHARS
-            )
-        } else {
-            format!("\"{}\"", self.inner.source)
-        };
-        format!(
-            "\n at [Source: (String){snippet}; line: {}, column: {}]",
-            loc.line, loc.column
-        )
+        format!("\n at {}", source_location(&self.inner.source, loc))
     }
+}
+
+/// Jackson's description of a place in a text it read from a string:
+/// `[Source: (String)"<text>"; line: L, column: C]`, the text cut after 500 characters.
+pub(crate) fn source_location(source: &str, loc: Location) -> String {
+    let total = source.chars().count();
+    let snippet = if total > SOURCE_SNIPPET_CHARS {
+        let cut: String = source.chars().take(SOURCE_SNIPPET_CHARS).collect();
+        format!(
+            "\"{cut}\"[truncated {} chars]",
+            total - SOURCE_SNIPPET_CHARS
+        )
+    } else {
+        format!("\"{source}\"")
+    };
+    format!(
+        "[Source: (String){snippet}; line: {}, column: {}]",
+        loc.line, loc.column
+    )
 }
 
 impl fmt::Display for PatternError {

@@ -62,8 +62,16 @@ pub struct SyntaxError {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Ctx {
-    Object { expect_name: bool, first: bool },
-    Array { first: bool },
+    /// `start`: where its opening bracket stands (Jackson's "start marker").
+    Object {
+        expect_name: bool,
+        first: bool,
+        start: Location,
+    },
+    Array {
+        first: bool,
+        start: Location,
+    },
 }
 
 /// A token reader over one JSON text.
@@ -206,13 +214,54 @@ impl<'a> Tokenizer<'a> {
         )
     }
 
+    /// In a container, before its next entry: its end (`close`, giving `end`, the container
+    /// popped), or, after the `first` entry, the comma that must separate entries (then `None`,
+    /// past the comma). `what` names the container in Jackson's message.
+    fn end_or_comma(
+        &mut self,
+        first: bool,
+        close: u8,
+        end: Token,
+        what: &str,
+    ) -> Result<Option<Token>, SyntaxError> {
+        match self.peek() {
+            None => return Err(self.eof_error()),
+            Some(c) if c == close => {
+                self.token_start = self.pos;
+                self.pos += 1;
+                self.stack.pop();
+                return Ok(Some(end));
+            }
+            _ => {}
+        }
+        if !first {
+            if self.peek() != Some(b',') {
+                self.pos += 1;
+                return Err(self
+                    .unexpected_char(
+                        self.pos - 1,
+                        &format!("was expecting comma to separate {what} entries"),
+                    )
+                    .with_location(self.location()));
+            }
+            self.pos += 1;
+            self.skip_ws();
+        }
+        Ok(None)
+    }
+
     fn eof_error(&self) -> SyntaxError {
+        // Jackson names the open container and where it started.
         let what = match self.stack.last() {
-            Some(Ctx::Object { .. }) => "expected close marker for Object",
-            Some(Ctx::Array { .. }) => "expected close marker for Array",
-            None => "expected a value",
+            Some(Ctx::Object { start, .. }) => ("Object", *start),
+            Some(Ctx::Array { start, .. }) => ("Array", *start),
+            None => return self.error("Unexpected end-of-input: expected a value"),
         };
-        self.error(format!("Unexpected end-of-input: {what}"))
+        let (kind, start) = what;
+        self.error(format!(
+            "Unexpected end-of-input: expected close marker for {kind} (start marker at {})",
+            crate::error::source_location(self.src, start)
+        ))
     }
 
     fn read_string_body(&mut self) -> Result<String, SyntaxError> {
@@ -343,16 +392,19 @@ impl<'a> Tokenizer<'a> {
                 Ok(Token::String)
             }
             b'{' => {
+                let start = self.location();
                 self.pos += 1;
                 self.push(Ctx::Object {
                     expect_name: true,
                     first: true,
+                    start,
                 })?;
                 Ok(Token::StartObject)
             }
             b'[' => {
+                let start = self.location();
                 self.pos += 1;
-                self.push(Ctx::Array { first: true })?;
+                self.push(Ctx::Array { first: true, start })?;
                 Ok(Token::StartArray)
             }
             b'-' | b'0'..=b'9' => self.read_number(),
@@ -502,31 +554,11 @@ impl<'a> Tokenizer<'a> {
                 self.root_done = true;
                 self.read_value_start()
             }
-            Some(Ctx::Array { first }) => {
-                match self.peek() {
-                    None => return Err(self.eof_error()),
-                    Some(b']') => {
-                        self.token_start = self.pos;
-                        self.pos += 1;
-                        self.stack.pop();
-                        return Ok(Token::EndArray);
-                    }
-                    _ => {}
+            Some(Ctx::Array { first, .. }) => {
+                if let Some(end) = self.end_or_comma(first, b']', Token::EndArray, "Array")? {
+                    return Ok(end);
                 }
-                if !first {
-                    if self.peek() != Some(b',') {
-                        self.pos += 1;
-                        return Err(self
-                            .unexpected_char(
-                                self.pos - 1,
-                                "was expecting comma to separate Array entries",
-                            )
-                            .with_location(self.location()));
-                    }
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                if let Some(Ctx::Array { first }) = self.stack.last_mut() {
+                if let Some(Ctx::Array { first, .. }) = self.stack.last_mut() {
                     *first = false;
                 }
                 if self.peek() == Some(b']') {
@@ -536,30 +568,13 @@ impl<'a> Tokenizer<'a> {
                 self.read_value_start()
             }
             Some(Ctx::Object { first, .. }) => {
-                match self.peek() {
-                    None => return Err(self.eof_error()),
-                    Some(b'}') => {
-                        self.token_start = self.pos;
-                        self.pos += 1;
-                        self.stack.pop();
-                        return Ok(Token::EndObject);
-                    }
-                    _ => {}
+                if let Some(end) = self.end_or_comma(first, b'}', Token::EndObject, "Object")? {
+                    return Ok(end);
                 }
-                if !first {
-                    if self.peek() != Some(b',') {
-                        self.pos += 1;
-                        return Err(self
-                            .unexpected_char(
-                                self.pos - 1,
-                                "was expecting comma to separate Object entries",
-                            )
-                            .with_location(self.location()));
-                    }
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                if let Some(Ctx::Object { first, expect_name }) = self.stack.last_mut() {
+                if let Some(Ctx::Object {
+                    first, expect_name, ..
+                }) = self.stack.last_mut()
+                {
                     *first = false;
                     *expect_name = false;
                 }
