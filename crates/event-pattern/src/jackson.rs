@@ -459,63 +459,114 @@ impl<'a> Tokenizer<'a> {
         )))
     }
 
+    /// A number, read the way Jackson 2.x reads one (`ReaderBasedJsonParser`), errors and their
+    /// locations included. Jackson has two paths: the fast one scans ahead and, on an error,
+    /// reports where it left its pointer — just past the character that ended the integer part
+    /// (or, after a minus sign, just past the character that is not a digit); the slow one
+    /// (`_parseNumber2`), taken for a number that starts with `0` or that runs into the end of
+    /// the text, moves past every character it reads and reports just past the offending one.
     fn read_number(&mut self) -> Result<Token, SyntaxError> {
         let start = self.pos;
-        let mut is_int = true;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
-                let c = self.peek().map(|b| b as char);
-                return match c {
-                    None => Err(self.error("Unexpected end-of-input in a Number value")),
-                    Some(_) => Err(self.unexpected_char(
-                        self.pos,
+        let b = self.bytes;
+        let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        let int_start = start + (b.get(start) == Some(&b'-')) as usize;
+        if int_start > start {
+            match self.src.get(int_start..).and_then(|r| r.chars().next()) {
+                None => {
+                    return Err(self.error_at(
+                        int_start,
+                        "Unexpected end-of-inputNo digit following minus sign",
+                    ))
+                }
+                Some(c) if !c.is_ascii_digit() => {
+                    return Err(self.number_char_error(
+                        int_start,
+                        int_start + c.len_utf8(),
                         "expected digit (0-9) to follow minus sign, for valid numeric value",
-                    )),
-                };
+                    ))
+                }
+                Some(_) => {}
             }
         }
-        let int_start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
+        let mut i = int_start;
+        while digit(i) {
+            i += 1;
         }
-        if self.pos - int_start > 1 && self.bytes[int_start] == b'0' {
+        if i - int_start > 1 && b[int_start] == b'0' {
             return Err(self.error_at(
                 int_start + 1,
                 "Invalid numeric value: Leading zeroes not allowed",
             ));
         }
-        if self.peek() == Some(b'.') {
+        // Where the fast path would leave its pointer: past what ended the integer part.
+        let int_end = i;
+        let slow = b[int_start] == b'0';
+        // An offending character at `at`: located past it on the slow path (or at the end of
+        // the text, which sends the fast path to the slow one too), else where the fast path
+        // stands.
+        let bad = |this: &Self, at: usize, what: &str| match this
+            .src
+            .get(at..)
+            .and_then(|r| r.chars().next())
+        {
+            Some(_) if !slow => this.number_char_error(at, int_end + 1, what),
+            Some(c) => this.number_char_error(at, at + c.len_utf8(), what),
+            None => this.number_char_error(at - 1, at, what),
+        };
+        let mut is_int = true;
+        if b.get(i) == Some(&b'.') {
             is_int = false;
-            self.pos += 1;
-            let frac = self.pos;
-            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-                self.pos += 1;
+            i += 1;
+            let frac = i;
+            while digit(i) {
+                i += 1;
             }
-            if self.pos == frac {
-                return Err(self.unexpected_char(self.pos, "Decimal point not followed by a digit"));
+            if i == frac {
+                // At the end of the text the character described is the point itself.
+                return Err(bad(self, i, "Decimal point not followed by a digit"));
             }
         }
-        if matches!(self.peek(), Some(b'e') | Some(b'E')) {
+        if matches!(b.get(i), Some(b'e' | b'E')) {
             is_int = false;
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+') | Some(b'-')) {
-                self.pos += 1;
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
             }
-            let exp = self.pos;
-            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-                self.pos += 1;
+            if i >= b.len() {
+                return Err(self.error_at(
+                    i,
+                    "Unexpected end-of-inputexpected a digit for number exponent",
+                ));
             }
-            if self.pos == exp {
-                return Err(
-                    self.unexpected_char(self.pos, "Exponent indicator not followed by a digit")
-                );
+            let exp = i;
+            while digit(i) {
+                i += 1;
+            }
+            if i == exp {
+                return Err(bad(self, i, "Exponent indicator not followed by a digit"));
             }
         }
+        self.pos = i;
         Ok(Token::Number {
-            text: self.src[start..self.pos].to_string(),
+            text: self.src[start..i].to_string(),
             is_int,
         })
+    }
+
+    /// Jackson's `reportUnexpectedNumberChar`: the character at `at`, located at `located`.
+    fn number_char_error(&self, at: usize, located: usize, what: &str) -> SyntaxError {
+        let c = self
+            .src
+            .get(at..)
+            .and_then(|s| s.chars().next())
+            .unwrap_or('\0');
+        self.error_at(
+            located,
+            format!(
+                "Unexpected character ({}) in numeric value: {what}",
+                describe_char(c)
+            ),
+        )
     }
 
     /// Finishes an open string (when the caller skipped its text) before moving on.
