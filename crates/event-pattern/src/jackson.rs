@@ -179,7 +179,10 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    fn skip_ws(&mut self) {
+    /// Skips white space between tokens as Jackson does: another control character is an
+    /// "Illegal character", and a `/` starts a comment, which Jackson's default features refuse
+    /// (both located just past the character, which Jackson has read).
+    fn skip_ws(&mut self) -> Result<(), SyntaxError> {
         while let Some(b) = self.peek() {
             match b {
                 b' ' | b'\t' => self.pos += 1,
@@ -187,15 +190,41 @@ impl<'a> Tokenizer<'a> {
                     self.pos += 1;
                     self.bump_newline(b);
                 }
+                b'/' => {
+                    return Err(self.unexpected_char(
+                        self.pos,
+                        "maybe a (non-standard) comment? (not recognized as one since \
+                         Feature 'ALLOW_COMMENTS' not enabled for parser)",
+                    ))
+                }
+                0..=0x1f => {
+                    return Err(self.error_at(
+                        self.pos + 1,
+                        format!(
+                            "Illegal character ({}): only regular white space (\\r, \\n, \\t) \
+                             is allowed between tokens",
+                            describe_char(b as char)
+                        ),
+                    ))
+                }
                 _ => break,
             }
         }
+        Ok(())
+    }
+
+    /// Jackson's end of input where its white-space skipping needs more: after a comma, around
+    /// a colon.
+    fn eof_between(&self, what: &str) -> SyntaxError {
+        self.error(format!(
+            "Unexpected end-of-input within/between {what} entries"
+        ))
     }
 
     /// The text of the current string token, completing it if needed (moves the location).
     pub fn text(&mut self) -> Result<String, SyntaxError> {
         if self.string_open {
-            let s = self.read_string_body()?;
+            let s = self.read_string_body(false)?;
             self.string_open = false;
             self.string_value = Some(s);
         }
@@ -214,40 +243,68 @@ impl<'a> Tokenizer<'a> {
         )
     }
 
-    /// In a container, before its next entry: its end (`close`, giving `end`, the container
-    /// popped), or, after the `first` entry, the comma that must separate entries (then `None`,
-    /// past the comma). `what` names the container in Jackson's message.
-    fn end_or_comma(
-        &mut self,
-        first: bool,
-        close: u8,
-        end: Token,
-        what: &str,
-    ) -> Result<Option<Token>, SyntaxError> {
+    /// In a container, before its next entry: its end (a closing bracket, checked first, as
+    /// Jackson's `_closeScope` is), or, after the `first` entry, the comma that must separate
+    /// entries (then `None`, past the comma). `what` names the container in Jackson's message.
+    fn end_or_comma(&mut self, first: bool, what: &str) -> Result<Option<Token>, SyntaxError> {
         match self.peek() {
             None => return Err(self.eof_error()),
-            Some(c) if c == close => {
-                self.token_start = self.pos;
-                self.pos += 1;
-                self.stack.pop();
-                return Ok(Some(end));
-            }
+            Some(c @ (b']' | b'}')) => return self.close(c).map(Some),
             _ => {}
         }
         if !first {
             if self.peek() != Some(b',') {
-                self.pos += 1;
-                return Err(self
-                    .unexpected_char(
-                        self.pos - 1,
-                        &format!("was expecting comma to separate {what} entries"),
-                    )
-                    .with_location(self.location()));
+                return Err(self.unexpected_char(
+                    self.pos,
+                    &format!("was expecting comma to separate {what} entries"),
+                ));
             }
             self.pos += 1;
-            self.skip_ws();
+            self.skip_ws()?;
+            if self.peek().is_none() {
+                return Err(self.eof_between(what));
+            }
         }
         Ok(None)
+    }
+
+    /// A closing bracket `c` at the current position: the end of the innermost container when it
+    /// matches, else Jackson's "Unexpected close marker" naming the container (or the root) and
+    /// where it started.
+    fn close(&mut self, c: u8) -> Result<Token, SyntaxError> {
+        let (matched, kind, start) = match self.stack.last() {
+            Some(Ctx::Array { start, .. }) => (c == b']', "Array", *start),
+            Some(Ctx::Object { start, .. }) => (c == b'}', "Object", *start),
+            // Jackson's root context starts at line 1, column 0.
+            None => (
+                false,
+                "root",
+                Location {
+                    line: 1,
+                    column: 0,
+                    offset: 0,
+                },
+            ),
+        };
+        if !matched {
+            let expected = if c == b']' { '}' } else { ']' };
+            return Err(self.error_at(
+                self.pos,
+                format!(
+                    "Unexpected close marker '{}': expected '{expected}' (for {kind} starting at {})",
+                    c as char,
+                    crate::error::source_location(self.src, start)
+                ),
+            ));
+        }
+        self.token_start = self.pos;
+        self.pos += 1;
+        self.stack.pop();
+        Ok(if c == b']' {
+            Token::EndArray
+        } else {
+            Token::EndObject
+        })
     }
 
     fn eof_error(&self) -> SyntaxError {
@@ -264,7 +321,9 @@ impl<'a> Tokenizer<'a> {
         ))
     }
 
-    fn read_string_body(&mut self) -> Result<String, SyntaxError> {
+    /// The rest of a string whose opening quote was read: a field `name` or a value (Jackson
+    /// words a few errors differently for each).
+    fn read_string_body(&mut self, name: bool) -> Result<String, SyntaxError> {
         let mut out = String::new();
         loop {
             let rest = match self.src.get(self.pos..) {
@@ -275,6 +334,7 @@ impl<'a> Tokenizer<'a> {
             let c =
                 match chars.next() {
                     Some(c) => c,
+                    None if name => return Err(self.error("Unexpected end-of-input in field name")),
                     None => return Err(self.error(
                         "Unexpected end-of-input: was expecting closing quote for a string value",
                     )),
@@ -330,7 +390,7 @@ impl<'a> Tokenizer<'a> {
                                 .get(self.pos - 1..)
                                 .and_then(|s| s.chars().next())
                                 .unwrap_or('\0');
-                            self.pos += c.len_utf8().saturating_sub(1);
+                            self.pos -= 1;
                             return Err(self.error(format!(
                                 "Unrecognized character escape {}",
                                 describe_char(c)
@@ -339,10 +399,10 @@ impl<'a> Tokenizer<'a> {
                     }
                 }
                 c if (c as u32) < 0x20 => {
-                    self.pos += 1;
                     return Err(self.error(format!(
-                        "Illegal unquoted character ({}): has to be escaped using backslash to be included in string value",
-                        describe_char(c)
+                        "Illegal unquoted character ({}): has to be escaped using backslash to be included in {}",
+                        describe_char(c),
+                        if name { "name" } else { "string value" }
                     )));
                 }
                 c => {
@@ -356,22 +416,22 @@ impl<'a> Tokenizer<'a> {
     fn read_hex4(&mut self) -> Result<u32, SyntaxError> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let b = match self.peek() {
-                Some(b) => b,
+            let c = match self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+                Some(c) => c,
                 None => {
                     return Err(self.error("Unexpected end-of-input in character escape sequence"))
                 }
             };
-            self.pos += 1;
-            let d = match (b as char).to_digit(16) {
+            let d = match c.to_digit(16) {
                 Some(d) => d,
                 None => {
-                    return Err(self.error(format!(
-                    "Unexpected character ({}): expected a hex-digit for character escape sequence",
-                    describe_char(b as char)
-                )))
+                    return Err(self.unexpected_char(
+                        self.pos,
+                        "expected a hex-digit for character escape sequence",
+                    ))
                 }
             };
+            self.pos += 1;
             v = v * 16 + d;
         }
         Ok(v)
@@ -408,6 +468,9 @@ impl<'a> Tokenizer<'a> {
                 Ok(Token::StartArray)
             }
             b'-' | b'0'..=b'9' => self.read_number(),
+            // Jackson's value switch: a `}` here ends nothing (closers were handled before);
+            // a `]` goes on to its odd-value handling, which expects "a valid value".
+            b'}' => Err(self.unexpected_char(self.pos, "expected a value")),
             _ => self.read_word(),
         }
     }
@@ -459,12 +522,13 @@ impl<'a> Tokenizer<'a> {
         )))
     }
 
-    /// A number, read the way Jackson 2.x reads one (`ReaderBasedJsonParser`), errors and their
+    /// A number, read the way Jackson 2.17+ reads one (`ReaderBasedJsonParser`), errors and their
     /// locations included. Jackson has two paths: the fast one scans ahead and, on an error,
-    /// reports where it left its pointer — just past the character that ended the integer part
-    /// (or, after a minus sign, just past the character that is not a digit); the slow one
+    /// reports one character before where it left its pointer — at the character that ended the
+    /// integer part (or, after a minus sign, at the character that is not a digit); the slow one
     /// (`_parseNumber2`), taken for a number that starts with `0` or that runs into the end of
-    /// the text, moves past every character it reads and reports just past the offending one.
+    /// the text, moves past every character it reads and reports at the offending one (at the
+    /// point itself when the text ends after it).
     fn read_number(&mut self) -> Result<Token, SyntaxError> {
         let start = self.pos;
         let b = self.bytes;
@@ -481,7 +545,7 @@ impl<'a> Tokenizer<'a> {
                 Some(c) if !c.is_ascii_digit() => {
                     return Err(self.number_char_error(
                         int_start,
-                        int_start + c.len_utf8(),
+                        int_start,
                         "expected digit (0-9) to follow minus sign, for valid numeric value",
                     ))
                 }
@@ -509,9 +573,9 @@ impl<'a> Tokenizer<'a> {
             .get(at..)
             .and_then(|r| r.chars().next())
         {
-            Some(_) if !slow => this.number_char_error(at, int_end + 1, what),
-            Some(c) => this.number_char_error(at, at + c.len_utf8(), what),
-            None => this.number_char_error(at - 1, at, what),
+            Some(_) if !slow => this.number_char_error(at, int_end, what),
+            Some(_) => this.number_char_error(at, at, what),
+            None => this.number_char_error(at - 1, at - 1, what),
         };
         let mut is_int = true;
         if b.get(i) == Some(&b'.') {
@@ -572,7 +636,7 @@ impl<'a> Tokenizer<'a> {
     /// Finishes an open string (when the caller skipped its text) before moving on.
     fn finish_open_string(&mut self) -> Result<(), SyntaxError> {
         if self.string_open {
-            self.read_string_body()?;
+            self.read_string_body(false)?;
             self.string_open = false;
         }
         Ok(())
@@ -587,7 +651,7 @@ impl<'a> Tokenizer<'a> {
         }
         self.finish_open_string()?;
         self.string_value = None;
-        self.skip_ws();
+        self.skip_ws()?;
         match self.stack.last().copied() {
             None => {
                 if self.root_done {
@@ -599,27 +663,25 @@ impl<'a> Tokenizer<'a> {
                     }
                     return Ok(Token::Eof);
                 }
-                if self.peek().is_none() {
-                    return Err(self.error("No content to map due to end-of-input"));
+                match self.peek() {
+                    None => return Err(self.error("No content to map due to end-of-input")),
+                    Some(c @ (b']' | b'}')) => return self.close(c),
+                    Some(_) => {}
                 }
                 self.root_done = true;
                 self.read_value_start()
             }
             Some(Ctx::Array { first, .. }) => {
-                if let Some(end) = self.end_or_comma(first, b']', Token::EndArray, "Array")? {
+                if let Some(end) = self.end_or_comma(first, "Array")? {
                     return Ok(end);
                 }
                 if let Some(Ctx::Array { first, .. }) = self.stack.last_mut() {
                     *first = false;
                 }
-                if self.peek() == Some(b']') {
-                    return Err(self
-                        .unexpected_char(self.pos, &format!("expected a value {EXPECTED_VALUE}")));
-                }
                 self.read_value_start()
             }
             Some(Ctx::Object { first, .. }) => {
-                if let Some(end) = self.end_or_comma(first, b'}', Token::EndObject, "Object")? {
+                if let Some(end) = self.end_or_comma(first, "Object")? {
                     return Ok(end);
                 }
                 if let Some(Ctx::Object {
@@ -641,23 +703,23 @@ impl<'a> Tokenizer<'a> {
                 }
                 let name_start = self.pos;
                 self.pos += 1;
-                let name = self.read_string_body()?;
+                let name = self.read_string_body(true)?;
                 self.name_span = Span::new(name_start, self.pos);
-                self.skip_ws();
+                self.skip_ws()?;
                 match self.peek() {
                     Some(b':') => self.pos += 1,
-                    None => return Err(self.eof_error()),
+                    None => return Err(self.eof_between("Object")),
                     Some(_) => {
-                        self.pos += 1;
-                        return Err(self
-                            .unexpected_char(
-                                self.pos - 1,
-                                "was expecting a colon to separate field name and value",
-                            )
-                            .with_location(self.location()));
+                        return Err(self.unexpected_char(
+                            self.pos,
+                            "was expecting a colon to separate field name and value",
+                        ))
                     }
                 }
-                self.skip_ws();
+                self.skip_ws()?;
+                if self.peek().is_none() {
+                    return Err(self.eof_between("Object"));
+                }
                 let value_start = self.pos;
                 let value = self.read_value_start()?;
                 self.pending = Some((value, value_start));
@@ -668,30 +730,20 @@ impl<'a> Tokenizer<'a> {
     }
 }
 
-impl SyntaxError {
-    fn with_location(mut self, location: Location) -> Self {
-        self.location = location;
-        self
-    }
-}
-
 fn is_ident_part(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
 }
 
-/// Jackson's way of quoting a character in a message: `''' (code 39)`.
+/// Jackson's way of quoting a character in a message (`_getCharDesc`): `''' (code 39)`, a code
+/// above 255 also in hex (`'é' (code 233)` but `'€' (code 8364 / 0x20ac)`), and an ISO control
+/// character (U+0000 to U+001F, U+007F to U+009F) by its code alone.
 pub fn describe_char(c: char) -> String {
     let code = c as u32;
-    if code < 32 {
+    if c.is_control() {
         format!("(CTRL-CHAR, code {code})")
+    } else if code > 255 {
+        format!("'{c}' (code {code} / 0x{code:x})")
     } else {
-        format!(
-            "'{c}' (code {code}{})",
-            if code > 127 {
-                format!(" / 0x{code:x}")
-            } else {
-                String::new()
-            }
-        )
+        format!("'{c}' (code {code})")
     }
 }
