@@ -502,24 +502,109 @@ impl<'a> Tokenizer<'a> {
             }
         }
         let first = self.src[start..].chars().next().unwrap_or('\0');
-        if !is_ident_part(first) {
+        match first {
+            // Jackson's odd values: the words of non-standard numbers, and a plus sign.
+            'N' => return Err(self.non_standard(start, "NaN", 1)),
+            'I' => return Err(self.non_standard(start, "Infinity", 1)),
+            '+' => return Err(self.plus_sign()),
+            _ => {}
+        }
+        if !is_ident_start(first) {
             return Err(
                 self.unexpected_char(start, &format!("expected a valid value {EXPECTED_VALUE}"))
             );
         }
-        // Jackson reads the whole identifier-like word before complaining about it.
-        let mut end = start;
-        for (i, c) in self.src[start..].char_indices() {
-            if !is_ident_part(c) || i >= 256 {
+        self.pos = start + first.len_utf8();
+        Err(self.invalid_token(start))
+    }
+
+    /// Jackson's `_reportInvalidToken`: the token from `from` to the current position and the
+    /// identifier characters that follow it, at most 256 characters (then `...`).
+    fn invalid_token(&mut self, from: usize) -> SyntaxError {
+        let mut token = self.src.get(from..self.pos).unwrap_or("").to_string();
+        let mut len = token.chars().count();
+        while let Some(c) = self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+            if !is_ident_part(c) {
                 break;
             }
-            end = start + i + c.len_utf8();
+            self.pos += c.len_utf8();
+            token.push(c);
+            len += 1;
+            if len >= 256 {
+                token.push_str("...");
+                break;
+            }
         }
-        self.pos = end;
-        Err(self.error(format!(
-            "Unrecognized token '{}': was expecting {EXPECTED_VALUE}",
-            &self.src[start..end]
-        )))
+        self.error(format!(
+            "Unrecognized token '{token}': was expecting {EXPECTED_VALUE}"
+        ))
+    }
+
+    /// Jackson's `_matchToken`: the token that began at `start` must go on as `word` from its
+    /// `i`-th character, and no identifier character may follow it.
+    fn match_token(&mut self, start: usize, word: &str, i: usize) -> Result<(), SyntaxError> {
+        for expected in word.chars().skip(i) {
+            match self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+                Some(c) if c == expected => self.pos += c.len_utf8(),
+                _ => return Err(self.invalid_token(start)),
+            }
+        }
+        match self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+            Some(c) if c >= '0' && c != ']' && c != '}' && is_ident_part(c) => {
+                Err(self.invalid_token(start))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `NaN`, `Infinity` and their signed forms, which Jackson reads only to refuse (its
+    /// `ALLOW_NON_NUMERIC_NUMBERS` is off); anything else that starts alike is an unrecognized
+    /// token. The token began at `start`; its first `i` characters were read.
+    fn non_standard(&mut self, start: usize, word: &str, i: usize) -> SyntaxError {
+        self.pos = start + word.chars().take(i).map(char::len_utf8).sum::<usize>();
+        match self.match_token(start, word, i) {
+            Err(e) => e,
+            Ok(()) => self.error(format!(
+                "Non-standard token '{word}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
+            )),
+        }
+    }
+
+    /// After a sign at `start` (`-` or `+`), a character that is not a digit, at the current
+    /// position: Jackson's `_handleInvalidNumberStart`. An `I` may begin `-INF` / `-Infinity`
+    /// (refused as non-standard); otherwise the error is located at the last character read.
+    /// Gives that location, or the error already decided.
+    fn after_sign(&mut self, start: usize, sign: char) -> Result<usize, SyntaxError> {
+        let at = self.pos;
+        if self.bytes.get(at) != Some(&b'I') {
+            return Ok(at);
+        }
+        self.pos += 1;
+        match self.bytes.get(self.pos) {
+            None => Err(self.error("Unexpected end-of-input in a Number value")),
+            Some(b'N') => Err(self.non_standard(start, &format!("{sign}INF"), 3)),
+            Some(b'n') => Err(self.non_standard(start, &format!("{sign}Infinity"), 3)),
+            Some(_) => Ok(self.pos),
+        }
+    }
+
+    /// A `+` where a value should be: Jackson refuses the sign itself (its
+    /// `ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` is off), located at the character after it.
+    fn plus_sign(&mut self) -> SyntaxError {
+        let start = self.pos;
+        self.pos += 1;
+        if self.pos >= self.bytes.len() {
+            return self.error("Unexpected end-of-input in a Number value");
+        }
+        match self.after_sign(start, '+') {
+            Err(e) => e,
+            Ok(at) => self.number_char_error(
+                start,
+                at,
+                "JSON spec does not allow numbers to have plus signs: enable \
+                 `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow",
+            ),
+        }
     }
 
     /// A number, read the way Jackson 2.17+ reads one (`ReaderBasedJsonParser`), errors and their
@@ -543,11 +628,13 @@ impl<'a> Tokenizer<'a> {
                     ))
                 }
                 Some(c) if !c.is_ascii_digit() => {
+                    self.pos = int_start;
+                    let at = self.after_sign(start, '-')?;
                     return Err(self.number_char_error(
-                        int_start,
-                        int_start,
+                        at,
+                        at,
                         "expected digit (0-9) to follow minus sign, for valid numeric value",
-                    ))
+                    ));
                 }
                 Some(_) => {}
             }
@@ -730,8 +817,14 @@ impl<'a> Tokenizer<'a> {
     }
 }
 
+/// Near enough Java's `Character.isJavaIdentifierPart`, which Jackson reads a bad token with.
 fn is_ident_part(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Near enough Java's `Character.isJavaIdentifierStart` (no digits).
+fn is_ident_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || c == '$'
 }
 
 /// Jackson's way of quoting a character in a message (`_getCharDesc`): `''' (code 39)`, a code
