@@ -171,6 +171,11 @@ impl<'a> Tokenizer<'a> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// The character that starts at byte `pos`, if any.
+    fn char_at(&self, pos: usize) -> Option<char> {
+        self.src.get(pos..).and_then(|r| r.chars().next())
+    }
+
     /// Counts a line break that was just consumed (`\r\n` counts once, at its `\n`).
     fn bump_newline(&mut self, b: u8) {
         if b == b'\n' || (b == b'\r' && self.peek() != Some(b'\n')) {
@@ -232,11 +237,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn unexpected_char(&self, pos: usize, what: &str) -> SyntaxError {
-        let c = self
-            .src
-            .get(pos..)
-            .and_then(|s| s.chars().next())
-            .unwrap_or('\0');
+        let c = self.char_at(pos).unwrap_or('\0');
         self.error_at(
             pos,
             format!("Unexpected character ({}): {what}", describe_char(c)),
@@ -385,11 +386,7 @@ impl<'a> Tokenizer<'a> {
                             }
                         }
                         _ => {
-                            let c = self
-                                .src
-                                .get(self.pos - 1..)
-                                .and_then(|s| s.chars().next())
-                                .unwrap_or('\0');
+                            let c = self.char_at(self.pos - 1).unwrap_or('\0');
                             self.pos -= 1;
                             return Err(self.error(format!(
                                 "Unrecognized character escape {}",
@@ -416,7 +413,7 @@ impl<'a> Tokenizer<'a> {
     fn read_hex4(&mut self) -> Result<u32, SyntaxError> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let c = match self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+            let c = match self.char_at(self.pos) {
                 Some(c) => c,
                 None => {
                     return Err(self.error("Unexpected end-of-input in character escape sequence"))
@@ -494,14 +491,14 @@ impl<'a> Tokenizer<'a> {
             ("null", Token::Null),
         ] {
             if self.src[start..].starts_with(word) {
-                let after = self.src[start + word.len()..].chars().next();
+                let after = self.char_at(start + word.len());
                 if !after.is_some_and(is_ident_part) {
                     self.pos += word.len();
                     return Ok(tok);
                 }
             }
         }
-        let first = self.src[start..].chars().next().unwrap_or('\0');
+        let first = self.char_at(start).unwrap_or('\0');
         match first {
             // Jackson's odd values: the words of non-standard numbers, and a plus sign.
             'N' => return Err(self.non_standard(start, "NaN", 1)),
@@ -523,7 +520,7 @@ impl<'a> Tokenizer<'a> {
     fn invalid_token(&mut self, from: usize) -> SyntaxError {
         let mut token = self.src.get(from..self.pos).unwrap_or("").to_string();
         let mut len = token.chars().count();
-        while let Some(c) = self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+        while let Some(c) = self.char_at(self.pos) {
             if !is_ident_part(c) {
                 break;
             }
@@ -544,12 +541,12 @@ impl<'a> Tokenizer<'a> {
     /// `i`-th character, and no identifier character may follow it.
     fn match_token(&mut self, start: usize, word: &str, i: usize) -> Result<(), SyntaxError> {
         for expected in word.chars().skip(i) {
-            match self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+            match self.char_at(self.pos) {
                 Some(c) if c == expected => self.pos += c.len_utf8(),
                 _ => return Err(self.invalid_token(start)),
             }
         }
-        match self.src.get(self.pos..).and_then(|r| r.chars().next()) {
+        match self.char_at(self.pos) {
             Some(c) if c >= '0' && c != ']' && c != '}' && is_ident_part(c) => {
                 Err(self.invalid_token(start))
             }
@@ -620,7 +617,7 @@ impl<'a> Tokenizer<'a> {
         let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
         let int_start = start + (b.get(start) == Some(&b'-')) as usize;
         if int_start > start {
-            match self.src.get(int_start..).and_then(|r| r.chars().next()) {
+            match self.char_at(int_start) {
                 None => {
                     return Err(self.error_at(
                         int_start,
@@ -649,17 +646,13 @@ impl<'a> Tokenizer<'a> {
                 "Invalid numeric value: Leading zeroes not allowed",
             ));
         }
-        // Where the fast path would leave its pointer: past what ended the integer part.
+        // What ended the integer part: the fast path's errors are located there.
         let int_end = i;
         let slow = b[int_start] == b'0';
-        // An offending character at `at`: located past it on the slow path (or at the end of
-        // the text, which sends the fast path to the slow one too), else where the fast path
-        // stands.
-        let bad = |this: &Self, at: usize, what: &str| match this
-            .src
-            .get(at..)
-            .and_then(|r| r.chars().next())
-        {
+        // An offending character at `at`: located at it on the slow path (and at the point
+        // when the text ends after it, which sends the fast path to the slow one too), else at
+        // what ended the integer part.
+        let bad = |this: &Self, at: usize, what: &str| match this.char_at(at) {
             Some(_) if !slow => this.number_char_error(at, int_end, what),
             Some(_) => this.number_char_error(at, at, what),
             None => this.number_char_error(at - 1, at - 1, what),
@@ -706,11 +699,7 @@ impl<'a> Tokenizer<'a> {
 
     /// Jackson's `reportUnexpectedNumberChar`: the character at `at`, located at `located`.
     fn number_char_error(&self, at: usize, located: usize, what: &str) -> SyntaxError {
-        let c = self
-            .src
-            .get(at..)
-            .and_then(|s| s.chars().next())
-            .unwrap_or('\0');
+        let c = self.char_at(at).unwrap_or('\0');
         self.error_at(
             located,
             format!(
