@@ -370,7 +370,7 @@ impl<'a> Compiler<'a> {
                 Token::StartObject => self.match_expression()?,
                 Token::String => Op::Exact(self.text()?),
                 Token::Number { text, .. } => Op::Number {
-                    value: text.parse().unwrap_or(f64::NAN),
+                    value: self.number(&text)?,
                     text,
                 },
                 Token::True => Op::Bool(true),
@@ -517,9 +517,13 @@ impl<'a> Compiler<'a> {
         Ok(w)
     }
 
+    /// A pattern number as Ruler's `ComparableNumber.generate` takes it: its nearest double,
+    /// which must be finite and, written back in its shortest form, have exactly the value of
+    /// the text (`BigDecimal.valueOf(d).compareTo(text) == 0`): `0.1` and `1e20` are accepted,
+    /// `9007199254740993` (a double holds …992) and `1e400` are not.
     fn number(&self, text: &str) -> Res<f64> {
         match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
+            Ok(v) if v.is_finite() && same_decimal(text, &format!("{v:e}")) => Ok(v),
             _ => Err(self.barf(format!("Cannot compare number : {text}"))),
         }
     }
@@ -716,5 +720,99 @@ impl<'a> Compiler<'a> {
             return Err(self.barf("Too many elements in numeric expression"));
         }
         Ok(Op::AnythingBut(op))
+    }
+}
+
+/// Whether two decimal numbers (JSON's grammar, or Rust's `{:e}`) have the same value: both
+/// reduced to a sign, their significant digits and the power of ten of the first one. Zero
+/// of either sign is one value (as `BigDecimal` compares).
+fn same_decimal(a: &str, b: &str) -> bool {
+    decimal_parts(a) == decimal_parts(b)
+}
+
+/// `(negative, significant digits, exponent)` with the value `0.d1d2… × 10^exponent`, or
+/// `None` for zero. An exponent too large to hold saturates (it then matches no double's).
+fn decimal_parts(text: &str) -> Option<(bool, String, i64)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, "0"),
+    };
+    let exponent: i64 =
+        exponent
+            .trim_start_matches('+')
+            .parse()
+            .unwrap_or(if exponent.starts_with('-') {
+                i64::MIN / 2
+            } else {
+                i64::MAX / 2
+            });
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = int.chars().chain(frac.chars()).collect();
+    let leading = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_matches('0');
+    if digits.is_empty() {
+        return None;
+    }
+    let point = int.len() as i64 - leading as i64;
+    Some((negative, digits.to_string(), exponent.saturating_add(point)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rng::Rng;
+
+    fn accepted(number: &str) -> bool {
+        EventPattern::parse(&format!(r#"{{"a": [{number}]}}"#)).is_ok()
+    }
+
+    /// Ruler's check on pattern numbers, on random doubles of every magnitude: a double's
+    /// shortest text is accepted in each of JSON's spellings of it, and a text with one more
+    /// significant digit than a double holds is refused (its value is no double's).
+    #[test]
+    fn numbers_are_accepted_exactly_when_a_double_holds_their_value() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut refused = 0;
+        for _ in 0..5_000 {
+            let bits = (r.below(1 << 31) as u64) << 33 | (r.below(1 << 31) as u64) << 2;
+            let v = f64::from_bits(bits);
+            if !v.is_finite() {
+                continue;
+            }
+            for text in [format!("{v}"), format!("{v:e}"), format!("{v:E}")] {
+                assert!(accepted(&text), "{text}");
+            }
+            // 20 significant digits ending in 1: beyond what any double's value spells.
+            let (digits, exp) = {
+                let e = format!("{:.18e}", v.abs());
+                let (m, x) = e.split_once('e').unwrap();
+                (m.replace('.', ""), x.parse::<i32>().unwrap())
+            };
+            let sign = if v < 0.0 { "-" } else { "" };
+            let longer = format!("{sign}{}.{}1e{exp}", &digits[..1], &digits[1..]);
+            if v != 0.0 {
+                assert!(!accepted(&longer), "{longer}");
+                refused += 1;
+            }
+        }
+        assert!(refused > 4_000, "{refused}");
+        for (text, ok) in [
+            ("0.1", true),
+            ("1e20", true),
+            ("2e23", true),
+            ("5e-324", true),
+            ("-0.0", true),
+            ("9007199254740992", true),
+            ("9007199254740993", false),
+            ("1e400", false),
+            ("1e-400", false),
+            ("1.00000000000000001", false),
+        ] {
+            assert_eq!(accepted(text), ok, "{text}");
+        }
     }
 }
