@@ -58,6 +58,9 @@ pub struct SyntaxError {
     pub message: String,
     /// Where Jackson reports it.
     pub location: Location,
+    /// The text the error is about, for an editor to mark: the offending character or token
+    /// (which Jackson 2.17 locates at its start, or just past it), else the last character read.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -154,17 +157,31 @@ impl<'a> Tokenizer<'a> {
 
     /// An error at the current location (for the caller's own checks, such as a pattern's structure).
     pub fn error(&self, message: impl Into<String>) -> SyntaxError {
+        self.error_at(self.pos, message)
+    }
+
+    /// An error located at byte `pos`, about the character just before it.
+    fn error_at(&self, pos: usize, message: impl Into<String>) -> SyntaxError {
+        let before = self
+            .src
+            .get(..pos)
+            .and_then(|r| r.chars().next_back())
+            .map_or(0, char::len_utf8);
+        self.error_on(Span::new(pos - before, pos), pos, message)
+    }
+
+    /// An error about the text `span`, located at byte `located`.
+    fn error_on(&self, span: Span, located: usize, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             message: message.into(),
-            location: self.location(),
+            location: self.location_at(located),
+            span,
         }
     }
 
-    fn error_at(&self, pos: usize, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
-            message: message.into(),
-            location: self.location_at(pos),
-        }
+    /// The character that starts at byte `pos`, as a span (empty at the end of the text).
+    fn char_span(&self, pos: usize) -> Span {
+        Span::new(pos, pos + self.char_at(pos).map_or(0, char::len_utf8))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -238,7 +255,8 @@ impl<'a> Tokenizer<'a> {
 
     fn unexpected_char(&self, pos: usize, what: &str) -> SyntaxError {
         let c = self.char_at(pos).unwrap_or('\0');
-        self.error_at(
+        self.error_on(
+            self.char_span(pos),
             pos,
             format!("Unexpected character ({}): {what}", describe_char(c)),
         )
@@ -289,7 +307,8 @@ impl<'a> Tokenizer<'a> {
         };
         if !matched {
             let expected = if c == b']' { '}' } else { ']' };
-            return Err(self.error_at(
+            return Err(self.error_on(
+                self.char_span(self.pos),
                 self.pos,
                 format!(
                     "Unexpected close marker '{}': expected '{expected}' (for {kind} starting at {})",
@@ -386,17 +405,19 @@ impl<'a> Tokenizer<'a> {
                             }
                         }
                         _ => {
-                            let c = self.char_at(self.pos - 1).unwrap_or('\0');
+                            // At the escaped character, as Jackson 2.17 locates it.
                             self.pos -= 1;
-                            return Err(self.error(format!(
-                                "Unrecognized character escape {}",
-                                describe_char(c)
-                            )));
+                            let c = self.char_at(self.pos).unwrap_or('\0');
+                            return Err(self.error_on(
+                                self.char_span(self.pos),
+                                self.pos,
+                                format!("Unrecognized character escape {}", describe_char(c)),
+                            ));
                         }
                     }
                 }
                 c if (c as u32) < 0x20 => {
-                    return Err(self.error(format!(
+                    return Err(self.error_on(self.char_span(self.pos), self.pos, format!(
                         "Illegal unquoted character ({}): has to be escaped using backslash to be included in {}",
                         describe_char(c),
                         if name { "name" } else { "string value" }
@@ -532,9 +553,11 @@ impl<'a> Tokenizer<'a> {
                 break;
             }
         }
-        self.error(format!(
-            "Unrecognized token '{token}': was expecting {EXPECTED_VALUE}"
-        ))
+        self.error_on(
+            Span::new(from, self.pos),
+            self.pos,
+            format!("Unrecognized token '{token}': was expecting {EXPECTED_VALUE}"),
+        )
     }
 
     /// Jackson's `_matchToken`: the token that began at `start` must go on as `word` from its
@@ -561,9 +584,13 @@ impl<'a> Tokenizer<'a> {
         self.pos = start + word.chars().take(i).map(char::len_utf8).sum::<usize>();
         match self.match_token(start, word, i) {
             Err(e) => e,
-            Ok(()) => self.error(format!(
-                "Non-standard token '{word}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
-            )),
+            Ok(()) => self.error_on(
+                Span::new(start, self.pos),
+                self.pos,
+                format!(
+                    "Non-standard token '{word}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
+                ),
+            ),
         }
     }
 
@@ -700,7 +727,8 @@ impl<'a> Tokenizer<'a> {
     /// Jackson's `reportUnexpectedNumberChar`: the character at `at`, located at `located`.
     fn number_char_error(&self, at: usize, located: usize, what: &str) -> SyntaxError {
         let c = self.char_at(at).unwrap_or('\0');
-        self.error_at(
+        self.error_on(
+            self.char_span(at),
             located,
             format!(
                 "Unexpected character ({}) in numeric value: {what}",

@@ -41,10 +41,7 @@ impl Json {
         let v = build(&mut tok, first)?;
         match tok.next_token() {
             Ok(Token::Eof) => Ok(v),
-            Ok(_) => Err(SyntaxError {
-                message: "Unexpected content after the end of the JSON value".into(),
-                location: tok.location(),
-            }),
+            Ok(_) => Err(tok.error("Unexpected content after the end of the JSON value")),
             Err(e) => Err(e),
         }
     }
@@ -163,12 +160,7 @@ fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
                 let key = match t {
                     Token::EndObject => break,
                     Token::FieldName(k) => k,
-                    _ => {
-                        return Err(SyntaxError {
-                            message: "Expected a field name".into(),
-                            location: tok.location(),
-                        })
-                    }
+                    _ => return Err(tok.error("Expected a field name")),
                 };
                 let key_span = tok.name_span();
                 let vt = tok.next_token()?;
@@ -179,10 +171,7 @@ fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
             JsonValue::Object(fields)
         }
         Token::EndArray | Token::EndObject | Token::FieldName(_) | Token::Eof => {
-            return Err(SyntaxError {
-                message: "Unexpected token".into(),
-                location: tok.location(),
-            })
+            return Err(tok.error("Unexpected token"))
         }
     };
     Ok(Json {
@@ -224,5 +213,37 @@ mod tests {
         );
         let ok = "[".repeat(MAX_EVENT_DEPTH) + &"]".repeat(MAX_EVENT_DEPTH);
         assert!(Json::parse(&ok).is_ok());
+    }
+
+    /// An error marks the text it is about (for an editor to underline): the offending
+    /// character or token, or the last character when the text ends too early.
+    #[test]
+    fn errors_mark_the_text_they_are_about() {
+        for (text, marked) in [
+            ("[1}", "}"),
+            (r#"{"a": [1.x]}"#, "x"),
+            (r#"{"a": [0.5ex]}"#, "x"),
+            ("[tru]", "tru"),
+            ("[NaN]", "NaN"),
+            ("[+5]", "+"),
+            (r#"{"a":1 "b":2}"#, "\""),
+            (r#"{"a" 1}"#, "1"),
+            (r#"["\q"]"#, "q"),
+            (r#"["\u00zz"]"#, "z"),
+            ("[\"x\u{1}\"]", "\u{1}"),
+            ("[\u{1}]", "\u{1}"),
+            ("[1 // c]", "/"),
+            (r#"["\é"]"#, "é"),
+            (r#"{"a"#, "a"),
+            ("[1,", ","),
+        ] {
+            let e = Json::parse(text).unwrap_err();
+            assert_eq!(
+                text.get(e.span.start..e.span.end),
+                Some(marked),
+                "{text}: {}",
+                e.message
+            );
+        }
     }
 }

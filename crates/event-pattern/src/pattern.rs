@@ -228,7 +228,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn syntax(&self, e: SyntaxError) -> PatternError {
-        PatternError::pattern(e.message, self.src, Some(e.location))
+        PatternError::pattern(e.message, self.src, Some(e.location)).with_span(e.span)
     }
 
     fn next(&mut self) -> Res<Token> {

@@ -220,7 +220,7 @@ impl TargetSpec {
                         self.id, e.message
                     ),
                 )
-                .at(e.location.offset, e.location.offset + 1));
+                .at(e.span.start, e.span.end));
             }
             return Ok(TargetInput::Constant(input.clone()));
         }

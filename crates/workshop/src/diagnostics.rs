@@ -77,16 +77,7 @@ fn problem(field: Field, text: &str, message: String, start: usize, end: usize) 
 
 fn json_problem(field: Field, text: &str, require_object: bool) -> Option<Problem> {
     match event_pattern::Json::parse(text) {
-        Err(e) => {
-            let at = e.location.offset.saturating_sub(1);
-            Some(problem(
-                field,
-                text,
-                e.message,
-                at,
-                e.location.offset.max(at + 1),
-            ))
-        }
+        Err(e) => Some(problem(field, text, e.message, e.span.start, e.span.end)),
         Ok(j) if require_object && !matches!(j.value, event_pattern::JsonValue::Object(_)) => Some(
             problem(field, text, "must be a JSON object".into(), 0, text.len()),
         ),
