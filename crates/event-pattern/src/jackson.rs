@@ -202,8 +202,9 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Skips white space between tokens as Jackson does: another control character is an
-    /// "Illegal character", and a `/` starts a comment, which Jackson's default features refuse
-    /// (both located just past the character, which Jackson has read).
+    /// "Illegal character" (located just past it: Jackson 2.17's `_throwInvalidSpace` kept the
+    /// parser's position), and a `/` starts a comment, which Jackson's default features refuse
+    /// (an unexpected character, located at it).
     fn skip_ws(&mut self) -> Result<(), SyntaxError> {
         while let Some(b) = self.peek() {
             match b {
