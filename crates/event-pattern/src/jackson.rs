@@ -184,6 +184,18 @@ impl<'a> Tokenizer<'a> {
         Span::new(pos, pos + self.char_at(pos).map_or(0, char::len_utf8))
     }
 
+    /// An error about the character at byte `at`, located at byte `located`: `message` words
+    /// it around the character's description ([`describe_char`]).
+    fn char_error(
+        &self,
+        at: usize,
+        located: usize,
+        message: impl FnOnce(String) -> String,
+    ) -> SyntaxError {
+        let described = describe_char(self.char_at(at).unwrap_or('\0'));
+        self.error_on(self.char_span(at), located, message(described))
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -221,14 +233,12 @@ impl<'a> Tokenizer<'a> {
                     ))
                 }
                 0..=0x1f => {
-                    return Err(self.error_at(
-                        self.pos + 1,
+                    return Err(self.char_error(self.pos, self.pos + 1, |c| {
                         format!(
-                            "Illegal character ({}): only regular white space (\\r, \\n, \\t) \
-                             is allowed between tokens",
-                            describe_char(b as char)
-                        ),
-                    ))
+                            "Illegal character ({c}): only regular white space (\\r, \\n, \\t) \
+                             is allowed between tokens"
+                        )
+                    }))
                 }
                 _ => break,
             }
@@ -255,12 +265,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn unexpected_char(&self, pos: usize, what: &str) -> SyntaxError {
-        let c = self.char_at(pos).unwrap_or('\0');
-        self.error_on(
-            self.char_span(pos),
-            pos,
-            format!("Unexpected character ({}): {what}", describe_char(c)),
-        )
+        self.char_error(pos, pos, |c| format!("Unexpected character ({c}): {what}"))
     }
 
     /// In a container, before its next entry: its end (a closing bracket, checked first, as
@@ -347,13 +352,8 @@ impl<'a> Tokenizer<'a> {
     fn read_string_body(&mut self, name: bool) -> Result<String, SyntaxError> {
         let mut out = String::new();
         loop {
-            let rest = match self.src.get(self.pos..) {
-                Some(r) => r,
-                None => return Err(self.error("Unexpected end-of-input in VALUE_STRING")),
-            };
-            let mut chars = rest.chars();
             let c =
-                match chars.next() {
+                match self.char_at(self.pos) {
                     Some(c) => c,
                     None if name => return Err(self.error("Unexpected end-of-input in field name")),
                     None => return Err(self.error(
@@ -408,21 +408,20 @@ impl<'a> Tokenizer<'a> {
                         _ => {
                             // At the escaped character, as Jackson 2.17 locates it.
                             self.pos -= 1;
-                            let c = self.char_at(self.pos).unwrap_or('\0');
-                            return Err(self.error_on(
-                                self.char_span(self.pos),
-                                self.pos,
-                                format!("Unrecognized character escape {}", describe_char(c)),
-                            ));
+                            return Err(self.char_error(self.pos, self.pos, |c| {
+                                format!("Unrecognized character escape {c}")
+                            }));
                         }
                     }
                 }
                 c if (c as u32) < 0x20 => {
-                    return Err(self.error_on(self.char_span(self.pos), self.pos, format!(
-                        "Illegal unquoted character ({}): has to be escaped using backslash to be included in {}",
-                        describe_char(c),
-                        if name { "name" } else { "string value" }
-                    )));
+                    let within = if name { "name" } else { "string value" };
+                    return Err(self.char_error(self.pos, self.pos, |d| {
+                        format!(
+                            "Illegal unquoted character ({d}): has to be escaped using backslash \
+                             to be included in {within}"
+                        )
+                    }));
                 }
                 c => {
                     out.push(c);
@@ -727,15 +726,9 @@ impl<'a> Tokenizer<'a> {
 
     /// Jackson's `reportUnexpectedNumberChar`: the character at `at`, located at `located`.
     fn number_char_error(&self, at: usize, located: usize, what: &str) -> SyntaxError {
-        let c = self.char_at(at).unwrap_or('\0');
-        self.error_on(
-            self.char_span(at),
-            located,
-            format!(
-                "Unexpected character ({}) in numeric value: {what}",
-                describe_char(c)
-            ),
-        )
+        self.char_error(at, located, |c| {
+            format!("Unexpected character ({c}) in numeric value: {what}")
+        })
     }
 
     /// Finishes an open string (when the caller skipped its text) before moving on.
