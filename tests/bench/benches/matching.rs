@@ -19,7 +19,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, shape_pattern, Rng};
+use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, median, shape_pattern, Rng};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
@@ -72,13 +72,7 @@ fn throughput(events: &[String], engines: &mut [&mut dyn FnMut(&str) -> usize]) 
             r.push(turn(events, *e));
         }
     }
-    rates
-        .into_iter()
-        .map(|mut r| {
-            r.sort_by(f64::total_cmp);
-            r[r.len() / 2]
-        })
-        .collect()
+    rates.into_iter().map(|mut r| median(&mut r)).collect()
 }
 
 struct Row {

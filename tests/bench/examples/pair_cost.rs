@@ -3,7 +3,7 @@
 //! ebw-bench --example pair_cost -- <eb|city> <rounds>`. Prints the median ns per event of each
 //! and of their difference (B − A), so the cost of what B adds (a collected value, a nested
 //! object entered, a test) can be read off.
-use ebw_bench::sample_events;
+use ebw_bench::{median, sample_events};
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::EventPattern;
 
@@ -47,10 +47,6 @@ fn main() {
         tb.push(y);
         d.push(y - x);
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     println!(
         "A {:.1} ns/event ({na} matches), B {:.1} ns/event ({nb} matches), B − A {:.1} ns",
         median(&mut ta),

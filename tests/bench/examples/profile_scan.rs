@@ -10,7 +10,7 @@
 //! A fourth argument `parsed` matches events parsed beforehand (`matching(&Json)`) instead of text;
 //! `set` matches text into a reused set (`matching_text_into`) instead of a list. A further
 //! argument `prechecked` takes the text as known to be valid JSON (`set_text_prechecked`).
-use ebw_bench::{city_pattern, eb_paths_pattern, eb_pattern, sample_events, shape_pattern};
+use ebw_bench::{city_pattern, eb_paths_pattern, eb_pattern, median, sample_events, shape_pattern};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
@@ -82,10 +82,6 @@ fn main() {
         serde.push(b);
         ratios.push(a / b);
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     println!(
         "{kind} × {n}: {:.0} events/s, {matched} matches; serde_json validate: {:.0} events/s; ours ÷ serde {:.3}",
         median(&mut ours),

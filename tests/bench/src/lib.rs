@@ -17,6 +17,13 @@ impl Rng {
     }
 }
 
+/// The median of the turns measured (sorts them): the figure the benches report, so that a noisy
+/// neighbour on the machine moves it less than it moves a mean.
+pub fn median(turns: &mut [f64]) -> f64 {
+    turns.sort_by(f64::total_cmp);
+    turns.get(turns.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
 /// The 2,000 events the profiling examples match (seed 42): EventBridge-like ones when `eb`,
 /// else city-lots features.
 pub fn sample_events(eb: bool) -> Vec<String> {
