@@ -640,12 +640,15 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             }
             None
         }
-        Op::Number { text, .. } => {
+        Op::Number { text, value } => {
             if values
                 .iter()
                 .any(|v| matches!(v, JsonValue::String(e) if e == text))
             {
                 return Some(format!("type differs: the pattern has the number {text} but the event has the string \"{text}\"; quote it in the pattern"));
+            }
+            if !value.is_finite() && any_number {
+                return Some(format!("{text} holds more than a double can, so it matches only a number written exactly {text}, not another spelling or a near value"));
             }
             None
         }
@@ -712,4 +715,67 @@ fn near_miss(path: &str, flat: &FlatEvent<'_>) -> Option<String> {
         .into_iter()
         .find(|p| p.as_str() != path && norm(p) == want)
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EventPattern, Json};
+
+    /// Each hint comes where its cause is, and only there.
+    #[test]
+    fn hints_name_what_a_person_can_change() {
+        let precision = "holds more than a double can";
+        for (pattern, event, hint, present) in [
+            (
+                r#"{"a": [5]}"#,
+                r#"{"a": "5"}"#,
+                "quote it in the pattern",
+                true,
+            ),
+            (
+                r#"{"a": ["5"]}"#,
+                r#"{"a": 5}"#,
+                "write it without quotes",
+                true,
+            ),
+            (
+                r#"{"a": ["x"]}"#,
+                r#"{"a": "X"}"#,
+                "equals-ignore-case",
+                true,
+            ),
+            (
+                r#"{"a": [9007199254740993]}"#,
+                r#"{"a": 9007199254740992}"#,
+                precision,
+                true,
+            ),
+            (r#"{"a": [1e400]}"#, r#"{"a": 1E400}"#, precision, true),
+            // A number a double holds is compared as a number: no such hint.
+            (
+                r#"{"a": [9007199254740992]}"#,
+                r#"{"a": 1}"#,
+                precision,
+                false,
+            ),
+            // Nor when the event has no number there.
+            (
+                r#"{"a": [9007199254740993]}"#,
+                r#"{"a": "x"}"#,
+                precision,
+                false,
+            ),
+        ] {
+            let p = EventPattern::parse(pattern).unwrap();
+            let v = explain(&p, &Json::parse(event).unwrap());
+            assert!(!v.matched, "{pattern} {event}");
+            assert_eq!(
+                v.summary.contains(hint),
+                present,
+                "{pattern} {event}: {}",
+                v.summary
+            );
+        }
+    }
 }

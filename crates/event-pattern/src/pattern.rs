@@ -369,8 +369,11 @@ impl<'a> Compiler<'a> {
                 Token::EndArray => break,
                 Token::StartObject => self.match_expression()?,
                 Token::String => Op::Exact(self.text()?),
+                // Never refused: a number no double holds is matched by its text alone (Ruler's
+                // `JsonRuleCompiler` makes a failed `numericEquals` "survivable" and always adds
+                // the exact match of the text).
                 Token::Number { text, .. } => Op::Number {
-                    value: self.number(&text)?,
+                    value: comparable(&text).unwrap_or(f64::NAN),
                     text,
                 },
                 Token::True => Op::Bool(true),
@@ -517,15 +520,10 @@ impl<'a> Compiler<'a> {
         Ok(w)
     }
 
-    /// A pattern number as Ruler's `ComparableNumber.generate` takes it: its nearest double,
-    /// which must be finite and, written back in its shortest form, have exactly the value of
-    /// the text (`BigDecimal.valueOf(d).compareTo(text) == 0`): `0.1` and `1e20` are accepted,
-    /// `9007199254740993` (a double holds …992) and `1e400` are not.
+    /// A `numeric` bound or an `anything-but` number, which must be [`comparable`]; else
+    /// Ruler's `Cannot compare number : <text>`, located where the parser stands.
     fn number(&self, text: &str) -> Res<f64> {
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && same_decimal(text, &format!("{v:e}")) => Ok(v),
-            _ => Err(self.barf(format!("Cannot compare number : {text}"))),
-        }
+        comparable(text).ok_or_else(|| self.barf(format!("Cannot compare number : {text}")))
     }
 
     fn numeric(&mut self) -> Res<NumericRange> {
@@ -536,9 +534,12 @@ impl<'a> Compiler<'a> {
         }
         let op = self.text()?;
         let t = self.next()?;
-        let operand = |c: &Self, t: &Token, name: &str| -> Res<f64> {
+        // The bounds are taken as text and turned into numbers once the array is closed, as
+        // Ruler builds its range (so a bound no double holds is refused after the other checks,
+        // located past the `]`).
+        let operand = |c: &Self, t: &Token, name: &str| -> Res<String> {
             match t {
-                Token::Number { text, .. } => c.number(text),
+                Token::Number { text, .. } => Ok(text.clone()),
                 _ => Err(c.barf(format!("Value of {name} must be numeric"))),
             }
         };
@@ -551,7 +552,7 @@ impl<'a> Compiler<'a> {
                 Ok(NumericRange {
                     lower: None,
                     upper: None,
-                    equals: Some(v),
+                    equals: Some(self.number(&v)?),
                 })
             }
             ">" | ">=" => {
@@ -560,7 +561,7 @@ impl<'a> Compiler<'a> {
                 let t = self.next()?;
                 if t == Token::EndArray {
                     return Ok(NumericRange {
-                        lower: Some((lo, open)),
+                        lower: Some((self.number(&lo)?, open)),
                         upper: None,
                         equals: None,
                     });
@@ -578,6 +579,7 @@ impl<'a> Compiler<'a> {
                 if self.next()? != Token::EndArray {
                     return Err(self.barf("Too many terms in numeric range expression"));
                 }
+                let (lo, hi) = (self.number(&lo)?, self.number(&hi)?);
                 if lo >= hi {
                     return Err(self.barf("Bottom must be less than top"));
                 }
@@ -594,7 +596,7 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(NumericRange {
                     lower: None,
-                    upper: Some((hi, op == "<")),
+                    upper: Some((self.number(&hi)?, op == "<")),
                     equals: None,
                 })
             }
@@ -695,10 +697,9 @@ impl<'a> Compiler<'a> {
                     match self.next()? {
                         Token::EndArray => break,
                         Token::String => strings.push(self.text()?),
-                        Token::Number { text, .. } => {
-                            let v = self.number(&text).map_err(PatternError::repeated)?;
-                            numbers.push(v);
-                        }
+                        // Ruler's `catch` around the list reports a refused number through
+                        // its parser: the location once (its parse errors here come out twice).
+                        Token::Number { text, .. } => numbers.push(self.number(&text)?),
                         _ => return Err(self.barf(MSG).repeated()),
                     }
                 }
@@ -713,13 +714,33 @@ impl<'a> Compiler<'a> {
                 }
             }
             Token::String => AnythingBut::Strings(vec![self.text()?]),
-            Token::Number { text, .. } => AnythingBut::Numbers(vec![self.number(&text)?]),
+            // Outside any of Ruler's `try` blocks: its `IllegalArgumentException` reaches the
+            // caller as it is, with no location (like CIDR errors in the recorded data).
+            Token::Number { text, .. } => match comparable(&text) {
+                Some(v) => AnythingBut::Numbers(vec![v]),
+                None => {
+                    let reason = format!("Cannot compare number : {text}");
+                    let span = self.tok.token_span();
+                    return Err(PatternError::pattern(reason, self.src, None).with_span(span));
+                }
+            },
             _ => return Err(self.barf(NOT_VALUE)),
         };
         if self.next()? != Token::EndObject {
             return Err(self.barf("Too many elements in numeric expression"));
         }
         Ok(Op::AnythingBut(op))
+    }
+}
+
+/// A pattern number as Ruler's `ComparableNumber.generate` takes it: its nearest double, which
+/// must be finite and, written back in its shortest form, have exactly the value of the text
+/// (`BigDecimal.valueOf(d).compareTo(text) == 0`): `0.1` and `1e20` are, `9007199254740993` (a
+/// double holds …992) and `1e400` are not.
+fn comparable(text: &str) -> Option<f64> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && same_decimal(text, &format!("{v:e}")) => Some(v),
+        _ => None,
     }
 }
 
@@ -766,8 +787,13 @@ mod tests {
     use super::*;
     use crate::test_rng::Rng;
 
+    /// Is the number comparable: accepted as a `numeric` bound? (An exact number is always
+    /// accepted: checked below.)
     fn accepted(number: &str) -> bool {
-        EventPattern::parse(&format!(r#"{{"a": [{number}]}}"#)).is_ok()
+        let bound = EventPattern::parse(&format!(r#"{{"a": [{{"numeric": ["=", {number}]}}]}}"#));
+        let exact = EventPattern::parse(&format!(r#"{{"a": [{number}]}}"#));
+        assert!(exact.is_ok(), "an exact number is never refused: {number}");
+        bound.is_ok()
     }
 
     /// Ruler's check on pattern numbers, on random doubles of every magnitude: a double's
