@@ -432,7 +432,11 @@ impl<'a> Compiler<'a> {
                                     self.barf(format!("Unsupported {kind} pattern: {inner}"))
                                 );
                             }
-                            _ => return Err(self.barf(msg)),
+                            // `{}`: Ruler's `process{Prefix,Suffix}EqualsIgnoreCaseExpression`.
+                            _ => {
+                                let kind = if is_prefix { "Prefix" } else { "Suffix" };
+                                return Err(self.barf(format!("{kind} expression name not found")));
+                            }
                         }
                         if self.next()? != Token::String {
                             return Err(
@@ -630,7 +634,9 @@ impl<'a> Compiler<'a> {
                                 }
                                 AnythingBut::EqualsIgnoreCase(vals)
                             }
-                            _ => return Err(self.barf(MSG)),
+                            // Ruler takes only an array, a string or a number here.
+                            Token::Number { .. } => return Err(self.barf(MSG)),
+                            _ => return Err(self.barf(NOT_VALUE)),
                         }
                     }
                     "prefix" | "suffix" | "wildcard" => {
@@ -663,8 +669,9 @@ impl<'a> Compiler<'a> {
                                     return Err(self.barf("Empty arrays are not allowed"));
                                 }
                             }
-                            Token::StartObject => return Err(self.barf(NOT_VALUE)),
-                            _ => return Err(self.barf(msg)),
+                            Token::Number { .. } => return Err(self.barf(msg)),
+                            // Ruler takes only an array, a string or a number here.
+                            _ => return Err(self.barf(NOT_VALUE)),
                         }
                         if !in_list && inner != "wildcard" && vals[0].is_empty() {
                             return Err(self.barf("Null prefix/suffix not allowed"));
@@ -686,7 +693,10 @@ impl<'a> Compiler<'a> {
                         return Err(self.barf(format!("Unsupported anything-but pattern: {inner}")))
                     }
                 };
-                self.expect_end_object()?;
+                // Ruler closes this object with the same check as the outer one (below).
+                if self.next()? != Token::EndObject {
+                    return Err(self.barf("Too many elements in numeric expression"));
+                }
                 op
             }
             Token::StartArray => {
