@@ -24,13 +24,14 @@ impl Cidr {
         if bits < 0 {
             return Err("Malformed CIDR, mask bits must not be negative".to_string());
         }
-        let ip: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("Nonstandard IP address: {addr}"))?;
-        let (value, v6, width) = match ip {
-            IpAddr::V4(a) => (u32::from(a) as u128, false, 32),
-            IpAddr::V6(a) => (u128::from(a), true, 128),
-        };
+        // Ruler's `ipToBytes`: text that does not look like an address is "nonstandard", text
+        // that does but is none is "invalid".
+        if !looks_like_ip(addr) {
+            return Err(format!("Nonstandard IP address: {addr}"));
+        }
+        let (value, v6) =
+            read_literal(addr).ok_or_else(|| format!("Invalid IP address: {addr}"))?;
+        let width = if v6 { 128 } else { 32 };
         if !v6 && bits > 31 {
             return Err("IPv4 mask bits must be < 32".to_string());
         }
@@ -44,6 +45,25 @@ impl Cidr {
             mask_bits: bits,
             v6,
         })
+    }
+
+    /// An exact pattern string that is an IP address literal, as Ruler's
+    /// `CIDR.ipToRangeIfPossible` turns it into a range of that one address: it then matches any
+    /// spelling of the address (`2001:DB8::1` matches `2001:0db8:0:0:0:0:0:1`). `None` for any
+    /// other string, invalid literals (`10.0.0.256`) included: those stay exact strings.
+    pub fn address(text: &str) -> Option<Cidr> {
+        let (base, v6) = parse_address(text)?;
+        Some(Cidr {
+            base,
+            mask_bits: if v6 { 128 } else { 32 },
+            v6,
+        })
+    }
+
+    /// Is this one address (from an exact pattern string: [`Cidr::address`])? `cidr` itself
+    /// refuses `/32` and `/128`, as Ruler does.
+    pub fn is_address(&self) -> bool {
+        self.mask_bits == if self.v6 { 128 } else { 32 }
     }
 
     /// True when `value` is an IP literal of the same family inside the range.
@@ -61,14 +81,44 @@ impl Cidr {
     }
 }
 
-/// An event value as an address and whether it is IPv6; `None` when it is no IP address.
+/// An event value as an address and whether it is IPv6; `None` when it is no IP address
+/// literal as Ruler reads one (its `ipToString`: [`looks_like_ip`], then Java's reading).
 pub fn parse_address(value: &str) -> Option<(u128, bool)> {
     if let Some(a) = dotted_quad(value.as_bytes()) {
         return Some((a as u128, false));
     }
-    match value.parse::<IpAddr>().ok()? {
+    if !looks_like_ip(value) {
+        return None;
+    }
+    read_literal(value)
+}
+
+/// Ruler's `isIPv4OrIPv6`: the whole text matches `[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+` or
+/// `[0-9a-fA-F:]*:[0-9a-fA-F:]*` (so `::ffff:10.0.0.1`, with its dots, is no address to it).
+fn looks_like_ip(text: &str) -> bool {
+    let b = text.as_bytes();
+    let v4 = {
+        let mut parts = 0;
+        let all_digits = text.split('.').all(|p| {
+            parts += 1;
+            !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())
+        });
+        all_digits && parts == 4
+    };
+    let v6 = b.contains(&b':') && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b':');
+    v4 || v6
+}
+
+/// A literal [`looks_like_ip`] lets through, read as Java's `InetAddress.getByName` reads it
+/// (the standard parser; both refuse leading zeros in IPv4 octets), except that an IPv4-mapped
+/// IPv6 address (`::ffff:a00:1`) is the IPv4 address, as Java returns an `Inet4Address` for it.
+fn read_literal(text: &str) -> Option<(u128, bool)> {
+    match text.parse::<IpAddr>().ok()? {
         IpAddr::V4(a) => Some((u32::from(a) as u128, false)),
-        IpAddr::V6(a) => Some((u128::from(a), true)),
+        IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) => Some((u32::from(v4) as u128, false)),
+            None => Some((u128::from(a), true)),
+        },
     }
 }
 
@@ -134,6 +184,62 @@ mod tests {
         let v6 = Cidr::parse("2001:db8:1234:1a00::/64").unwrap();
         assert!(v6.contains("2001:0db8:1234:1a00:0000:0000:0000:0000"));
         assert!(!v6.contains("2001:db8:1234:1a01::"));
+    }
+
+    /// Ruler's reading of address literals: its two patterns decide what is an address at
+    /// all, Java's parser the rest, and IPv4-mapped IPv6 addresses are IPv4 ones.
+    #[test]
+    fn addresses_are_read_as_ruler_reads_them() {
+        for (text, want) in [
+            ("10.0.0.1", Some((0x0a00_0001, false))),
+            ("::ffff:a00:1", Some((0x0a00_0001, false))),
+            ("::FFFF:0A00:0001", Some((0x0a00_0001, false))),
+            ("::ffff:10.0.0.1", None),
+            ("::1.2.3.4", None),
+            (
+                "2001:DB8::1",
+                Some((0x2001_0db8_0000_0000_0000_0000_0000_0001, true)),
+            ),
+            (
+                "2001:0db8:0:0:0:0:0:1",
+                Some((0x2001_0db8_0000_0000_0000_0000_0000_0001, true)),
+            ),
+            ("::", Some((0, true))),
+            ("10.0.0.01", None),
+            ("10.0.0.256", None),
+            ("1.2.3", None),
+            ("fe80::1%eth0", None),
+            (" 10.0.0.1", None),
+            ("abc", None),
+        ] {
+            assert_eq!(parse_address(text), want, "{text:?}");
+        }
+        for (text, nonstandard) in [
+            ("10.0.0.256", false),
+            ("1:2:3:4:5:6:7:8:9", false),
+            (":", false),
+            ("010.0.0.1", false),
+            ("xx.11.xx", true),
+            ("::ffff:10.0.0.1", true),
+            ("10.0.0", true),
+        ] {
+            let want = if nonstandard {
+                format!("Nonstandard IP address: {text}")
+            } else {
+                format!("Invalid IP address: {text}")
+            };
+            assert_eq!(Cidr::parse(&format!("{text}/8")), Err(want), "{text:?}");
+        }
+        // An IPv4-mapped block is an IPv4 one, whose mask then cannot be 96.
+        assert_eq!(
+            Cidr::parse("::ffff:0:0/96"),
+            Err("IPv4 mask bits must be < 32".to_string())
+        );
+        let exact = Cidr::address("2001:DB8::1").unwrap();
+        assert!(exact.is_address() && exact.contains("2001:db8:0::1"));
+        assert!(!exact.contains("2001:db8::2") && !exact.contains("::ffff:a00:1"));
+        assert!(Cidr::address("10.0.0.256").is_none() && Cidr::address("x").is_none());
+        assert!(!Cidr::parse("10.0.0.0/8").unwrap().is_address());
     }
 
     #[test]

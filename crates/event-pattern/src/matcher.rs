@@ -615,6 +615,9 @@ pub fn describe_op(op: &Op) -> String {
         Op::Exists(true) => "the field to exist".into(),
         Op::Exists(false) => "the field to be absent".into(),
         Op::Wildcard { text, .. } => format!("wildcard {}", q(text)),
+        Op::Cidr { text, cidr } if cidr.is_address() => {
+            format!("the IP address {text}, in any spelling")
+        }
         Op::Cidr { text, .. } => format!("an IP address in {text}"),
     }
 }

@@ -69,7 +69,9 @@ pub enum Op {
         /// The compiled glob.
         wildcard: Wildcard,
     },
-    /// `{"cidr": "10.0.0.0/24"}`: IP address strings inside the block.
+    /// `{"cidr": "10.0.0.0/24"}`: IP address strings inside the block. Also an exact string
+    /// that is an IP address (`["10.0.0.1"]`): a block of that one address
+    /// ([`Cidr::is_address`]), matching any spelling of it.
     Cidr {
         /// The block as written.
         text: String,
@@ -368,7 +370,15 @@ impl<'a> Compiler<'a> {
             let op = match t {
                 Token::EndArray => break,
                 Token::StartObject => self.match_expression()?,
-                Token::String => Op::Exact(self.text()?),
+                // An IP address literal is matched as an address, in any spelling (Ruler's
+                // `CIDR.ipToRangeIfPossible`); any other string exactly.
+                Token::String => {
+                    let text = self.text()?;
+                    match Cidr::address(&text) {
+                        Some(cidr) => Op::Cidr { text, cidr },
+                        None => Op::Exact(text),
+                    }
+                }
                 // Never refused: a number no double holds is matched by its text alone (Ruler's
                 // `JsonRuleCompiler` makes a failed `numericEquals` "survivable" and always adds
                 // the exact match of the text).
