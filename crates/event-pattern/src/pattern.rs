@@ -212,7 +212,9 @@ struct Compiler<'a> {
 
 type Res<T> = Result<T, PatternError>;
 
-const RESERVED_IN_OR: [&str; 9] = [
+/// Ruler's `Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP`: the operator names, the numeric
+/// comparisons, and the names it keeps for future operators.
+const RESERVED_IN_OR: [&str; 24] = [
     "exactly",
     "equals-ignore-case",
     "prefix",
@@ -222,6 +224,21 @@ const RESERVED_IN_OR: [&str; 9] = [
     "wildcard",
     "numeric",
     "cidr",
+    "=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "regex",
+    "not-wildcard",
+    "not-equals-ignore-case",
+    "date-after",
+    "date-on-or-after",
+    "date-before",
+    "date-on-or-before",
+    "in-date-range",
+    "ip-address-in-range",
+    "ip-address-not-in-range",
 ];
 
 impl<'a> Compiler<'a> {
