@@ -61,6 +61,9 @@ pub struct SyntaxError {
     /// The text the error is about, for an editor to mark: the offending character or token
     /// (which Jackson 2.17 locates at its start, or just past it), else the last character read.
     pub span: Span,
+    /// Whether Jackson's message carries the location: not for its `StreamReadConstraints`
+    /// (nesting depth, number length), whose exceptions are raised without one.
+    pub located: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,6 +98,9 @@ pub struct Tokenizer<'a> {
     max_depth: usize,
     root_done: bool,
 }
+
+/// Jackson's default `StreamReadConstraints.maxNumberLength`: digits in one number.
+const MAX_NUMBER_LENGTH: usize = 1000;
 
 const EXPECTED_VALUE: &str =
     "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
@@ -176,6 +182,28 @@ impl<'a> Tokenizer<'a> {
             message: message.into(),
             location: self.location_at(located),
             span,
+            located: true,
+        }
+    }
+
+    /// A `StreamReadConstraints` error about the text `from..to`: Jackson raises it without a
+    /// location (it is still kept, for editors).
+    fn constraint(
+        &self,
+        from: usize,
+        to: usize,
+        what: &str,
+        value: usize,
+        limit: usize,
+        getter: &str,
+    ) -> SyntaxError {
+        SyntaxError {
+            located: false,
+            ..self.error_on(
+                Span::new(from, to),
+                to,
+                format!("{what} ({value}) exceeds the maximum allowed ({limit}, from `StreamReadConstraints.{getter}()`)"),
+            )
         }
     }
 
@@ -495,10 +523,16 @@ impl<'a> Tokenizer<'a> {
 
     fn push(&mut self, ctx: Ctx) -> Result<(), SyntaxError> {
         if self.stack.len() >= self.max_depth {
-            return Err(self.error(format!(
-                "Document nesting depth exceeds the maximum allowed ({})",
-                self.max_depth
-            )));
+            // Jackson counts the container it is opening: the first one too many is reported.
+            let at = self.pos;
+            return Err(self.constraint(
+                at.saturating_sub(1),
+                at,
+                "Document nesting depth",
+                self.stack.len() + 1,
+                self.max_depth,
+                "getMaxNestingDepth",
+            ));
         }
         self.stack.push(ctx);
         Ok(())
@@ -716,6 +750,23 @@ impl<'a> Tokenizer<'a> {
             if i == exp {
                 return Err(bad(self, i, "Exponent indicator not followed by a digit"));
             }
+        }
+        // Jackson's `resetInt` / `resetFloat` check the digits (not signs, point or `e`)
+        // against the number length limit, once the number is read.
+        let digits = b[int_start..i]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .count();
+        let counted = if is_int { int_end - int_start } else { digits };
+        if counted > MAX_NUMBER_LENGTH {
+            return Err(self.constraint(
+                start,
+                i,
+                "Number value length",
+                counted,
+                MAX_NUMBER_LENGTH,
+                "getMaxNumberLength",
+            ));
         }
         self.pos = i;
         Ok(Token::Number {

@@ -207,7 +207,7 @@ mod tests {
         let err = Json::parse(&deep).unwrap_err();
         assert!(
             err.message
-                .contains("nesting depth exceeds the maximum allowed (128)"),
+                .contains("Document nesting depth (129) exceeds the maximum allowed (128, from `StreamReadConstraints.getMaxNestingDepth()`)"),
             "{}",
             err.message
         );

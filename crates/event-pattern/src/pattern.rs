@@ -12,8 +12,9 @@ use crate::wildcard::{Wildcard, MAX_COMPLEXITY};
 pub const MAX_PATTERN_CHARS: usize = 4096;
 /// `$or` may expand into at most this many combinations.
 pub const MAX_OR_COMBINATIONS: usize = 1000;
-/// How deeply a pattern may nest.
-pub const MAX_PATTERN_DEPTH: usize = 64;
+/// How deeply a pattern may nest: Jackson's default `StreamReadConstraints` (1000 objects and
+/// arrays), which Ruler's parser keeps.
+pub const MAX_PATTERN_DEPTH: usize = 1000;
 
 /// One matcher inside a leaf's array.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,7 +185,6 @@ impl EventPattern {
         let mut c = Compiler {
             tok: Tokenizer::new(text).with_max_depth(MAX_PATTERN_DEPTH),
             src: text,
-            depth: 0,
         };
         let branches = c.compile()?;
         Ok(EventPattern {
@@ -207,10 +207,19 @@ impl EventPattern {
 struct Compiler<'a> {
     tok: Tokenizer<'a>,
     src: &'a str,
-    depth: usize,
 }
 
 type Res<T> = Result<T, PatternError>;
+
+/// What [`Compiler::member`] read.
+enum Member {
+    /// The object's `}`.
+    End,
+    /// A leaf's array or an `$or`, handled.
+    Done,
+    /// An object value, to descend into: its full path.
+    Object(String),
+}
 
 /// Ruler's `Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP`: the operator names, the numeric
 /// comparisons, and the names it keeps for future operators.
@@ -247,7 +256,8 @@ impl<'a> Compiler<'a> {
     }
 
     fn syntax(&self, e: SyntaxError) -> PatternError {
-        PatternError::pattern(e.message, self.src, Some(e.location)).with_span(e.span)
+        let location = e.located.then_some(e.location);
+        PatternError::pattern(e.message, self.src, location).with_span(e.span)
     }
 
     fn next(&mut self) -> Res<Token> {
@@ -286,61 +296,68 @@ impl<'a> Compiler<'a> {
 
     /// `path`: the keys above, joined with `.` (`None` at the root: a key `""` there has the
     /// path `""`, and a key `a` below it `.a`, as Ruler's paths are).
+    ///
+    /// Patterns nest as deep as Jackson lets them (1000), so this recursion keeps its frame
+    /// small: everything but the descent happens in [`Self::member`], out of line.
     fn parse_object(
         &mut self,
         rules: &mut Vec<Branch>,
         path: Option<&str>,
         in_or: bool,
     ) -> Res<()> {
-        self.depth += 1;
-        if self.depth > MAX_PATTERN_DEPTH {
-            return Err(self.barf(format!(
-                "Pattern nesting is deeper than the limit of {MAX_PATTERN_DEPTH} levels"
-            )));
-        }
         let mut fields_present = false;
         loop {
-            let t = self.next()?;
-            let name = match t {
-                Token::EndObject => break,
-                Token::FieldName(n) => n,
-                _ => return Err(self.barf("Expected a field name")),
-            };
-            let key_span = self.tok.name_span();
+            match self.member(rules, path, in_or)? {
+                Member::End => break,
+                Member::Done => {}
+                Member::Object(full) => self.parse_object(rules, Some(&full), in_or)?,
+            }
             fields_present = true;
-            if name == "$or" {
-                self.parse_or(rules, path)?;
-                continue;
-            }
-            if in_or && RESERVED_IN_OR.contains(&name.as_str()) {
-                return Err(self.barf(format!(
-                    "{name} is Ruler reserved fieldName which cannot be used inside $or."
-                )));
-            }
-            let full = match path {
-                None => name.clone(),
-                Some(path) => format!("{path}.{name}"),
-            };
-            match self.next()? {
-                Token::StartObject => self.parse_object(rules, Some(&full), in_or)?,
-                Token::StartArray => {
-                    let matchers = self.write_rules()?;
-                    for r in rules.iter_mut() {
-                        r.put(LeafTest {
-                            path: full.clone(),
-                            matchers: matchers.clone(),
-                            key_span,
-                        });
-                    }
-                }
-                _ => return Err(self.barf(format!("\"{name}\" must be an object or an array"))),
-            }
         }
         if !fields_present {
             return Err(self.barf("Empty objects are not allowed"));
         }
-        self.depth -= 1;
         Ok(())
+    }
+
+    /// One member of an object being parsed: its end, a member handled here (a leaf's array or
+    /// an `$or`), or an object to descend into (its full path).
+    #[inline(never)]
+    fn member(&mut self, rules: &mut Vec<Branch>, path: Option<&str>, in_or: bool) -> Res<Member> {
+        let name = match self.next()? {
+            Token::EndObject => return Ok(Member::End),
+            Token::FieldName(n) => n,
+            _ => return Err(self.barf("Expected a field name")),
+        };
+        let key_span = self.tok.name_span();
+        if name == "$or" {
+            self.parse_or(rules, path)?;
+            return Ok(Member::Done);
+        }
+        if in_or && RESERVED_IN_OR.contains(&name.as_str()) {
+            return Err(self.barf(format!(
+                "{name} is Ruler reserved fieldName which cannot be used inside $or."
+            )));
+        }
+        let full = match path {
+            None => name.clone(),
+            Some(path) => format!("{path}.{name}"),
+        };
+        match self.next()? {
+            Token::StartObject => Ok(Member::Object(full)),
+            Token::StartArray => {
+                let matchers = self.write_rules()?;
+                for r in rules.iter_mut() {
+                    r.put(LeafTest {
+                        path: full.clone(),
+                        matchers: matchers.clone(),
+                        key_span,
+                    });
+                }
+                Ok(Member::Done)
+            }
+            _ => Err(self.barf(format!("\"{name}\" must be an object or an array"))),
+        }
     }
 
     fn parse_or(&mut self, rules: &mut Vec<Branch>, path: Option<&str>) -> Res<()> {

@@ -1,0 +1,89 @@
+//! Jackson's `StreamReadConstraints`, as Ruler's parser keeps them (nesting depth 1000, numbers
+//! of 1000 digits), and the stack they need: a pattern as deep as the 4096-character limit allows
+//! parses, matches, explains and compiles on a small thread stack (the browser's WASM stack is
+//! 1 MiB, and its frames are the release build's, several times smaller than these).
+
+use event_pattern::compiled::CompiledMatcher;
+use event_pattern::{explain, matches, EventPattern, Json};
+
+const DEPTH_LIMIT: &str =
+    "exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)";
+const NUMBER_LIMIT: &str =
+    "exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)";
+
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(512 << 10)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn message(pattern: &str) -> String {
+    match EventPattern::parse(pattern) {
+        Ok(_) => "accepted".into(),
+        Err(e) => e.message(),
+    }
+}
+
+#[test]
+fn patterns_nest_as_deep_as_jackson_allows() {
+    on_small_stack(|| {
+        // 800 levels (with an `$or` at the bottom) fit in 4096 characters.
+        let n = 800;
+        let text =
+            "{\"\":".repeat(n) + r#"{"$or":[{"b":[{"exists":false}]},{"c":[1]}]}"# + &"}".repeat(n);
+        assert!(text.len() <= 4096);
+        let p = EventPattern::parse(&text).unwrap();
+        let event = r#"{"a": {"a": 1}}"#;
+        let e = Json::parse(event).unwrap();
+        assert!(matches(&p, &e));
+        assert!(explain(&p, &e).matched());
+        let m = CompiledMatcher::new(std::slice::from_ref(&p));
+        assert_eq!(m.matching(&e), vec![0]);
+        assert_eq!(m.matching_text(event), Ok(vec![0]));
+    });
+}
+
+#[test]
+fn the_first_container_too_deep_is_reported_without_a_location() {
+    let too_deep = message(&"{\"\":".repeat(1001));
+    assert_eq!(
+        too_deep,
+        format!("Event pattern is not valid. Reason: Document nesting depth (1001) {DEPTH_LIMIT}")
+    );
+    // A thousand levels are allowed: that text only ends too early.
+    let deep = message(&"{\"\":".repeat(1000));
+    assert!(deep.contains("Unexpected end-of-input"), "{deep}");
+    // Arrays count too (the second `[` of a leaf is refused by Ruler, but only after it opened).
+    let arrays = message(&("{\"\":".repeat(999) + "[["));
+    assert!(arrays.contains("Document nesting depth (1001)"), "{arrays}");
+}
+
+#[test]
+fn numbers_of_more_than_a_thousand_digits_are_refused_without_a_location() {
+    let digits = |n: usize| "1".repeat(n);
+    for (number, counted) in [
+        (digits(1001), Some(1001)),
+        (format!("-{}", digits(1000)), None),
+        (digits(1000), None),
+        (format!("1.{}", digits(999)), None),
+        (format!("1.{}", digits(1000)), Some(1001)),
+        (format!("{}e12", digits(998)), None),
+        (format!("{}e123", digits(998)), Some(1001)),
+    ] {
+        let m = message(&format!(r#"{{"a": [{number}]}}"#));
+        match counted {
+            Some(n) => assert_eq!(
+                m,
+                format!(
+                    "Event pattern is not valid. Reason: Number value length ({n}) {NUMBER_LIMIT}"
+                ),
+                "{}",
+                &number[..8]
+            ),
+            None => assert!(!m.contains("Number value length"), "{m}"),
+        }
+    }
+}
