@@ -96,6 +96,8 @@ pub struct Tokenizer<'a> {
     token_start: usize,
     name_span: Span,
     max_depth: usize,
+    /// Digits allowed in one number, when limited ([`Tokenizer::with_number_limit`]).
+    max_number_len: Option<usize>,
     root_done: bool,
 }
 
@@ -121,6 +123,7 @@ impl<'a> Tokenizer<'a> {
             token_start: 0,
             name_span: Span::default(),
             max_depth: 1000,
+            max_number_len: None,
             root_done: false,
         }
     }
@@ -128,6 +131,14 @@ impl<'a> Tokenizer<'a> {
     /// Limits how deeply arrays and objects may nest.
     pub fn with_max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth;
+        self
+    }
+
+    /// Refuses numbers of more digits than Jackson's default `maxNumberLength` (1000), as
+    /// Ruler's parser does for patterns. (Events are not limited: the compiled matcher's
+    /// scanner, which checks event text on its own, has no such limit either.)
+    pub fn with_number_limit(mut self) -> Self {
+        self.max_number_len = Some(MAX_NUMBER_LENGTH);
         self
     }
 
@@ -753,20 +764,23 @@ impl<'a> Tokenizer<'a> {
         }
         // Jackson's `resetInt` / `resetFloat` check the digits (not signs, point or `e`)
         // against the number length limit, once the number is read.
-        let digits = b[int_start..i]
-            .iter()
-            .filter(|c| c.is_ascii_digit())
-            .count();
-        let counted = if is_int { int_end - int_start } else { digits };
-        if counted > MAX_NUMBER_LENGTH {
-            return Err(self.constraint(
-                start,
-                i,
-                "Number value length",
-                counted,
-                MAX_NUMBER_LENGTH,
-                "getMaxNumberLength",
-            ));
+        if let Some(limit) = self.max_number_len.filter(|&l| i - int_start > l) {
+            let digits = b[int_start..i].iter().filter(|c| c.is_ascii_digit());
+            let counted = if is_int {
+                int_end - int_start
+            } else {
+                digits.count()
+            };
+            if counted > limit {
+                return Err(self.constraint(
+                    start,
+                    i,
+                    "Number value length",
+                    counted,
+                    limit,
+                    "getMaxNumberLength",
+                ));
+            }
         }
         self.pos = i;
         Ok(Token::Number {

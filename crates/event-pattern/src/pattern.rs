@@ -183,7 +183,9 @@ impl EventPattern {
             )));
         }
         let mut c = Compiler {
-            tok: Tokenizer::new(text).with_max_depth(MAX_PATTERN_DEPTH),
+            tok: Tokenizer::new(text)
+                .with_max_depth(MAX_PATTERN_DEPTH)
+                .with_number_limit(),
             src: text,
         };
         let branches = c.compile()?;
