@@ -82,7 +82,7 @@ impl Cidr {
 }
 
 /// An event value as an address and whether it is IPv6; `None` when it is no IP address
-/// literal as Ruler reads one (its `ipToString`: [`looks_like_ip`], then Java's reading).
+/// literal as Ruler reads one (its `ipToString`: its two patterns, then Java's reading).
 pub fn parse_address(value: &str) -> Option<(u128, bool)> {
     if let Some(a) = dotted_quad(value.as_bytes()) {
         return Some((a as u128, false));
