@@ -616,7 +616,7 @@ pub fn describe_op(op: &Op) -> String {
         Op::Exists(false) => "the field to be absent".into(),
         Op::Wildcard { text, .. } => format!("wildcard {}", q(text)),
         Op::Cidr { text, cidr } if cidr.is_address() => {
-            format!("the IP address {text}, in any spelling")
+            format!("{} (this IP address, in any spelling)", q(text))
         }
         Op::Cidr { text, .. } => format!("an IP address in {text}"),
     }
@@ -724,6 +724,21 @@ fn near_miss(path: &str, flat: &FlatEvent<'_>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::{EventPattern, Json};
+
+    /// An exact string that is an IP address says it matches any spelling of the address.
+    #[test]
+    fn exact_addresses_are_described_as_addresses() {
+        for (pattern, address) in [(r#"["10.0.0.1"]"#, true), (r#"["10.0.0.256"]"#, false)] {
+            let p = EventPattern::parse(&format!(r#"{{"a": {pattern}}}"#)).unwrap();
+            let v = explain(&p, &Json::parse(r#"{"a": "x"}"#).unwrap());
+            assert_eq!(
+                v.summary.contains("in any spelling"),
+                address,
+                "{}",
+                v.summary
+            );
+        }
+    }
 
     /// Each hint comes where its cause is, and only there.
     #[test]
