@@ -651,7 +651,7 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
                 return Some(format!("type differs: the pattern has the number {text} but the event has the string \"{text}\"; quote it in the pattern"));
             }
             if !value.is_finite() && any_number {
-                return Some(format!("{text} holds more than a double can, so it matches only a number written exactly {text}, not another spelling or a near value"));
+                return Some(format!("{text} is more precise than a double, so it matches only a number written exactly like this, not another spelling or a near value"));
             }
             None
         }
@@ -743,7 +743,7 @@ mod tests {
     /// Each hint comes where its cause is, and only there.
     #[test]
     fn hints_name_what_a_person_can_change() {
-        let precision = "holds more than a double can";
+        let precision = "is more precise than a double";
         for (pattern, event, hint, present) in [
             (
                 r#"{"a": [5]}"#,
