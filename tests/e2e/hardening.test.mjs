@@ -79,3 +79,25 @@ test('an internal failure shows a recovery banner, never a blank page, and keeps
   assert.equal(await page.getByLabel('Event pattern of payments-catchall').inputValue(), '{"source": ["kept"]}');
   await ctx.close();
 });
+
+test('patterns as deep as AWS allows run in the page, and one level deeper is refused in words', async () => {
+  const { ctx, page } = await fresh();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.getByRole('tab', { name: /Rules & targets/ }).click();
+  const editor = page.getByLabel('Event pattern of orders-catchall');
+  // 800 levels fit in 4096 characters; at the bottom, a test the New Order event passes.
+  const deep = '{"":'.repeat(800) + '{"$or":[{"b":[{"exists":false}]},{"c":[1]}]}' + '}'.repeat(800);
+  await editor.fill(deep);
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  const line = page.locator('.rule-verdict', { hasText: 'orders-catchall' });
+  await line.getByText(/^matched$/).waitFor();
+  // A thousand and one containers: Jackson's limit, in its words, next to the editor.
+  await page.getByRole('tab', { name: /Rules & targets/ }).click();
+  await editor.fill('{"":'.repeat(1001));
+  await page.getByText(/Document nesting depth \(1001\) exceeds the maximum allowed \(1000/).first().waitFor();
+  assert.equal(await page.getByText(/Something went wrong inside the workshop/).count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
