@@ -20,9 +20,11 @@ async function fresh() {
   const page = await ctx.newPage();
   const requests = [];
   const dialogs = [];
+  const errors = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-  return { ctx, page, requests, dialogs };
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { ctx, page, requests, dialogs, errors };
 }
 
 test('a share link with script in every string field runs nothing and shows it as text', async () => {
@@ -64,8 +66,6 @@ test('a corrupt autosave shows a notice and the defaults', async () => {
 
 test('an internal failure shows a recovery banner, never a blank page, and keeps the work', async () => {
   const { ctx, page } = await fresh();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
   await page.getByRole('tab', { name: /Rules & targets/ }).click();
   await page.getByLabel('Event pattern of payments-catchall').fill('{"source": ["kept"]}');
@@ -81,9 +81,7 @@ test('an internal failure shows a recovery banner, never a blank page, and keeps
 });
 
 test('patterns as deep as AWS allows run in the page, and one level deeper is refused in words', async () => {
-  const { ctx, page } = await fresh();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { ctx, page, errors } = await fresh();
   await page.goto(url);
   await page.getByRole('tab', { name: /Rules & targets/ }).click();
   const editor = page.getByLabel('Event pattern of orders-catchall');
