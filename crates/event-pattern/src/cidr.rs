@@ -31,7 +31,7 @@ impl Cidr {
         }
         let (value, v6) =
             read_literal(addr).ok_or_else(|| format!("Invalid IP address: {addr}"))?;
-        let width = if v6 { 128 } else { 32 };
+        let width = width(v6);
         if !v6 && bits > 31 {
             return Err("IPv4 mask bits must be < 32".to_string());
         }
@@ -55,7 +55,7 @@ impl Cidr {
         let (base, v6) = parse_address(text)?;
         Some(Cidr {
             base,
-            mask_bits: if v6 { 128 } else { 32 },
+            mask_bits: width(v6),
             v6,
         })
     }
@@ -63,7 +63,7 @@ impl Cidr {
     /// Is this one address (from an exact pattern string: [`Cidr::address`])? `cidr` itself
     /// refuses `/32` and `/128`, as Ruler does.
     pub fn is_address(&self) -> bool {
-        self.mask_bits == if self.v6 { 128 } else { 32 }
+        self.mask_bits == width(self.v6)
     }
 
     /// True when `value` is an IP literal of the same family inside the range.
@@ -155,7 +155,16 @@ fn dotted_quad(b: &[u8]) -> Option<u32> {
 
 /// The address with its host bits cleared, keeping `bits` network bits.
 pub fn masked(addr: u128, v6: bool, bits: u32) -> u128 {
-    addr & prefix_mask(bits, if v6 { 128 } else { 32 })
+    addr & prefix_mask(bits, width(v6))
+}
+
+/// The bits of an address of the family.
+fn width(v6: bool) -> u32 {
+    if v6 {
+        128
+    } else {
+        32
+    }
 }
 
 fn prefix_mask(bits: u32, width: u32) -> u128 {

@@ -765,11 +765,12 @@ impl<'a> Tokenizer<'a> {
         // Jackson's `resetInt` / `resetFloat` check the digits (not signs, point or `e`)
         // against the number length limit, once the number is read.
         if let Some(limit) = self.max_number_len.filter(|&l| i - int_start > l) {
-            let digits = b[int_start..i].iter().filter(|c| c.is_ascii_digit());
-            let counted = if is_int {
-                int_end - int_start
-            } else {
-                digits.count()
+            let counted = match is_int {
+                true => int_end - int_start,
+                false => b[int_start..i]
+                    .iter()
+                    .filter(|c| c.is_ascii_digit())
+                    .count(),
             };
             if counted > limit {
                 return Err(self.constraint(

@@ -32,7 +32,8 @@ pub enum Op {
     Exact(String),
     /// `300`: numeric equality (or the same lexeme, for numbers a double cannot hold).
     Number {
-        /// The number as a double.
+        /// The number as a double; NaN when no double holds it exactly (Ruler cannot compare
+        /// it), so that only `text` matches.
         value: f64,
         /// The lexeme as written in the pattern.
         text: String,
@@ -443,6 +444,19 @@ impl<'a> Compiler<'a> {
         Ok(values)
     }
 
+    /// Ruler's `tooManyElements`, which it raises wherever a value or a match expression goes on
+    /// past its end (numeric or not).
+    fn too_many_elements(&self) -> PatternError {
+        self.barf("Too many elements in numeric expression")
+    }
+
+    /// An error Ruler raises as a plain exception outside its parser (CIDR, wildcard complexity,
+    /// a single `anything-but` number): AWS prints it with no location. It is still marked on
+    /// the token it is about, for editors.
+    fn unlocated(&self, reason: impl Into<String>) -> PatternError {
+        PatternError::pattern(reason, self.src, None).with_span(self.tok.token_span())
+    }
+
     fn expect_end_object(&mut self) -> Res<()> {
         if self.next()? != Token::EndObject {
             return Err(self.barf("Only one key allowed in match expression"));
@@ -516,7 +530,7 @@ impl<'a> Compiler<'a> {
                 }
                 let range = self.numeric()?;
                 if self.next()? != Token::EndObject {
-                    return Err(self.barf("Too many elements in numeric expression"));
+                    return Err(self.too_many_elements());
                 }
                 Ok(Op::Numeric(range))
             }
@@ -537,9 +551,7 @@ impl<'a> Compiler<'a> {
                     return Err(self.barf("prefix match pattern must be a string"));
                 }
                 let text = self.text()?;
-                let span = self.tok.token_span();
-                let cidr = Cidr::parse(&text)
-                    .map_err(|m| PatternError::pattern(m, self.src, None).with_span(span))?;
+                let cidr = Cidr::parse(&text).map_err(|m| self.unlocated(m))?;
                 self.expect_end_object()?;
                 Ok(Op::Cidr { text, cidr })
             }
@@ -559,13 +571,9 @@ impl<'a> Compiler<'a> {
     fn wildcard(&mut self, text: &str) -> Res<Wildcard> {
         let w = Wildcard::parse(text).map_err(|e| self.barf(e.0))?;
         if w.complexity(MAX_COMPLEXITY + 1) > MAX_COMPLEXITY {
-            let span = self.tok.token_span();
-            return Err(PatternError::pattern(
+            return Err(self.unlocated(
                 "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
-                self.src,
-                None,
-            )
-            .with_span(span));
+            ));
         }
         Ok(w)
     }
@@ -597,7 +605,7 @@ impl<'a> Compiler<'a> {
             "=" => {
                 let v = operand(self, &t, "equals")?;
                 if self.next()? != Token::EndArray {
-                    return Err(self.barf("Too many elements in numeric expression"));
+                    return Err(self.too_many_elements());
                 }
                 Ok(NumericRange {
                     lower: None,
@@ -642,7 +650,7 @@ impl<'a> Compiler<'a> {
             "<" | "<=" => {
                 let hi = operand(self, &t, &op)?;
                 if self.next()? != Token::EndArray {
-                    return Err(self.barf("Too many elements in numeric expression"));
+                    return Err(self.too_many_elements());
                 }
                 Ok(NumericRange {
                     lower: None,
@@ -741,7 +749,7 @@ impl<'a> Compiler<'a> {
                 };
                 // Ruler closes this object with the same check as the outer one (below).
                 if self.next()? != Token::EndObject {
-                    return Err(self.barf("Too many elements in numeric expression"));
+                    return Err(self.too_many_elements());
                 }
                 op
             }
@@ -774,16 +782,12 @@ impl<'a> Compiler<'a> {
             // caller as it is, with no location (like CIDR errors in the recorded data).
             Token::Number { text, .. } => match comparable(&text) {
                 Some(v) => AnythingBut::Numbers(vec![v]),
-                None => {
-                    let reason = format!("Cannot compare number : {text}");
-                    let span = self.tok.token_span();
-                    return Err(PatternError::pattern(reason, self.src, None).with_span(span));
-                }
+                None => return Err(self.unlocated(format!("Cannot compare number : {text}"))),
             },
             _ => return Err(self.barf(NOT_VALUE)),
         };
         if self.next()? != Token::EndObject {
-            return Err(self.barf("Too many elements in numeric expression"));
+            return Err(self.too_many_elements());
         }
         Ok(Op::AnythingBut(op))
     }
