@@ -37,6 +37,7 @@
 pub mod cidr;
 pub mod compiled;
 pub mod error;
+pub mod ignore_case;
 pub mod jackson;
 pub mod json;
 pub mod matcher;

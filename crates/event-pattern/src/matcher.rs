@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::error::Span;
+use crate::ignore_case;
 use crate::json::{Json, JsonValue};
 use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Op};
 
@@ -101,11 +102,6 @@ impl<'a> FlatEvent<'a> {
     }
 }
 
-/// Case folding that treats every Unicode casing of a string alike.
-pub fn fold_case(s: &str) -> String {
-    s.to_uppercase().to_lowercase()
-}
-
 fn num_eq(a: f64, b: f64) -> bool {
     a == b
 }
@@ -162,7 +158,7 @@ pub fn accepts_leaf(op: &Op, v: Leaf<'_>) -> bool {
                 ignore_case: true,
             },
             Leaf::Str(e),
-        ) => fold_case(e).starts_with(&fold_case(value)),
+        ) => ignore_case::starts_with(value, e),
         (
             Op::Suffix {
                 value,
@@ -176,8 +172,8 @@ pub fn accepts_leaf(op: &Op, v: Leaf<'_>) -> bool {
                 ignore_case: true,
             },
             Leaf::Str(e),
-        ) => fold_case(e).ends_with(&fold_case(value)),
-        (Op::EqualsIgnoreCase(s), Leaf::Str(e)) => fold_case(s) == fold_case(e),
+        ) => ignore_case::ends_with(value, e),
+        (Op::EqualsIgnoreCase(s), Leaf::Str(e)) => ignore_case::equals(s, e),
         (Op::Numeric(r), Leaf::Num(_, n)) => n.is_finite() && r.contains(n),
         (Op::Exists(true), Leaf::Other) => false,
         (Op::Exists(true), _) => true,
@@ -201,8 +197,7 @@ fn excluded_leaf(ab: &AnythingBut, v: Leaf<'_>) -> bool {
         (AnythingBut::Prefix(list), Leaf::Str(e)) => list.iter().any(|p| e.starts_with(p.as_str())),
         (AnythingBut::Suffix(list), Leaf::Str(e)) => list.iter().any(|p| e.ends_with(p.as_str())),
         (AnythingBut::EqualsIgnoreCase(list), Leaf::Str(e)) => {
-            let f = fold_case(e);
-            list.iter().any(|s| fold_case(s) == f)
+            list.iter().any(|s| ignore_case::equals(s, e))
         }
         (AnythingBut::Wildcard(list), Leaf::Str(e)) => list.iter().any(|(_, w)| w.matches(e)),
         _ => false,
@@ -634,10 +629,9 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             {
                 return Some(format!("type differs: the pattern has the string \"{s}\" but the event has the number {s}; write it without quotes"));
             }
-            let f = fold_case(s);
             if values
                 .iter()
-                .any(|v| matches!(v, JsonValue::String(e) if fold_case(e) == f))
+                .any(|v| matches!(v, JsonValue::String(e) if ignore_case::equals(s, e)))
             {
                 return Some("case differs: exact matching is case-sensitive; use {\"equals-ignore-case\": ...}".into());
             }
@@ -667,10 +661,9 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             value,
             ignore_case: false,
         } => {
-            let f = fold_case(value);
             if values
                 .iter()
-                .any(|v| matches!(v, JsonValue::String(e) if fold_case(e).starts_with(&f)))
+                .any(|v| matches!(v, JsonValue::String(e) if ignore_case::starts_with(value, e)))
             {
                 return Some(
                     "case differs: use {\"prefix\": {\"equals-ignore-case\": ...}}".into(),
@@ -682,10 +675,9 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             value,
             ignore_case: false,
         } => {
-            let f = fold_case(value);
             if values
                 .iter()
-                .any(|v| matches!(v, JsonValue::String(e) if fold_case(e).ends_with(&f)))
+                .any(|v| matches!(v, JsonValue::String(e) if ignore_case::ends_with(value, e)))
             {
                 return Some(
                     "case differs: use {\"suffix\": {\"equals-ignore-case\": ...}}".into(),

@@ -46,17 +46,18 @@ pub enum Op {
     Prefix {
         /// The prefix.
         value: String,
-        /// Compared with Unicode case folding.
+        /// Each character stands for its lower or upper case ([`crate::ignore_case`]).
         ignore_case: bool,
     },
     /// `{"suffix": "ab"}`, or with `equals-ignore-case`: strings ending with `value`.
     Suffix {
         /// The suffix.
         value: String,
-        /// Compared with Unicode case folding.
+        /// Each character stands for its lower or upper case ([`crate::ignore_case`]).
         ignore_case: bool,
     },
-    /// `{"equals-ignore-case": "ab"}`: the same string up to case.
+    /// `{"equals-ignore-case": "ab"}`: the same string up to case, each character standing
+    /// for its lower or upper case ([`crate::ignore_case`]).
     EqualsIgnoreCase(String),
     /// `{"anything-but": ...}`: any value the exclusion does not cover (see [`AnythingBut`]).
     AnythingBut(AnythingBut),

@@ -57,7 +57,11 @@ fn matcher(r: &mut Rng, mode: Mode) -> String {
         3 => "true".into(),
         4 => format!("{{\"prefix\": \"{}\"}}", r.pick(&["x", "X", ""])),
         5 => format!("{{\"suffix\": \"{}\"}}", r.pick(&[".png", "y"])),
-        6 => format!("{{\"equals-ignore-case\": \"{}\"}}", r.pick(&["XY", "x"])),
+        // Characters whose case mappings are not one to one (`crate::ignore_case`).
+        6 => format!(
+            "{{\"equals-ignore-case\": \"{}\"}}",
+            r.pick(&["XY", "x", "ß", "\u{212A}", "ſ", "SS"])
+        ),
         7 => format!("{{\"anything-but\": [\"{}\"]}}", r.pick(&["x", "xy"])),
         8 => format!(
             "{{\"anything-but\": {{\"prefix\": \"{}\"}}}}",
@@ -88,8 +92,9 @@ fn matcher(r: &mut Rng, mode: Mode) -> String {
         16 => format!("{{\"anything-but\": {}}}", r.below(3)),
         17 => format!("{{\"anything-but\": \"{}\"}}", r.pick(&STRS)),
         _ => format!(
-            "{{\"prefix\": {{\"equals-ignore-case\": \"{}\"}}}}",
-            r.pick(&["X", "xY"])
+            "{{\"{}\": {{\"equals-ignore-case\": \"{}\"}}}}",
+            r.pick(&["prefix", "prefix", "suffix"]),
+            r.pick(&["X", "xY", "ß", "s", "K"])
         ),
     }
 }
@@ -131,7 +136,9 @@ fn value(r: &mut Rng, depth: u32) -> String {
         // Brackets and escaped quotes inside strings: not structure, also where skipped.
         5 => format!(
             "\"{}\"",
-            r.pick(&["X", "xyz", "a.png", "}]\\\"{[", "[\\\\"])
+            r.pick(&[
+                "X", "xyz", "a.png", "}]\\\"{[", "[\\\\", "ß", "SS", "ss", "ſ", "\u{212A}", "k",
+            ])
         ),
         6 => format!("[{}, {}]", value(r, depth + 1), value(r, depth + 1)),
         7 => "[]".into(),

@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use super::flatten::PathTrie;
 use super::index::{FxHasher, FxMap, Keyed};
 use super::{Branch, CompiledMatcher, Gate, GateKind, Node, Scratch, Tables, NO_MORE};
-use crate::matcher::fold_case;
 use crate::pattern::{EventPattern, LeafTest, Op};
 
 /// Gates on the way from the root to a node, at most.
@@ -28,8 +27,8 @@ struct Item<'p> {
 }
 
 /// The kind and distinct keys of a test that can serve as a gate: all its matchers exact
-/// strings, or all prefixes, all suffixes, all `equals-ignore-case`, or all case-folded
-/// prefixes (keys folded).
+/// strings, or all prefixes, all suffixes, all `equals-ignore-case`, or all case-insensitive
+/// prefixes (of ASCII values only, keyed in ASCII lower case: `crate::ignore_case`).
 fn gate_keys(test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
     let mut kind = None;
     let mut keys: Vec<String> = Vec::new();
@@ -40,15 +39,16 @@ fn gate_keys(test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
                 value,
                 ignore_case: false,
             } => (GateKind::Prefix, value.clone()),
+            // Only ASCII values are keyed (`index::with_ascii_lowered`).
             Op::Prefix {
                 value,
                 ignore_case: true,
-            } => (GateKind::FoldedPrefix, fold_case(value)),
+            } if value.is_ascii() => (GateKind::FoldedPrefix, value.to_ascii_lowercase()),
             Op::Suffix {
                 value,
                 ignore_case: false,
             } => (GateKind::Suffix, value.clone()),
-            Op::EqualsIgnoreCase(s) => (GateKind::Folded, fold_case(s)),
+            Op::EqualsIgnoreCase(s) if s.is_ascii() => (GateKind::Folded, s.to_ascii_lowercase()),
             _ => return None,
         };
         if kind.is_some_and(|x| x != k) {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::{Slot, Tally, NO_MORE};
-use crate::matcher::{accepts_leaf, fold_case, Leaf};
+use crate::matcher::{accepts_leaf, Leaf};
 use crate::pattern::{AnythingBut, Op};
 use crate::wildcard::Wildcard;
 
@@ -189,40 +189,39 @@ impl ButDirect {
     }
 }
 
-/// Calls `f` with [`fold_case`] of `text`: on the stack for short ASCII text (the common case,
-/// once per value looked up), allocating otherwise.
-pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+/// Calls `f` with `text` in ASCII lower case (other bytes as they are): on the stack for short
+/// text (the common case, once per value looked up), allocating otherwise. An
+/// `equals-ignore-case` value made of ASCII stands only for ASCII spellings, so such values are
+/// keyed in ASCII lower case and looked up with this (`crate::ignore_case`).
+pub(crate) fn with_ascii_lowered<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0u8; 64];
     match ascii_lowercase_into(text.as_bytes(), &mut buf) {
-        Some(folded) => f(std::str::from_utf8(folded).unwrap_or("")),
-        None => f(&fold_case(text)),
+        Some(lowered) => f(std::str::from_utf8(lowered).unwrap_or("")),
+        None => f(&text.to_ascii_lowercase()),
     }
 }
 
-/// `text` in ASCII lower case, written to `buf`, eight bytes at a time; `None` when it is longer
-/// than `buf` or not all ASCII (then Unicode folding is needed). For ASCII, lower case is
-/// [`fold_case`].
+/// `text` with its ASCII letters in lower case, written to `buf`, eight bytes at a time; `None`
+/// when it is longer than `buf`.
 fn ascii_lowercase_into<'b>(text: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     use super::scanner::{HIGHS, ONES};
     let out = buf.get_mut(..text.len())?;
-    let mut seen = 0u8;
     let mut words = text.chunks_exact(8);
     let mut outs = out.chunks_exact_mut(8);
     for (w, o) in (&mut words).zip(&mut outs) {
         let w = u64::from_le_bytes(w.try_into().ok()?);
-        seen |= (w & HIGHS != 0) as u8;
-        // Per byte (each below 0x80, so no carry crosses bytes): its high bit set by the first
-        // addition when it is at least `A`, by the second when it is past `Z`.
+        // Per byte, on its low seven bits (so no carry crosses bytes): its high bit set by the
+        // first addition when it is at least `A`, by the second when it is past `Z`; bytes of
+        // 0x80 and above (parts of other characters) are left alone.
         let low7 = w & (0x7f * ONES);
         let upper =
             (low7 + (0x80 - b'A' as u64) * ONES) & !(low7 + (0x80 - b'Z' as u64 - 1) * ONES);
-        o.copy_from_slice(&(w | ((upper & HIGHS) >> 2)).to_le_bytes());
+        o.copy_from_slice(&(w | ((upper & !w & HIGHS) >> 2)).to_le_bytes());
     }
     for (c, o) in words.remainder().iter().zip(outs.into_remainder()) {
-        seen |= c & 0x80;
         *o = c.to_ascii_lowercase();
     }
-    (seen == 0).then_some(&buf[..text.len()])
+    Some(&buf[..text.len()])
 }
 
 fn number_key(f: f64) -> u64 {
@@ -288,20 +287,23 @@ impl PathIndex {
                 value,
                 ignore_case: false,
             } => self.prefix.entry(value.clone()).push(slot),
+            // Values with other characters are tested one by one (`scan`, below).
             Op::Prefix {
                 value,
                 ignore_case: true,
-            } => {
-                self.prefix_folded.entry(fold_case(value)).push(slot);
+            } if value.is_ascii() => {
+                self.prefix_folded
+                    .entry(value.to_ascii_lowercase())
+                    .push(slot);
                 self.has_folded = true;
             }
             Op::Suffix {
                 value,
                 ignore_case: false,
             } => self.suffix.entry(value.clone()).push(slot),
-            Op::EqualsIgnoreCase(s) => {
+            Op::EqualsIgnoreCase(s) if s.is_ascii() => {
                 self.folded
-                    .entry(fold_case(s).into())
+                    .entry(s.to_ascii_lowercase().into())
                     .or_default()
                     .push(slot);
                 self.has_folded = true;
@@ -401,7 +403,7 @@ impl PathIndex {
                 self.suffix.tails(text).for_each(|l| t.hit_all(l));
                 self.wildcards(text, t);
                 if self.has_folded {
-                    with_folded(text, |f| {
+                    with_ascii_lowered(text, |f| {
                         if let Some(l) = self.folded.get(f) {
                             t.hit_all(l);
                         }
@@ -535,14 +537,34 @@ mod tests {
         }
     }
 
-    /// The word-at-a-time lower-casing gives `fold_case` on ASCII of every length up to the
-    /// buffer (every byte value below 0x80 in every position of a word), and leaves longer or
-    /// non-ASCII text to `fold_case` itself.
+    /// The word-at-a-time lower-casing gives `to_ascii_lowercase` on text of every length up to
+    /// the buffer (every byte value in every position of a word, non-ASCII characters among
+    /// them, whose bytes it must leave alone), and longer text goes to `to_ascii_lowercase`.
     #[test]
-    fn folding_on_the_stack_agrees_with_fold_case() {
+    fn lowering_on_the_stack_agrees_with_to_ascii_lowercase() {
         let mut r = Rng(0x5851_f42d_4c95_7f2d);
         let pieces = [
-            "A", "Z", "a", "z", "@", "[", "`", "{", "0", " ", "\u{7f}", "\u{0}", "É", "ß", "İ", "K",
+            "A",
+            "Z",
+            "a",
+            "z",
+            "@",
+            "[",
+            "`",
+            "{",
+            "0",
+            " ",
+            "\u{7f}",
+            "\u{0}",
+            "É",
+            "ß",
+            "İ",
+            "K",
+            "\u{c1}",
+            "\u{da}",
+            "\u{1c1}",
+            "\u{4c1}",
+            "\u{10441}",
         ];
         let mut stack = 0;
         for _ in 0..20_000 {
@@ -559,20 +581,24 @@ mod tests {
             let direct = ascii_lowercase_into(text.as_bytes(), &mut buf).map(<[u8]>::to_vec);
             if let Some(d) = &direct {
                 stack += 1;
-                assert_eq!(d, fold_case(&text).as_bytes(), "{text:?}");
+                assert_eq!(d, text.to_ascii_lowercase().as_bytes(), "{text:?}");
             } else {
-                assert!(!text.is_ascii() || text.len() > 64, "{text:?}");
+                assert!(text.len() > 64, "{text:?}");
             }
             assert_eq!(
-                with_folded(&text, str::to_string),
-                fold_case(&text),
+                with_ascii_lowered(&text, str::to_string),
+                text.to_ascii_lowercase(),
                 "{text:?}"
             );
         }
         assert!(stack > 2_000, "{stack}");
-        for b in 0u8..128 {
+        for b in 0u8..=255 {
             let text = String::from(char::from(b)).repeat(9);
-            assert_eq!(with_folded(&text, str::to_string), fold_case(&text), "{b}");
+            assert_eq!(
+                with_ascii_lowered(&text, str::to_string),
+                text.to_ascii_lowercase(),
+                "{b}"
+            );
         }
     }
 }

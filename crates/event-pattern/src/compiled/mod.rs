@@ -98,9 +98,9 @@ enum GateKind {
     Prefix,
     /// Its tails (`suffix`).
     Suffix,
-    /// The value case-folded (`equals-ignore-case`).
+    /// The value in ASCII lower case (`equals-ignore-case` of an ASCII value).
     Folded,
-    /// The heads of the value case-folded (`prefix` with `equals-ignore-case`).
+    /// The heads of the value in ASCII lower case (`prefix` with `equals-ignore-case`, ASCII).
     FoldedPrefix,
 }
 
@@ -122,10 +122,10 @@ impl Gate {
             GateKind::Prefix => k.heads(text).for_each(|c| each(c)),
             GateKind::Suffix => k.tails(text).for_each(|c| each(c)),
             GateKind::Folded => {
-                index::with_folded(text, |f| k.get(f).into_iter().for_each(|c| each(c)))
+                index::with_ascii_lowered(text, |f| k.get(f).into_iter().for_each(|c| each(c)))
             }
             GateKind::FoldedPrefix => {
-                index::with_folded(text, |f| k.heads(f).for_each(|c| each(c)))
+                index::with_ascii_lowered(text, |f| k.heads(f).for_each(|c| each(c)))
             }
         }
     }
