@@ -121,6 +121,106 @@ pub fn ends_with(pattern: &str, text: &str) -> bool {
     spelled_to_end(pattern, text.as_bytes()).is_some()
 }
 
+/// Where a value fails although it equals the pattern's value up to case in the usual sense
+/// (both sides folded): the character of the pattern's value that the text does not spell, with
+/// its two spellings, and what the text has there. For an explanation: Ruler's rule surprises
+/// (`"ß"` does not match `"ss"`). `Anchor` says whether the value must equal the pattern's, start
+/// with it or end with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unspelled {
+    /// The character of the pattern's value.
+    pub character: char,
+    /// Its lower case.
+    pub lower: String,
+    /// Its upper case.
+    pub upper: String,
+    /// What the text has in its place.
+    pub found: String,
+}
+
+/// How a value must relate to the pattern's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// Equal (`equals-ignore-case`).
+    Whole,
+    /// Starting with it (`prefix`).
+    Start,
+    /// Ending with it (`suffix`).
+    End,
+}
+
+/// Both sides folded character by character (upper case, then lower case): equal strings here
+/// are what a person calls "equal up to case".
+fn folded(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_uppercase)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// See [`Unspelled`]: `None` when the text matches, or when it differs by more than case.
+pub fn unspelled(pattern: &str, text: &str, anchor: Anchor) -> Option<Unspelled> {
+    let (p, t) = (folded(pattern), folded(text));
+    let (fits, naive) = match anchor {
+        Anchor::Whole => (equals(pattern, text), t == p),
+        Anchor::Start => (starts_with(pattern, text), t.starts_with(&p)),
+        Anchor::End => (ends_with(pattern, text), t.ends_with(&p)),
+    };
+    if fits || !naive {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let found = |at: usize, chars: usize, forward: bool| -> String {
+        if forward {
+            text.get(at..).unwrap_or("").chars().take(chars).collect()
+        } else {
+            let head: Vec<char> = text.get(..at).unwrap_or("").chars().collect();
+            head[head.len().saturating_sub(chars)..].iter().collect()
+        }
+    };
+    let describe = |c: char, at: usize, forward: bool| {
+        let (lower, upper) = (
+            c.to_lowercase().collect::<String>(),
+            c.to_uppercase().collect::<String>(),
+        );
+        let width = lower.chars().count().max(upper.chars().count());
+        Unspelled {
+            character: c,
+            found: found(at, width, forward),
+            lower,
+            upper,
+        }
+    };
+    if anchor == Anchor::End {
+        let mut end = bytes.len();
+        for c in pattern.chars().rev() {
+            let (lower, upper) = spellings(c);
+            let rest = &bytes[..end];
+            match [lower.get(), upper.get()]
+                .into_iter()
+                .find(|s| rest.ends_with(s))
+            {
+                Some(s) => end -= s.len(),
+                None => return Some(describe(c, end, false)),
+            };
+        }
+    } else {
+        let mut at = 0;
+        for c in pattern.chars() {
+            let (lower, upper) = spellings(c);
+            let rest = &bytes[at..];
+            match [lower.get(), upper.get()]
+                .into_iter()
+                .find(|s| rest.starts_with(s))
+            {
+                Some(s) => at += s.len(),
+                None => return Some(describe(c, at, true)),
+            };
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +300,34 @@ mod tests {
         for &(p, t, want) in table {
             assert_eq!(equals(p, t), want, "{p:?} vs {t:?}");
         }
+    }
+
+    /// The character a failing value does not spell, and what it has instead, where the two are
+    /// equal up to case in the usual sense; nothing otherwise.
+    #[test]
+    fn the_unspelled_character_is_named() {
+        let ss = unspelled("Straße", "strasse", Anchor::Whole).unwrap();
+        assert_eq!(
+            (
+                ss.character,
+                ss.lower.as_str(),
+                ss.upper.as_str(),
+                ss.found.as_str()
+            ),
+            ('ß', "ß", "SS", "ss")
+        );
+        let k = unspelled("ok", "o\u{212A}", Anchor::Whole).unwrap();
+        assert_eq!((k.character, k.found.as_str()), ('k', "\u{212A}"));
+        let end = unspelled("ß", "STRAss", Anchor::End).unwrap();
+        assert_eq!((end.character, end.found.as_str()), ('ß', "ss"));
+        let start = unspelled("ſt", "STOP", Anchor::Start);
+        assert_eq!(start, None, "ſ stands for S");
+        let start = unspelled("st", "ſtop", Anchor::Start).unwrap();
+        assert_eq!((start.character, start.found.as_str()), ('s', "ſ"));
+        // Matches, or differs by more than case: nothing to say.
+        assert_eq!(unspelled("Straße", "STRASSE", Anchor::Whole), None);
+        assert_eq!(unspelled("abc", "abd", Anchor::Whole), None);
+        assert_eq!(unspelled("ß", "sx", Anchor::Start), None);
     }
 
     #[test]

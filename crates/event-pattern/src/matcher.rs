@@ -685,6 +685,15 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             }
             None
         }
+        Op::EqualsIgnoreCase(s) => spelling_hint(s, values, ignore_case::Anchor::Whole),
+        Op::Prefix {
+            value,
+            ignore_case: true,
+        } => spelling_hint(value, values, ignore_case::Anchor::Start),
+        Op::Suffix {
+            value,
+            ignore_case: true,
+        } => spelling_hint(value, values, ignore_case::Anchor::End),
         Op::AnythingBut(ab) => {
             if values.iter().all(|v| excluded_by(ab, v)) {
                 return Some("excluded by anything-but".into());
@@ -693,6 +702,34 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Why a value equal to the pattern's up to case still fails `equals-ignore-case` (Ruler spells
+/// each character of the pattern's value in its own lower or upper case only).
+fn spelling_hint(
+    pattern: &str,
+    values: &[&JsonValue],
+    anchor: ignore_case::Anchor,
+) -> Option<String> {
+    let q = |s: &str| {
+        let mut o = String::new();
+        crate::json::write_string(s, &mut o);
+        o
+    };
+    values.iter().find_map(|v| {
+        let JsonValue::String(e) = v else { return None };
+        let u = ignore_case::unspelled(pattern, e, anchor)?;
+        let spellings = if u.lower == u.upper {
+            q(&u.lower)
+        } else {
+            format!("{} or {}", q(&u.lower), q(&u.upper))
+        };
+        Some(format!(
+            "EventBridge lets each character stand only for its own lower or upper case: {} stands for {spellings}, and the event has {} there",
+            q(&u.character.to_string()),
+            q(&u.found)
+        ))
+    })
 }
 
 /// A path in the event that differs from `path` only by case, dashes or underscores.
@@ -762,6 +799,25 @@ mod tests {
                 true,
             ),
             (r#"{"a": [1e400]}"#, r#"{"a": 1E400}"#, precision, true),
+            (
+                r#"{"a": [{"equals-ignore-case": "Straße"}]}"#,
+                r#"{"a": "strasse"}"#,
+                "\"ß\" stands for \"ß\" or \"SS\", and the event has \"ss\" there",
+                true,
+            ),
+            (
+                r#"{"a": [{"suffix": {"equals-ignore-case": "k"}}]}"#,
+                r#"{"a": "o\u212a"}"#,
+                "\"k\" stands for \"k\" or \"K\", and the event has \"\u{212A}\" there",
+                true,
+            ),
+            // Different letters, not a matter of case: no such hint.
+            (
+                r#"{"a": [{"prefix": {"equals-ignore-case": "ab"}}]}"#,
+                r#"{"a": "ax"}"#,
+                "stands only for",
+                false,
+            ),
             // A number a double holds is compared as a number: no such hint.
             (
                 r#"{"a": [9007199254740992]}"#,
