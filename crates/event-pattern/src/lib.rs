@@ -42,6 +42,7 @@ pub mod jackson;
 pub mod json;
 pub mod matcher;
 pub mod pattern;
+pub mod reading;
 #[cfg(test)]
 mod test_rng;
 pub mod wildcard;

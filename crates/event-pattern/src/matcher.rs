@@ -9,6 +9,7 @@ use crate::error::Span;
 use crate::ignore_case;
 use crate::json::{Json, JsonValue};
 use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Op};
+use crate::reading;
 
 /// At most this many steps are spent looking for array-consistent assignments per branch.
 pub const MAX_CONSISTENCY_STEPS: usize = 100_000;
@@ -216,9 +217,10 @@ fn test_field(test: &LeafTest, flat: &FlatEvent<'_>) -> FieldOutcome {
         .iter()
         .copied()
         .filter(|&i| {
+            let v = Leaf::from(&flat.leaves[i].value.value);
             test.matchers
                 .iter()
-                .any(|m| accepts(&m.op, &flat.leaves[i].value.value))
+                .any(|m| reading::accepts(&m.op, v, test.reading))
         })
         .collect();
     let absent_ok = present.is_empty() && test.matchers.iter().any(|m| m.op == Op::Exists(false));
@@ -516,7 +518,8 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         .collect();
     let mut hints = Vec::new();
     for m in &test.matchers {
-        if let Some(h) = hint(&m.op, &values) {
+        let h = reading_hint(&m.op, &values, test.reading).or_else(|| hint(&m.op, &values));
+        if let Some(h) = h {
             if !hints.contains(&h) {
                 hints.push(h);
             }
@@ -615,6 +618,29 @@ pub fn describe_op(op: &Op) -> String {
         }
         Op::Cidr { text, .. } => format!("an IP address in {text}"),
     }
+}
+
+/// Why a matcher that would accept a value on its own does not here: Ruler reads the field's
+/// values differently because of another test sharing its machine ([`reading`]).
+fn reading_hint(op: &Op, values: &[&JsonValue], r: reading::Reading) -> Option<String> {
+    let v = values.iter().find(|v| {
+        let leaf = Leaf::from(**v);
+        accepts_leaf(op, leaf) && !reading::accepts(op, leaf, r)
+    })?;
+    Some(match (r, v) {
+        (reading::Reading::Numbers, JsonValue::String(_)) => {
+            "where a numeric test is on the same field (in this list, or in an $or branch that shares it), EventBridge reads no string as an IP address, so IP tests never match here".into()
+        }
+        (reading::Reading::Numbers, _) => {
+            "where a numeric test is on the same field (in this list, or in an $or branch that shares it), EventBridge reads the event's number as a number, so a pattern number more precise than a double, which matches only as written, never matches it".into()
+        }
+        (_, JsonValue::String(s)) => {
+            let mut q = String::new();
+            crate::json::write_string(s, &mut q);
+            format!("where an IP test (cidr, or an IP address) is on the same field (in this list, or in an $or branch that shares it), EventBridge reads {q} as an IP address, and then only IP tests can match it")
+        }
+        _ => return None,
+    })
 }
 
 /// An actionable hint when a matcher failed for a reason a person may not expect.
@@ -810,6 +836,31 @@ mod tests {
                 r#"{"a": "o\u212a"}"#,
                 "\"k\" stands for \"k\" or \"K\", and the event has \"\u{212A}\" there",
                 true,
+            ),
+            (
+                r#"{"a": [{"cidr": "10.0.0.0/8"}, {"prefix": "192."}]}"#,
+                r#"{"a": "192.168.0.1"}"#,
+                "EventBridge reads \"192.168.0.1\" as an IP address, and then only IP tests can match it",
+                true,
+            ),
+            (
+                r#"{"a": ["10.0.0.1", {"numeric": [">", 0]}]}"#,
+                r#"{"a": "10.0.0.1"}"#,
+                "EventBridge reads no string as an IP address, so IP tests never match here",
+                true,
+            ),
+            (
+                r#"{"a": [9007199254740993, 5]}"#,
+                r#"{"a": 9007199254740993}"#,
+                "EventBridge reads the event's number as a number",
+                true,
+            ),
+            // The prefix fails on its own account: no word about IP addresses.
+            (
+                r#"{"a": [{"cidr": "10.0.0.0/8"}, {"prefix": "192."}]}"#,
+                r#"{"a": "193.x"}"#,
+                "as an IP address",
+                false,
             ),
             // Different letters, not a matter of case: no such hint.
             (

@@ -6,6 +6,7 @@
 use crate::cidr::Cidr;
 use crate::error::{PatternError, Span};
 use crate::jackson::{SyntaxError, Token, Tokenizer};
+use crate::reading::Reading;
 use crate::wildcard::{Wildcard, MAX_COMPLEXITY};
 
 /// Patterns longer than this are rejected, as PutRule does.
@@ -140,6 +141,9 @@ pub struct LeafTest {
     pub matchers: Vec<Matcher>,
     /// The span of the key that names this leaf.
     pub key_span: Span,
+    /// How Ruler reads the event's values here, given the tests sharing its machine
+    /// ([`crate::reading`]).
+    pub reading: Reading,
 }
 
 /// One conjunction of leaf tests; `$or` expands a pattern into several.
@@ -190,7 +194,8 @@ impl EventPattern {
                 .with_number_limit(),
             src: text,
         };
-        let branches = c.compile()?;
+        let mut branches = c.compile()?;
+        crate::reading::assign(&mut branches);
         Ok(EventPattern {
             branches,
             source: text.to_string(),
@@ -356,6 +361,7 @@ impl<'a> Compiler<'a> {
                         path: full.clone(),
                         matchers: matchers.clone(),
                         key_span,
+                        reading: Reading::Plain,
                     });
                 }
                 Ok(Member::Done)

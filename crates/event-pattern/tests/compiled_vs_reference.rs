@@ -55,14 +55,17 @@ fn matcher(r: &mut Rng, mode: Mode) -> String {
         1 => format!("{}", r.below(4)),
         2 => "null".into(),
         3 => "true".into(),
-        4 => format!("{{\"prefix\": \"{}\"}}", r.pick(&["x", "X", ""])),
+        4 => format!("{{\"prefix\": \"{}\"}}", r.pick(&["x", "X", "", "10."])),
         5 => format!("{{\"suffix\": \"{}\"}}", r.pick(&[".png", "y"])),
         // Characters whose case mappings are not one to one (`crate::ignore_case`).
         6 => format!(
             "{{\"equals-ignore-case\": \"{}\"}}",
             r.pick(&["XY", "x", "ß", "\u{212A}", "ſ", "SS"])
         ),
-        7 => format!("{{\"anything-but\": [\"{}\"]}}", r.pick(&["x", "xy"])),
+        7 => format!(
+            "{{\"anything-but\": [\"{}\"]}}",
+            r.pick(&["x", "xy", "10.0.0.7"])
+        ),
         8 => format!(
             "{{\"anything-but\": {{\"prefix\": \"{}\"}}}}",
             r.pick(&["x", "y"])
@@ -73,7 +76,10 @@ fn matcher(r: &mut Rng, mode: Mode) -> String {
             2 + r.below(3)
         ),
         10 => format!("{{\"exists\": {}}}", r.below(2) == 0),
-        11 => format!("{{\"wildcard\": \"{}\"}}", r.pick(&["x*", "*png", "*y*"])),
+        11 => format!(
+            "{{\"wildcard\": \"{}\"}}",
+            r.pick(&["x*", "*png", "*y*", "10.*"])
+        ),
         12 => "{\"cidr\": \"10.0.0.0/24\"}".into(),
         13 => format!(
             "{{\"numeric\": [\"{}\", {}]}}",
@@ -112,7 +118,9 @@ fn object(r: &mut Rng, depth: u32, mode: Mode) -> String {
         if depth < 2 && r.below(if mode == Mode::Shared { 2 } else { 4 }) == 0 {
             fields.push(format!("\"{k}\": {}", object(r, depth + 1, mode)));
         } else {
-            let m: Vec<String> = (0..1 + r.below(2)).map(|_| matcher(r, mode)).collect();
+            // Up to three matchers: how Ruler reads a field's values depends on all of them
+            // (`event_pattern::reading`).
+            let m: Vec<String> = (0..1 + r.below(3)).map(|_| matcher(r, mode)).collect();
             fields.push(format!("\"{k}\": [{}]", m.join(", ")));
         }
     }

@@ -8,6 +8,7 @@ use super::flatten::PathTrie;
 use super::index::{FxHasher, FxMap, Keyed};
 use super::{Branch, CompiledMatcher, Gate, GateKind, Node, Scratch, Tables, NO_MORE};
 use crate::pattern::{EventPattern, LeafTest, Op};
+use crate::reading::Reading;
 
 /// Gates on the way from the root to a node, at most.
 const MAX_GATE_DEPTH: usize = 8;
@@ -30,6 +31,9 @@ struct Item<'p> {
 /// strings, or all prefixes, all suffixes, all `equals-ignore-case`, or all case-insensitive
 /// prefixes (of ASCII values only, keyed in ASCII lower case: `crate::ignore_case`).
 fn gate_keys(test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
+    if test.reading != Reading::Plain {
+        return None;
+    }
     let mut kind = None;
     let mut keys: Vec<String> = Vec::new();
     for m in &test.matchers {
@@ -312,7 +316,9 @@ impl Builder {
             let pid = self.trie.path_id(&test.path);
             let ops = test.matchers.iter().map(|m| m.op.clone()).collect();
             let child = self.node(down, depth + 1);
-            self.nodes[id as usize].tests.push((pid, ops, child));
+            self.nodes[id as usize]
+                .tests
+                .push((pid, ops, test.reading, child));
         }
         counted
     }
@@ -359,7 +365,9 @@ impl Builder {
             for m in &test.matchers {
                 match &m.op {
                     Op::Exists(false) => node.absent.push((pid, slot)),
-                    op => node.index[at].1.add(op, slot, &mut self.vetoes),
+                    op => node.index[at]
+                        .1
+                        .add(op, test.reading, slot, &mut self.vetoes),
                 }
             }
         }
@@ -368,7 +376,7 @@ impl Builder {
 
 /// A test as text: path and operators.
 fn test_key(t: &LeafTest) -> String {
-    let mut key = t.path.clone();
+    let mut key = format!("{}\u{1}{:?}", t.path, t.reading);
     for m in &t.matchers {
         key.push('\u{1}');
         key.push_str(&format!("{:?}", m.op));

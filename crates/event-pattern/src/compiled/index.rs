@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::{Slot, Tally, NO_MORE};
 use crate::matcher::{accepts_leaf, Leaf};
 use crate::pattern::{AnythingBut, Op};
+use crate::reading::{self, Reading};
 use crate::wildcard::Wildcard;
 
 /// A small, fast, non-cryptographic hasher (the FxHash scheme): keys come from patterns and
@@ -261,13 +262,18 @@ pub(crate) struct PathIndex {
     wild: FxMap<Box<str>, Vec<(Wildcard, Slot)>>,
     wild_shapes: Vec<(usize, usize)>,
     /// Everything else, grouped: identical operators are evaluated once for all their slots.
-    scan: Vec<(Op, Vec<Slot>)>,
+    scan: Vec<(Op, Reading, Vec<Slot>)>,
     scan_keys: FxMap<String, usize>,
 }
 
 impl PathIndex {
-    /// Adds one operator of the test numbered `slot`. `next_veto` numbers `anything-but` entries.
-    pub(crate) fn add(&mut self, op: &Op, slot: Slot, next_veto: &mut u32) {
+    /// Adds one operator of the test numbered `slot`, whose values Ruler reads as `reading`
+    /// says. `next_veto` numbers `anything-but` entries.
+    pub(crate) fn add(&mut self, op: &Op, reading: Reading, slot: Slot, next_veto: &mut u32) {
+        if reading != Reading::Plain {
+            // Rare (a test sharing its machine with a numeric or IP test): one by one.
+            return self.add_scanned(op, reading, slot);
+        }
         match op {
             Op::Exact(s) => self.exact.entry(s.as_str().into()).or_default().push(slot),
             Op::Number { value, text } => {
@@ -344,15 +350,18 @@ impl PathIndex {
                 self.cidr_shapes.push((v6, bits));
                 self.cidr.entry((v6, bits, base)).or_default().push(slot);
             }
-            other => {
-                let key = format!("{other:?}");
-                match self.scan_keys.get(&key) {
-                    Some(&i) => self.scan[i].1.push(slot),
-                    None => {
-                        self.scan_keys.insert(key, self.scan.len());
-                        self.scan.push((other.clone(), vec![slot]));
-                    }
-                }
+            other => self.add_scanned(other, reading, slot),
+        }
+    }
+
+    /// An operator evaluated once per distinct (operator, reading) for all its slots.
+    fn add_scanned(&mut self, op: &Op, reading: Reading, slot: Slot) {
+        let key = format!("{op:?}{reading:?}");
+        match self.scan_keys.get(&key) {
+            Some(&i) => self.scan[i].2.push(slot),
+            None => {
+                self.scan_keys.insert(key, self.scan.len());
+                self.scan.push((op.clone(), reading, vec![slot]));
             }
         }
     }
@@ -446,8 +455,8 @@ impl PathIndex {
                 self.hit_unvetoed(None, t);
             }
         }
-        for (op, slots) in &self.scan {
-            if accepts_leaf(op, v) {
+        for (op, reading, slots) in &self.scan {
+            if reading::accepts(op, v, *reading) {
                 t.hit_all(slots);
             }
         }

@@ -47,9 +47,9 @@ mod wide;
 use std::cell::RefCell;
 
 use crate::json::Json;
-use crate::matcher::accepts_leaf;
 use crate::matcher::FlatEvent;
 use crate::pattern::{EventPattern, Op};
+use crate::reading::{self, Reading};
 use flatten::{Collected, Kind, PathTrie};
 pub use index::FxHasher;
 use index::{ButDirect, FxMap, Keyed, PathIndex};
@@ -83,8 +83,9 @@ struct Node {
     gates: Vec<Gate>,
     /// Path id → positions in `gates`, for nodes with many gates.
     gates_by_path: Option<FxMap<u32, Vec<u32>>>,
-    /// Tests shared by several branches, evaluated once: (path id, matchers, child node).
-    tests: Vec<(u32, Vec<Op>, u32)>,
+    /// Tests shared by several branches, evaluated once: (path id, matchers, how Ruler reads
+    /// the values there, child node).
+    tests: Vec<(u32, Vec<Op>, Reading, u32)>,
 }
 
 const NO_MORE: u32 = u32::MAX;
@@ -610,12 +611,12 @@ impl CompiledMatcher {
         for &b in &node.complete {
             t.complete(b, 0);
         }
-        for (pid, ops, child) in &node.tests {
+        for (pid, ops, reading, child) in &node.tests {
             // Satisfied by any value; inside arrays only when every satisfying value is.
             let mut satisfied: Option<bool> = None;
             for v in values.values(*pid) {
                 let leaf = values.leaf(v);
-                if ops.iter().any(|op| accepts_leaf(op, leaf)) {
+                if ops.iter().any(|op| reading::accepts(op, leaf, *reading)) {
                     satisfied = Some(satisfied.unwrap_or(true) && v.in_array);
                 }
             }
