@@ -38,7 +38,7 @@ pub enum Reading {
     Addresses,
 }
 
-/// Work allowed for building the machine (steps of [`Machines::step`]); past it, each test is
+/// Work allowed for building the machine (tests added from a state); past it, each test is
 /// read as if it had its machine to itself.
 const MAX_STEPS: usize = 200_000;
 
@@ -100,69 +100,63 @@ impl Machines {
         self.states.len() - 1
     }
 
-    /// `addStep`: the test `tests[at]` from `state`, then the following ones from where it leads.
-    /// Records the value machines each test reaches in `reached`.
-    fn step(
-        &mut self,
-        state: usize,
-        tests: &[&LeafTest],
-        at: usize,
-        reached: &mut [Vec<usize>],
-        done: &mut HashSet<(usize, usize)>,
-    ) -> Result<(), ()> {
-        let Some(test) = tests.get(at) else {
-            return Ok(());
-        };
-        self.steps += 1;
-        if self.steps > self.max_steps {
-            return Err(());
-        }
-        if !done.insert((state, at)) {
-            return Ok(());
-        }
-        let mut last: Option<usize> = None;
-        let mut leads = Vec::new();
-        let mut here = Vec::new();
-        for m in &test.matchers {
-            let absence = m.op == Op::Exists(false);
-            let machine = match self.states[state].get(&(test.path.clone(), absence)) {
-                Some(&m) => m,
-                None => {
-                    self.machines.push(Machine::default());
-                    let m = self.machines.len() - 1;
-                    self.states[state].insert((test.path.clone(), absence), m);
-                    m
-                }
+    /// `addStep`, for one branch: each test from the states the previous one leads to (a loop
+    /// with its own stack, not a recursion: a branch may have hundreds of fields). Records the
+    /// value machines each test reaches in `reached`.
+    fn add_branch(&mut self, tests: &[&LeafTest], reached: &mut [Vec<usize>]) -> Result<(), ()> {
+        let mut done: HashSet<(usize, usize)> = HashSet::new();
+        let mut todo = vec![(0usize, 0usize)];
+        while let Some((state, at)) = todo.pop() {
+            let Some(test) = tests.get(at) else {
+                continue;
             };
-            if !absence {
-                here.push(machine);
-                let mach = &mut self.machines[machine];
-                mach.numeric |= is_numeric(&m.op);
-                mach.ip |= matches!(m.op, Op::Cidr { .. });
+            self.steps += 1;
+            if self.steps > self.max_steps {
+                return Err(());
             }
-            for key in ruler_patterns(&m.op) {
-                let next = match self.machines[machine].next.get(&key) {
-                    Some(&s) => s,
+            if !done.insert((state, at)) {
+                continue;
+            }
+            let mut last: Option<usize> = None;
+            let mut leads = Vec::new();
+            for m in &test.matchers {
+                let absence = m.op == Op::Exists(false);
+                let machine = match self.states[state].get(&(test.path.clone(), absence)) {
+                    Some(&m) => m,
                     None => {
-                        let s = match last {
-                            Some(s) => s,
-                            None => self.new_state(),
-                        };
-                        self.machines[machine].next.insert(key, s);
-                        s
+                        self.machines.push(Machine::default());
+                        let m = self.machines.len() - 1;
+                        self.states[state].insert((test.path.clone(), absence), m);
+                        m
                     }
                 };
-                last = Some(next);
-                if !leads.contains(&next) {
-                    leads.push(next);
+                if !absence {
+                    if let Some(r) = reached.get_mut(at) {
+                        r.push(machine);
+                    }
+                    let mach = &mut self.machines[machine];
+                    mach.numeric |= is_numeric(&m.op);
+                    mach.ip |= matches!(m.op, Op::Cidr { .. });
+                }
+                for key in ruler_patterns(&m.op) {
+                    let next = match self.machines[machine].next.get(&key) {
+                        Some(&s) => s,
+                        None => {
+                            let s = match last {
+                                Some(s) => s,
+                                None => self.new_state(),
+                            };
+                            self.machines[machine].next.insert(key, s);
+                            s
+                        }
+                    };
+                    last = Some(next);
+                    if !leads.contains(&next) {
+                        leads.push(next);
+                    }
                 }
             }
-        }
-        if let Some(r) = reached.get_mut(at) {
-            r.extend(here);
-        }
-        for s in leads {
-            self.step(s, tests, at + 1, reached, done)?;
+            todo.extend(leads.into_iter().rev().map(|s| (s, at + 1)));
         }
         Ok(())
     }
@@ -235,7 +229,8 @@ fn assign_within(branches: &mut [Branch], max_steps: usize) {
         max_steps,
         ..Machines::default()
     };
-    let root = ms.new_state();
+    // The start state: 0.
+    ms.new_state();
     let mut reached: Vec<Vec<Vec<usize>>> = Vec::with_capacity(branches.len());
     let mut orders: Vec<Vec<usize>> = Vec::with_capacity(branches.len());
     let mut finished = true;
@@ -244,10 +239,7 @@ fn assign_within(branches: &mut [Branch], max_steps: usize) {
         order.sort_by(|&x, &y| java_order(&b.tests[x].path, &b.tests[y].path));
         let tests: Vec<&LeafTest> = order.iter().map(|&i| &b.tests[i]).collect();
         let mut mine = vec![Vec::new(); tests.len()];
-        if ms
-            .step(root, &tests, 0, &mut mine, &mut HashSet::new())
-            .is_err()
-        {
+        if ms.add_branch(&tests, &mut mine).is_err() {
             finished = false;
             break;
         }
