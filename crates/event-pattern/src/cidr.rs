@@ -74,6 +74,44 @@ impl Cidr {
         }
     }
 
+    /// What Ruler makes of a number's text at a field with an IP test and no numeric test: it
+    /// leaves the text as written (it is no address) and walks it, byte by byte, through the
+    /// block's range of hexadecimal digits (`ByteMachine.doTransitionOn`: a `cidr` range matches
+    /// any value not read as a number), where a match is decided as soon as the bytes read lie
+    /// inside the range. So `{"cidr": "0.0.0.0/0"}` (`00000000` to `FFFFFFFF`) matches the
+    /// number `5`, whose first byte lies strictly between `0` and `F`; `10.0.0.0/8`
+    /// (`0A000000` to `0AFFFFFF`) matches no number, which never starts `0A`.
+    pub fn matches_number_text(&self, text: &str) -> bool {
+        let (bottom, top, open_bottom, open_top) = self.hex_range();
+        in_hex_range(&bottom, &top, open_bottom, open_top, text.as_bytes())
+    }
+
+    /// Ruler's range for the block: the hexadecimal digits of its lowest and highest address,
+    /// both included (`CIDR.cidr`); for one address ([`Cidr::address`]), `ipToRangeIfPossible`'s
+    /// range from it to the next digit up, open above (or from the digit below, open below, when
+    /// its last digit is `F`).
+    fn hex_range(&self) -> (Vec<u8>, Vec<u8>, bool, bool) {
+        let digits = if self.v6 { 32 } else { 8 };
+        let hex = |v: u128| format!("{v:0digits$X}").into_bytes();
+        let last = digits - 1;
+        if self.is_address() {
+            let (mut bottom, mut top) = (hex(self.base), hex(self.base));
+            if top[last] == b'F' {
+                bottom[last] = b'E';
+                return (bottom, top, true, false);
+            }
+            top[last] = if top[last] == b'9' {
+                b'A'
+            } else {
+                top[last] + 1
+            };
+            return (bottom, top, false, true);
+        }
+        let w = width(self.v6);
+        let host = prefix_mask(w, w) & !prefix_mask(self.mask_bits, w);
+        (hex(self.base), hex(self.base | host), false, false)
+    }
+
     /// The block as (IPv6?, mask bits, base address): an address `a` is inside when
     /// `masked(a, v6, bits) == base`. The compiled matcher indexes blocks by it.
     pub fn block(&self) -> (bool, u32, u128) {
@@ -153,6 +191,74 @@ fn dotted_quad(b: &[u8]) -> Option<u32> {
     (i == b.len()).then_some(addr)
 }
 
+/// The rank of an upper-case hexadecimal digit (the only bytes Ruler's ranges have transitions
+/// on).
+fn hex_rank(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Whether Ruler's byte machine matches `value` against the range `bottom`..`top` (digits of
+/// one length; an open end excludes itself): the digits both ends share must come first; then a
+/// digit strictly between the ends matches at once; a digit equal to one end goes on along that
+/// end, where a digit beyond it (above the bottom, below the top) matches at once, and the last
+/// digit matches when it is beyond, or equal and that end is closed. Bytes after a match are not
+/// read; a byte that is no digit, or the value ending, before a match means no match.
+fn in_hex_range(
+    bottom: &[u8],
+    top: &[u8],
+    open_bottom: bool,
+    open_top: bool,
+    value: &[u8],
+) -> bool {
+    let len = bottom.len().min(top.len());
+    let Some(fork) = (0..len).find(|&i| bottom[i] != top[i]) else {
+        return false;
+    };
+    if value.get(..fork) != Some(&bottom[..fork]) {
+        return false;
+    }
+    let rank = |i: usize| value.get(i).copied().and_then(hex_rank);
+    let (Some(c), Some(b), Some(t)) = (rank(fork), hex_rank(bottom[fork]), hex_rank(top[fork]))
+    else {
+        return false;
+    };
+    if b < c && c < t {
+        return true;
+    }
+    if fork == len - 1 {
+        return (c == b && !open_bottom) || (c == t && !open_top);
+    }
+    // Along one end: `beyond` says whether a digit lies past that end, toward the inside.
+    let along = |end: &[u8], open: bool, beyond: &dyn Fn(u8, u8) -> bool| {
+        for (i, &digit) in end.iter().enumerate().take(len).skip(fork + 1) {
+            let (Some(c), Some(e)) = (rank(i), hex_rank(digit)) else {
+                return false;
+            };
+            if i == len - 1 {
+                return beyond(c, e) || (c == e && !open);
+            }
+            if beyond(c, e) {
+                return true;
+            }
+            if c != e {
+                return false;
+            }
+        }
+        false
+    };
+    if c == b {
+        return along(bottom, open_bottom, &|c, e| c > e);
+    }
+    if c == t {
+        return along(top, open_top, &|c, e| c < e);
+    }
+    false
+}
+
 /// The address with its host bits cleared, keeping `bits` network bits.
 pub fn masked(addr: u128, v6: bool, bits: u32) -> u128 {
     addr & prefix_mask(bits, width(v6))
@@ -193,6 +299,59 @@ mod tests {
         let v6 = Cidr::parse("2001:db8:1234:1a00::/64").unwrap();
         assert!(v6.contains("2001:0db8:1234:1a00:0000:0000:0000:0000"));
         assert!(!v6.contains("2001:db8:1234:1a01::"));
+    }
+
+    /// A number's text against a block's range of hexadecimal digits, as Ruler's byte machine
+    /// walks it (checked against ranges written out by hand).
+    #[test]
+    fn numbers_walk_the_range_of_hexadecimal_digits() {
+        let any4 = Cidr::parse("0.0.0.0/0").unwrap();
+        for (text, want) in [
+            ("5", true),
+            ("1", true),
+            ("15.5", true),
+            ("0", false),
+            ("0.5", false),
+            ("-5", false),
+            ("1e5", true),
+        ] {
+            assert_eq!(any4.matches_number_text(text), want, "0.0.0.0/0 {text}");
+        }
+        // 0A000000..0AFFFFFF: every number starts with a digit, never with 0A.
+        let ten = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(!ten.matches_number_text("10"));
+        assert!(!ten.matches_number_text("0"));
+        // 80000000..FFFFFFFF: a first digit 9..E matches at once; 8 goes on along the bottom,
+        // where any next digit above 0 matches; F goes on along the top (all F).
+        let high = Cidr::parse("128.0.0.0/1").unwrap();
+        for (text, want) in [
+            ("9", true),
+            ("8", false),
+            ("81", true),
+            ("80", false),
+            ("800000001", true),
+            ("7", false),
+        ] {
+            assert_eq!(high.matches_number_text(text), want, "128.0.0.0/1 {text}");
+        }
+        // One address: 18.52.86.120 is 12345678, its range 12345678 up to 12345679, open above.
+        let one = Cidr::address("18.52.86.120").unwrap();
+        assert!(one.matches_number_text("12345678"));
+        assert!(!one.matches_number_text("12345679"));
+        assert!(!one.matches_number_text("1234567"));
+        assert_eq!(
+            one.hex_range(),
+            (b"12345678".to_vec(), b"12345679".to_vec(), false, true)
+        );
+        let f = Cidr::address("0.0.0.15").unwrap();
+        assert_eq!(
+            f.hex_range(),
+            (b"0000000E".to_vec(), b"0000000F".to_vec(), true, false)
+        );
+        assert_eq!(
+            Cidr::parse("10.0.0.0/24").unwrap().hex_range(),
+            (b"0A000000".to_vec(), b"0A0000FF".to_vec(), false, false)
+        );
     }
 
     /// Ruler's reading of address literals: its two patterns decide what is an address at

@@ -180,6 +180,9 @@ pub fn accepts_leaf(op: &Op, v: Leaf<'_>) -> bool {
         (Op::Exists(true), _) => true,
         (Op::Wildcard { wildcard, .. }, Leaf::Str(e)) => wildcard.matches(e),
         (Op::Cidr { cidr, .. }, Leaf::Str(e)) => cidr.contains(e),
+        // Where a `cidr` stands, no numeric test shares the field (else `reading` refuses it):
+        // Ruler walks the number's text through the block's digits.
+        (Op::Cidr { cidr, .. }, Leaf::Num(t, _)) => cidr.matches_number_text(t),
         (Op::AnythingBut(_), Leaf::Other) => false,
         (Op::AnythingBut(ab), v) => !excluded_leaf(ab, v),
         _ => false,
@@ -478,12 +481,15 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         if out.absent_ok {
             return format!("`{}` is absent, as exists:false requires", test.path);
         }
-        let v = out
-            .candidates
-            .first()
-            .map(|&i| flat.leaves[i].value.to_compact())
-            .unwrap_or_default();
-        return format!("{v} matched");
+        let Some(&first) = out.candidates.first() else {
+            return "matched".to_string();
+        };
+        let value = &flat.leaves[first].value.value;
+        let v = flat.leaves[first].value.to_compact();
+        return match surprising_pass(test, value) {
+            Some(why) => format!("{v} matched: {why}"),
+            None => format!("{v} matched"),
+        };
     }
     if present.is_empty() {
         if let Some(c) = flat.containers.get(&test.path) {
@@ -617,6 +623,38 @@ pub fn describe_op(op: &Op) -> String {
             format!("{} (this IP address, in any spelling)", q(text))
         }
         Op::Cidr { text, .. } => format!("an IP address in {text}"),
+    }
+}
+
+/// Why a value passed where a person may not expect it to: only the matchers that accept it
+/// for one of Ruler's reasons below accept it.
+fn surprising_pass(test: &LeafTest, value: &JsonValue) -> Option<String> {
+    let leaf = Leaf::from(value);
+    let accepting: Vec<&Op> = test
+        .matchers
+        .iter()
+        .map(|m| &m.op)
+        .filter(|op| reading::accepts(op, leaf, test.reading))
+        .collect();
+    match (value, accepting.as_slice()) {
+        (JsonValue::Number(..), [Op::Cidr { text, .. }, ..])
+            if accepting.iter().all(|op| matches!(op, Op::Cidr { .. })) =>
+        {
+            Some(format!(
+                "EventBridge reads no number as an IP address, and walks its text through the range of {text} written in hexadecimal digits, where its first digits fall"
+            ))
+        }
+        (JsonValue::String(s), [Op::AnythingBut(_), ..])
+            if test.reading == reading::Reading::Addresses
+                && accepting.iter().all(|op| !accepts_leaf(op, leaf)) =>
+        {
+            let mut q = String::new();
+            crate::json::write_string(s, &mut q);
+            Some(format!(
+                "where an IP test (cidr, or an IP address) is on the same field, EventBridge reads {q} as an IP address, which no anything-but excludes"
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -792,6 +830,42 @@ mod tests {
                 "{}",
                 v.summary
             );
+        }
+    }
+
+    /// A pass that surprises says why; an ordinary pass does not.
+    #[test]
+    fn surprising_passes_say_why() {
+        for (pattern, event, why) in [
+            (
+                r#"{"a": [{"cidr": "0.0.0.0/0"}]}"#,
+                r#"{"a": 5}"#,
+                Some("walks its text through the range of 0.0.0.0/0"),
+            ),
+            (
+                r#"{"a": [{"cidr": "10.0.0.0/8"}, {"anything-but": ["11.0.0.1"]}]}"#,
+                r#"{"a": "11.0.0.1"}"#,
+                Some("reads \"11.0.0.1\" as an IP address, which no anything-but excludes"),
+            ),
+            (
+                r#"{"a": [{"cidr": "10.0.0.0/8"}]}"#,
+                r#"{"a": "10.1.1.1"}"#,
+                None,
+            ),
+            (
+                r#"{"a": [{"cidr": "10.0.0.0/8"}, {"anything-but": ["11.0.0.1"]}]}"#,
+                r#"{"a": "x"}"#,
+                None,
+            ),
+        ] {
+            let p = EventPattern::parse(pattern).unwrap();
+            let v = explain(&p, &Json::parse(event).unwrap());
+            assert!(v.matched, "{pattern} {event}");
+            let reason = &v.branches[0].leaves[0].reason;
+            match why {
+                Some(w) => assert!(reason.contains(w), "{pattern} {event}: {reason}"),
+                None => assert!(!reason.contains(": "), "{pattern} {event}: {reason}"),
+            }
         }
     }
 

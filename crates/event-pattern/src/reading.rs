@@ -225,6 +225,13 @@ pub(crate) fn assign(branches: &mut [Branch]) {
 }
 
 fn assign_within(branches: &mut [Branch], max_steps: usize) {
+    // One branch: its fields each have a machine of their own (no `$or` shares one).
+    if let [only] = branches {
+        for t in &mut only.tests {
+            t.reading = settle(alone(t), t);
+        }
+        return;
+    }
     let mut ms = Machines {
         max_steps,
         ..Machines::default()

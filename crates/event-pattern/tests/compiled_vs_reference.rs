@@ -80,7 +80,11 @@ fn matcher(r: &mut Rng, mode: Mode) -> String {
             "{{\"wildcard\": \"{}\"}}",
             r.pick(&["x*", "*png", "*y*", "10.*"])
         ),
-        12 => "{\"cidr\": \"10.0.0.0/24\"}".into(),
+        // `0.0.0.0/0` also matches numbers starting 1 to 9 (`Cidr::matches_number_text`).
+        12 => format!(
+            "{{\"cidr\": \"{}\"}}",
+            r.pick(&["10.0.0.0/24", "0.0.0.0/0"])
+        ),
         13 => format!(
             "{{\"numeric\": [\"{}\", {}]}}",
             r.pick(&[">", ">=", "<", "<="]),

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::{Slot, Tally, NO_MORE};
+use crate::cidr::Cidr;
 use crate::matcher::{accepts_leaf, Leaf};
 use crate::pattern::{AnythingBut, Op};
 use crate::reading::{self, Reading};
@@ -258,6 +259,8 @@ pub(crate) struct PathIndex {
     /// CIDR blocks by (IPv6?, mask bits, base), with the (IPv6?, mask bits) shapes in use.
     cidr: FxMap<(bool, u32, u128), Vec<Slot>>,
     cidr_shapes: Vec<(bool, u32)>,
+    /// Every block, for numbers (`Cidr::matches_number_text`).
+    cidr_blocks: Vec<(Cidr, Slot)>,
     /// Wildcards by literal head and tail: `(head length, tail length)` shapes in use.
     wild: FxMap<Box<str>, Vec<(Wildcard, Slot)>>,
     wild_shapes: Vec<(usize, usize)>,
@@ -349,6 +352,7 @@ impl PathIndex {
                 let (v6, bits, base) = cidr.block();
                 self.cidr_shapes.push((v6, bits));
                 self.cidr.entry((v6, bits, base)).or_default().push(slot);
+                self.cidr_blocks.push((cidr.clone(), slot));
             }
             other => self.add_scanned(other, reading, slot),
         }
@@ -443,6 +447,11 @@ impl PathIndex {
                 }
                 if let Some(l) = self.lexemes.get(text) {
                     t.hit_all(l);
+                }
+                for (cidr, slot) in &self.cidr_blocks {
+                    if cidr.matches_number_text(text) {
+                        t.hit(*slot);
+                    }
                 }
                 self.hit_unvetoed(None, t);
             }
