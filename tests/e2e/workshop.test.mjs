@@ -244,3 +244,26 @@ test('the format button tidies JSON and keeps numbers as written', async () => {
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('a verdict says when Ruler decides differently from what a person expects: case spellings, IP fields', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  await page.getByLabel('Event pattern of orders-catchall')
+    .fill('{"detail": {"ip": [{"cidr": "10.0.0.0/8"}, {"prefix": "192."}]}}');
+  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
+    .fill('{"detail": {"city": [{"equals-ignore-case": "Straße"}]}}');
+  await page.getByRole('tab', { name: 'Sample events' }).click();
+  await page.getByLabel('Custom event (source, detail-type, detail)')
+    .fill('{"source":"Order Service","detail-type":"New Order","detail":{"ip":"192.168.0.1","city":"strasse"}}');
+  await page.getByRole('button', { name: 'Send custom event' }).click();
+  const ip = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  await ip.getByText('did not match').waitFor();
+  assert.match(await ip.innerText(), /EventBridge reads "192\.168\.0\.1" as an IP address, and then only IP tests can match it/);
+  const city = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  await city.getByText('did not match').waitFor();
+  assert.match(await city.innerText(), /"ß" stands for "ß" or "SS", and the event has "ss" there/);
+  await screenshot(page, 'ruler-readings');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
