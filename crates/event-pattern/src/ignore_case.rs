@@ -66,6 +66,36 @@ fn spellings(c: char) -> (Spelling, Spelling) {
     )
 }
 
+/// Walks the characters of `pattern` over `text`, from its start (`forward`) or from its end:
+/// the byte where the spelling ends (or, backward, starts), or the first character of `pattern`
+/// neither of whose spellings fits, with the byte where it should have.
+fn walk(pattern: &str, text: &[u8], forward: bool) -> Result<usize, (char, usize)> {
+    let mut at = if forward { 0 } else { text.len() };
+    let mut step = |c: char| {
+        let (lower, upper) = spellings(c);
+        let fits = |s: &[u8]| match forward {
+            true => text.get(at..).is_some_and(|rest| rest.starts_with(s)),
+            false => text.get(..at).is_some_and(|rest| rest.ends_with(s)),
+        };
+        let len = [lower.get(), upper.get()]
+            .into_iter()
+            .find(|s| fits(s))
+            .map(<[u8]>::len);
+        match len {
+            Some(len) if forward => at += len,
+            Some(len) => at -= len,
+            None => return Err((c, at)),
+        }
+        Ok(())
+    };
+    if forward {
+        pattern.chars().try_for_each(&mut step)?;
+    } else {
+        pattern.chars().rev().try_for_each(&mut step)?;
+    }
+    Ok(at)
+}
+
 /// Where the spelling of `pattern` starting at byte 0 of `text` ends, if `text` starts with one.
 fn spelled_from_start(pattern: &str, text: &[u8]) -> Option<usize> {
     if pattern.is_ascii() {
@@ -74,16 +104,7 @@ fn spelled_from_start(pattern: &str, text: &[u8]) -> Option<usize> {
             .eq_ignore_ascii_case(pattern.as_bytes())
             .then_some(pattern.len());
     }
-    let mut at = 0;
-    for c in pattern.chars() {
-        let (lower, upper) = spellings(c);
-        let rest = text.get(at..)?;
-        at += [lower.get(), upper.get()]
-            .into_iter()
-            .find(|s| rest.starts_with(s))?
-            .len();
-    }
-    Some(at)
+    walk(pattern, text, true).ok()
 }
 
 /// Where the spelling of `pattern` ending at the end of `text` starts, if `text` ends with one.
@@ -94,16 +115,7 @@ fn spelled_to_end(pattern: &str, text: &[u8]) -> Option<usize> {
             .eq_ignore_ascii_case(pattern.as_bytes())
             .then_some(start);
     }
-    let mut end = text.len();
-    for c in pattern.chars().rev() {
-        let (lower, upper) = spellings(c);
-        let rest = text.get(..end)?;
-        end -= [lower.get(), upper.get()]
-            .into_iter()
-            .find(|s| rest.ends_with(s))?
-            .len();
-    }
-    Some(end)
+    walk(pattern, text, false).ok()
 }
 
 /// `{"equals-ignore-case": pattern}` accepts `text`.
@@ -169,56 +181,27 @@ pub fn unspelled(pattern: &str, text: &str, anchor: Anchor) -> Option<Unspelled>
     if fits || !naive {
         return None;
     }
-    let bytes = text.as_bytes();
-    let found = |at: usize, chars: usize, forward: bool| -> String {
-        if forward {
-            text.get(at..).unwrap_or("").chars().take(chars).collect()
-        } else {
-            let head: Vec<char> = text.get(..at).unwrap_or("").chars().collect();
-            head[head.len().saturating_sub(chars)..].iter().collect()
-        }
-    };
-    let describe = |c: char, at: usize, forward: bool| {
-        let (lower, upper) = (
-            c.to_lowercase().collect::<String>(),
-            c.to_uppercase().collect::<String>(),
-        );
-        let width = lower.chars().count().max(upper.chars().count());
-        Unspelled {
-            character: c,
-            found: found(at, width, forward),
-            lower,
-            upper,
-        }
-    };
-    if anchor == Anchor::End {
-        let mut end = bytes.len();
-        for c in pattern.chars().rev() {
-            let (lower, upper) = spellings(c);
-            let rest = &bytes[..end];
-            match [lower.get(), upper.get()]
-                .into_iter()
-                .find(|s| rest.ends_with(s))
-            {
-                Some(s) => end -= s.len(),
-                None => return Some(describe(c, end, false)),
-            };
-        }
+    let forward = anchor != Anchor::End;
+    let (c, at) = walk(pattern, text.as_bytes(), forward).err()?;
+    let (lower, upper) = (
+        c.to_lowercase().collect::<String>(),
+        c.to_uppercase().collect::<String>(),
+    );
+    // What the text has in the place of the character: as many characters as its longer
+    // spelling.
+    let width = lower.chars().count().max(upper.chars().count());
+    let found = if forward {
+        text.get(at..).unwrap_or("").chars().take(width).collect()
     } else {
-        let mut at = 0;
-        for c in pattern.chars() {
-            let (lower, upper) = spellings(c);
-            let rest = &bytes[at..];
-            match [lower.get(), upper.get()]
-                .into_iter()
-                .find(|s| rest.starts_with(s))
-            {
-                Some(s) => at += s.len(),
-                None => return Some(describe(c, at, true)),
-            };
-        }
-    }
-    None
+        let head: Vec<char> = text.get(..at).unwrap_or("").chars().collect();
+        head[head.len().saturating_sub(width)..].iter().collect()
+    };
+    Some(Unspelled {
+        character: c,
+        lower,
+        upper,
+        found,
+    })
 }
 
 #[cfg(test)]

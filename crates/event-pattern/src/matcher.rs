@@ -134,12 +134,9 @@ impl<'a> From<&'a JsonValue> for Leaf<'a> {
     }
 }
 
-/// Does `op` accept this one leaf value? (`exists:false` never accepts a value.)
-pub fn accepts(op: &Op, v: &JsonValue) -> bool {
-    accepts_leaf(op, Leaf::from(v))
-}
-
-/// [`accepts`] on a borrowed leaf.
+/// Does `op` accept this one leaf value, read as it is? (`exists:false` never accepts a value.)
+/// Where another test of the field changes how Ruler reads its values, see
+/// [`crate::reading::accepts`].
 pub fn accepts_leaf(op: &Op, v: Leaf<'_>) -> bool {
     match (op, v) {
         (Op::Exact(s), Leaf::Str(e)) => s == e,
@@ -558,13 +555,16 @@ fn expectation(test: &LeafTest) -> String {
     }
 }
 
+/// A string as JSON writes it, quotes and escapes included, for messages.
+fn quoted(s: &str) -> String {
+    let mut o = String::new();
+    crate::json::write_string(s, &mut o);
+    o
+}
+
 /// A short description of an operator, for messages.
 pub fn describe_op(op: &Op) -> String {
-    let q = |s: &str| {
-        let mut o = String::new();
-        crate::json::write_string(s, &mut o);
-        o
-    };
+    let q = quoted;
     match op {
         Op::Exact(s) => q(s),
         Op::Number { text, .. } => text.clone(),
@@ -648,10 +648,9 @@ fn surprising_pass(test: &LeafTest, value: &JsonValue) -> Option<String> {
             if test.reading == reading::Reading::Addresses
                 && accepting.iter().all(|op| !accepts_leaf(op, leaf)) =>
         {
-            let mut q = String::new();
-            crate::json::write_string(s, &mut q);
             Some(format!(
-                "where an IP test (cidr, or an IP address) is on the same field, EventBridge reads {q} as an IP address, which no anything-but excludes"
+                "where an IP test (cidr, or an IP address) is on the same field, EventBridge reads {} as an IP address, which no anything-but excludes",
+                quoted(s)
             ))
         }
         _ => None,
@@ -665,17 +664,19 @@ fn reading_hint(op: &Op, values: &[&JsonValue], r: reading::Reading) -> Option<S
         let leaf = Leaf::from(**v);
         accepts_leaf(op, leaf) && !reading::accepts(op, leaf, r)
     })?;
+    let numeric_here = "where a numeric test is on the same field (in this list, or in an $or branch that shares it), EventBridge";
     Some(match (r, v) {
+        (reading::Reading::Numbers, JsonValue::Number(..)) if matches!(op, Op::Cidr { .. }) => {
+            format!("{numeric_here} reads the event's number as a number, which no IP test matches")
+        }
         (reading::Reading::Numbers, JsonValue::String(_)) => {
-            "where a numeric test is on the same field (in this list, or in an $or branch that shares it), EventBridge reads no string as an IP address, so IP tests never match here".into()
+            format!("{numeric_here} reads no string as an IP address, so IP tests never match here")
         }
         (reading::Reading::Numbers, _) => {
-            "where a numeric test is on the same field (in this list, or in an $or branch that shares it), EventBridge reads the event's number as a number, so a pattern number more precise than a double, which matches only as written, never matches it".into()
+            format!("{numeric_here} reads the event's number as a number, so a pattern number more precise than a double, which matches only as written, never matches it")
         }
         (_, JsonValue::String(s)) => {
-            let mut q = String::new();
-            crate::json::write_string(s, &mut q);
-            format!("where an IP test (cidr, or an IP address) is on the same field (in this list, or in an $or branch that shares it), EventBridge reads {q} as an IP address, and then only IP tests can match it")
+            format!("where an IP test (cidr, or an IP address) is on the same field (in this list, or in an $or branch that shares it), EventBridge reads {} as an IP address, and then only IP tests can match it", quoted(s))
         }
         _ => return None,
     })
@@ -775,11 +776,7 @@ fn spelling_hint(
     values: &[&JsonValue],
     anchor: ignore_case::Anchor,
 ) -> Option<String> {
-    let q = |s: &str| {
-        let mut o = String::new();
-        crate::json::write_string(s, &mut o);
-        o
-    };
+    let q = quoted;
     values.iter().find_map(|v| {
         let JsonValue::String(e) = v else { return None };
         let u = ignore_case::unspelled(pattern, e, anchor)?;
@@ -927,6 +924,12 @@ mod tests {
                 r#"{"a": [9007199254740993, 5]}"#,
                 r#"{"a": 9007199254740993}"#,
                 "EventBridge reads the event's number as a number",
+                true,
+            ),
+            (
+                r#"{"$or": [{"a": [{"cidr": "0.0.0.0/0"}]}, {"a": [{"numeric": ["<", 0]}]}]}"#,
+                r#"{"a": 5}"#,
+                "reads the event's number as a number, which no IP test matches",
                 true,
             ),
             // The prefix fails on its own account: no word about IP addresses.
