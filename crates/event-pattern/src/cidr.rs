@@ -112,6 +112,15 @@ impl Cidr {
         (hex(self.base), hex(self.base | host), false, false)
     }
 
+    /// The block [`Cidr::block`] describes.
+    pub(crate) fn from_block(v6: bool, mask_bits: u32, base: u128) -> Cidr {
+        Cidr {
+            base,
+            mask_bits,
+            v6,
+        }
+    }
+
     /// The block as (IPv6?, mask bits, base address): an address `a` is inside when
     /// `masked(a, v6, bits) == base`. The compiled matcher indexes blocks by it.
     pub fn block(&self) -> (bool, u32, u128) {

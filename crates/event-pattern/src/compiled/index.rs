@@ -259,8 +259,6 @@ pub(crate) struct PathIndex {
     /// CIDR blocks by (IPv6?, mask bits, base), with the (IPv6?, mask bits) shapes in use.
     cidr: FxMap<(bool, u32, u128), Vec<Slot>>,
     cidr_shapes: Vec<(bool, u32)>,
-    /// Every block, for numbers (`Cidr::matches_number_text`).
-    cidr_blocks: Vec<(Cidr, Slot)>,
     /// Wildcards by literal head and tail: `(head length, tail length)` shapes in use.
     wild: FxMap<Box<str>, Vec<(Wildcard, Slot)>>,
     wild_shapes: Vec<(usize, usize)>,
@@ -352,7 +350,6 @@ impl PathIndex {
                 let (v6, bits, base) = cidr.block();
                 self.cidr_shapes.push((v6, bits));
                 self.cidr.entry((v6, bits, base)).or_default().push(slot);
-                self.cidr_blocks.push((cidr.clone(), slot));
             }
             other => self.add_scanned(other, reading, slot),
         }
@@ -448,9 +445,10 @@ impl PathIndex {
                 if let Some(l) = self.lexemes.get(text) {
                     t.hit_all(l);
                 }
-                for (cidr, slot) in &self.cidr_blocks {
-                    if cidr.matches_number_text(text) {
-                        t.hit(*slot);
+                // Rare: a number at a path with `cidr` tests (`Cidr::matches_number_text`).
+                for (&(v6, bits, base), slots) in &self.cidr {
+                    if Cidr::from_block(v6, bits, base).matches_number_text(text) {
+                        t.hit_all(slots);
                     }
                 }
                 self.hit_unvetoed(None, t);
