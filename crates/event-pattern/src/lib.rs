@@ -9,6 +9,9 @@
 //!   [`message`](PatternError::message) is AWS's full text;
 //! * [`matches()`] and [`explain`]: one pattern against one event;
 //! * [`test_event_pattern`]: the `TestEventPattern` API, event validation included;
+//! * [`ignore_case`] and [`reading`]: where Ruler (the library EventBridge runs) decides in ways
+//!   a person may not expect: `equals-ignore-case` spelling each character in its own lower or
+//!   upper case, and a field's values read the way its other tests make Ruler read them;
 //! * [`compiled::CompiledMatcher`]: all rules of a bus compiled into one decision tree, matching
 //!   event text in one scan (docs/PATTERNS.md describes it; `make bench` measures it), into a
 //!   list or a reused [`compiled::MatchSet`] (faster when events match thousands of rules).

@@ -20,7 +20,24 @@
 //! Ruler's name states the way `addStep` does: the fields of a branch in sorted order (Java's
 //! string order), a matcher already in a machine leading where it led before, a new one to where
 //! the field's previous matcher led. Branches of one `$or` share machines where they share a
-//! start. docs/PATTERNS.md has examples.
+//! start. docs/PATTERNS.md has more examples.
+//!
+//! ```
+//! use event_pattern::reading::Reading;
+//! use event_pattern::{test_event_pattern, EventPattern};
+//!
+//! let pattern = r#"{"ip": [{"cidr": "10.0.0.0/8"}, {"prefix": "192."}]}"#;
+//! let p = EventPattern::parse(pattern).unwrap();
+//! assert_eq!(p.branches()[0].tests[0].reading, Reading::Addresses);
+//! let event = |ip: &str| {
+//!     format!(r#"{{"id": "1", "account": "1", "source": "s", "time": "t", "region": "r",
+//!                  "detail-type": "d", "ip": "{ip}"}}"#)
+//! };
+//! // An address is seen only by the cidr; other strings by the prefix too.
+//! assert_eq!(test_event_pattern(pattern, &event("10.1.2.3")), Ok(true));
+//! assert_eq!(test_event_pattern(pattern, &event("192.168.0.1")), Ok(false));
+//! assert_eq!(test_event_pattern(pattern, &event("192.x")), Ok(true));
+//! ```
 
 use std::collections::{HashMap, HashSet};
 
