@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::error::Span;
 use crate::ignore_case;
 use crate::json::{Json, JsonValue};
-use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Op};
+use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Matcher, Op};
 use crate::reading;
 
 /// At most this many steps are spent looking for array-consistent assignments per branch.
@@ -521,7 +521,8 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         .collect();
     let mut hints = Vec::new();
     for m in &test.matchers {
-        let h = reading_hint(&m.op, &values, test.reading).or_else(|| hint(&m.op, &values));
+        let h = reading_hint(&m.op, &values, &test.matchers, test.reading)
+            .or_else(|| hint(&m.op, &values));
         if let Some(h) = h {
             if !hints.contains(&h) {
                 hints.push(h);
@@ -649,7 +650,8 @@ fn surprising_pass(test: &LeafTest, value: &JsonValue) -> Option<String> {
                 && accepting.iter().all(|op| !accepts_leaf(op, leaf)) =>
         {
             Some(format!(
-                "where an IP test (cidr, or an IP address) is on the same field, EventBridge reads {} as an IP address, which no anything-but excludes",
+                "where an IP test (cidr, or an IP address) is on the same field ({}), EventBridge reads {} as an IP address, which no anything-but excludes",
+                if reading::own(&test.matchers, test.reading) { "in this list" } else { "in another $or branch that reaches this field the same way" },
                 quoted(s)
             ))
         }
@@ -659,12 +661,23 @@ fn surprising_pass(test: &LeafTest, value: &JsonValue) -> Option<String> {
 
 /// Why a matcher that would accept a value on its own does not here: Ruler reads the field's
 /// values differently because of another test sharing its machine ([`reading`]).
-fn reading_hint(op: &Op, values: &[&JsonValue], r: reading::Reading) -> Option<String> {
+fn reading_hint(
+    op: &Op,
+    values: &[&JsonValue],
+    test_matchers: &[Matcher],
+    r: reading::Reading,
+) -> Option<String> {
     let v = values.iter().find(|v| {
         let leaf = Leaf::from(**v);
         accepts_leaf(op, leaf) && !reading::accepts(op, leaf, r)
     })?;
-    let numeric_here = "where a numeric test is on the same field (in this list, or in an $or branch that shares it), EventBridge";
+    // Whether the test's own list decides, or another `$or` branch sharing the field's machine.
+    let place = if reading::own(test_matchers, r) {
+        "in this list"
+    } else {
+        "in another $or branch that reaches this field the same way"
+    };
+    let numeric_here = format!("where a numeric test is on the same field ({place}), EventBridge");
     Some(match (r, v) {
         (reading::Reading::Numbers, JsonValue::Number(..)) if matches!(op, Op::Cidr { .. }) => {
             format!("{numeric_here} reads the event's number as a number, which no IP test matches")
@@ -676,7 +689,7 @@ fn reading_hint(op: &Op, values: &[&JsonValue], r: reading::Reading) -> Option<S
             format!("{numeric_here} reads the event's number as a number, so a pattern number more precise than a double, which matches only as written, never matches it")
         }
         (_, JsonValue::String(s)) => {
-            format!("where an IP test (cidr, or an IP address) is on the same field (in this list, or in an $or branch that shares it), EventBridge reads {} as an IP address, and then only IP tests can match it", quoted(s))
+            format!("where an IP test (cidr, or an IP address) is on the same field ({place}), EventBridge reads {} as an IP address, and then only IP tests can match it", quoted(s))
         }
         _ => return None,
     })
@@ -911,7 +924,7 @@ mod tests {
             (
                 r#"{"a": [{"cidr": "10.0.0.0/8"}, {"prefix": "192."}]}"#,
                 r#"{"a": "192.168.0.1"}"#,
-                "EventBridge reads \"192.168.0.1\" as an IP address, and then only IP tests can match it",
+                "(in this list), EventBridge reads \"192.168.0.1\" as an IP address, and then only IP tests can match it",
                 true,
             ),
             (
@@ -929,7 +942,7 @@ mod tests {
             (
                 r#"{"$or": [{"a": [{"cidr": "0.0.0.0/0"}]}, {"a": [{"numeric": ["<", 0]}]}]}"#,
                 r#"{"a": 5}"#,
-                "reads the event's number as a number, which no IP test matches",
+                "(in another $or branch that reaches this field the same way), EventBridge reads the event's number as a number, which no IP test matches",
                 true,
             ),
             // The prefix fails on its own account: no word about IP addresses.

@@ -236,6 +236,18 @@ fn settle(reading: Reading, test: &LeafTest) -> Reading {
     }
 }
 
+/// Whether a test's own matchers give it this reading (rather than another `$or` branch sharing
+/// its field's machine).
+pub(crate) fn own(matchers: &[crate::pattern::Matcher], reading: Reading) -> bool {
+    let numeric = matchers.iter().any(|m| is_numeric(&m.op));
+    let ip = matchers.iter().any(|m| matches!(m.op, Op::Cidr { .. }));
+    match reading {
+        Reading::Plain => true,
+        Reading::Numbers => numeric,
+        Reading::Addresses => ip,
+    }
+}
+
 /// Sets [`LeafTest::reading`] on every test of the pattern's branches.
 pub(crate) fn assign(branches: &mut [Branch]) {
     assign_within(branches, MAX_STEPS)
