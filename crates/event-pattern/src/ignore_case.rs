@@ -118,6 +118,14 @@ fn spelled_to_end(pattern: &str, text: &[u8]) -> Option<usize> {
     walk(pattern, text, false).ok()
 }
 
+/// The key a lookup table may file an `equals-ignore-case` value under: its ASCII lower case, for
+/// a value made of ASCII only. Such a value stands only for ASCII spellings, so the event's text
+/// with its ASCII letters lowered (other bytes as they are) equals the key exactly when the value
+/// accepts it (or starts with it, for `prefix`). Other values have no key: test them one by one.
+pub(crate) fn ascii_key(value: &str) -> Option<String> {
+    value.is_ascii().then(|| value.to_ascii_lowercase())
+}
+
 /// `{"equals-ignore-case": pattern}` accepts `text`.
 pub fn equals(pattern: &str, text: &str) -> bool {
     spelled_from_start(pattern, text.as_bytes()) == Some(text.len())

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::error::Span;
 use crate::ignore_case;
 use crate::json::{Json, JsonValue};
-use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Matcher, Op};
+use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Op};
 use crate::reading;
 
 /// At most this many steps are spent looking for array-consistent assignments per branch.
@@ -521,8 +521,7 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         .collect();
     let mut hints = Vec::new();
     for m in &test.matchers {
-        let h = reading_hint(&m.op, &values, &test.matchers, test.reading)
-            .or_else(|| hint(&m.op, &values));
+        let h = reading_hint(&m.op, &values, test).or_else(|| hint(&m.op, &values));
         if let Some(h) = h {
             if !hints.contains(&h) {
                 hints.push(h);
@@ -649,35 +648,42 @@ fn surprising_pass(test: &LeafTest, value: &JsonValue) -> Option<String> {
             if test.reading == reading::Reading::Addresses
                 && accepting.iter().all(|op| !accepts_leaf(op, leaf)) =>
         {
-            Some(format!(
-                "where an IP test (cidr, or an IP address) is on the same field ({}), EventBridge reads {} as an IP address, which no anything-but excludes",
-                if reading::own(&test.matchers, test.reading) { "in this list" } else { "in another $or branch that reaches this field the same way" },
-                quoted(s)
-            ))
+            Some(format!("{}, which no anything-but excludes", read_as_address(test, s)))
         }
         _ => None,
     }
 }
 
+/// Where the test that decides how a field is read stands, for messages.
+fn deciding_place(test: &LeafTest) -> &'static str {
+    if reading::own(test) {
+        "in this list"
+    } else {
+        "in another $or branch that reaches this field the same way"
+    }
+}
+
+/// "Where an IP test is on the same field, EventBridge reads `s` as an IP address".
+fn read_as_address(test: &LeafTest, s: &str) -> String {
+    format!(
+        "where an IP test (cidr, or an IP address) is on the same field ({}), EventBridge reads {} as an IP address",
+        deciding_place(test),
+        quoted(s)
+    )
+}
+
 /// Why a matcher that would accept a value on its own does not here: Ruler reads the field's
 /// values differently because of another test sharing its machine ([`reading`]).
-fn reading_hint(
-    op: &Op,
-    values: &[&JsonValue],
-    test_matchers: &[Matcher],
-    r: reading::Reading,
-) -> Option<String> {
+fn reading_hint(op: &Op, values: &[&JsonValue], test: &LeafTest) -> Option<String> {
+    let r = test.reading;
     let v = values.iter().find(|v| {
         let leaf = Leaf::from(**v);
         accepts_leaf(op, leaf) && !reading::accepts(op, leaf, r)
     })?;
-    // Whether the test's own list decides, or another `$or` branch sharing the field's machine.
-    let place = if reading::own(test_matchers, r) {
-        "in this list"
-    } else {
-        "in another $or branch that reaches this field the same way"
-    };
-    let numeric_here = format!("where a numeric test is on the same field ({place}), EventBridge");
+    let numeric_here = format!(
+        "where a numeric test is on the same field ({}), EventBridge",
+        deciding_place(test)
+    );
     Some(match (r, v) {
         (reading::Reading::Numbers, JsonValue::Number(..)) if matches!(op, Op::Cidr { .. }) => {
             format!("{numeric_here} reads the event's number as a number, which no IP test matches")
@@ -689,7 +695,10 @@ fn reading_hint(
             format!("{numeric_here} reads the event's number as a number, so a pattern number more precise than a double, which matches only as written, never matches it")
         }
         (_, JsonValue::String(s)) => {
-            format!("where an IP test (cidr, or an IP address) is on the same field ({place}), EventBridge reads {} as an IP address, and then only IP tests can match it", quoted(s))
+            format!(
+                "{}, and then only IP tests can match it",
+                read_as_address(test, s)
+            )
         }
         _ => return None,
     })

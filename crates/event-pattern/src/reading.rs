@@ -81,17 +81,14 @@ fn ruler_patterns(op: &Op) -> Vec<String> {
     match op {
         // The comparable form (when there is one) and the text, as `writeRules` adds them.
         Op::Number { value, text } => {
-            let mut keys = vec![format!("exact {text}")];
-            if value.is_finite() {
-                keys.insert(
-                    0,
-                    format!(
-                        "numeric {}",
-                        if *value == 0.0 { 0 } else { value.to_bits() }
-                    ),
-                );
-            }
-            keys
+            let comparable = value.is_finite().then(|| {
+                let bits = if *value == 0.0 { 0 } else { value.to_bits() };
+                format!("numeric {bits}")
+            });
+            comparable
+                .into_iter()
+                .chain([format!("exact {text}")])
+                .collect()
         }
         Op::Cidr { cidr, .. } => vec![format!("range {:?}", cidr.block())],
         other => vec![format!("{other:?}")],
@@ -238,14 +235,8 @@ fn settle(reading: Reading, test: &LeafTest) -> Reading {
 
 /// Whether a test's own matchers give it this reading (rather than another `$or` branch sharing
 /// its field's machine).
-pub(crate) fn own(matchers: &[crate::pattern::Matcher], reading: Reading) -> bool {
-    let numeric = matchers.iter().any(|m| is_numeric(&m.op));
-    let ip = matchers.iter().any(|m| matches!(m.op, Op::Cidr { .. }));
-    match reading {
-        Reading::Plain => true,
-        Reading::Numbers => numeric,
-        Reading::Addresses => ip,
-    }
+pub(crate) fn own(test: &LeafTest) -> bool {
+    test.reading == Reading::Plain || alone(test) == test.reading
 }
 
 /// Sets [`LeafTest::reading`] on every test of the pattern's branches.

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::flatten::PathTrie;
 use super::index::{FxHasher, FxMap, Keyed};
 use super::{Branch, CompiledMatcher, Gate, GateKind, Node, Scratch, Tables, NO_MORE};
+use crate::ignore_case;
 use crate::pattern::{EventPattern, LeafTest, Op};
 use crate::reading::Reading;
 
@@ -43,16 +44,15 @@ fn gate_keys(test: &LeafTest) -> Option<(GateKind, Vec<String>)> {
                 value,
                 ignore_case: false,
             } => (GateKind::Prefix, value.clone()),
-            // Only ASCII values are keyed (`index::with_ascii_lowered`).
             Op::Prefix {
                 value,
                 ignore_case: true,
-            } if value.is_ascii() => (GateKind::FoldedPrefix, value.to_ascii_lowercase()),
+            } => (GateKind::FoldedPrefix, ignore_case::ascii_key(value)?),
             Op::Suffix {
                 value,
                 ignore_case: false,
             } => (GateKind::Suffix, value.clone()),
-            Op::EqualsIgnoreCase(s) if s.is_ascii() => (GateKind::Folded, s.to_ascii_lowercase()),
+            Op::EqualsIgnoreCase(s) => (GateKind::Folded, ignore_case::ascii_key(s)?),
             _ => return None,
         };
         if kind.is_some_and(|x| x != k) {

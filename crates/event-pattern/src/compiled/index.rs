@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::{Slot, Tally, NO_MORE};
 use crate::cidr::Cidr;
+use crate::ignore_case;
 use crate::matcher::{accepts_leaf, Leaf};
 use crate::pattern::{AnythingBut, Op};
 use crate::reading::{self, Reading};
@@ -192,9 +193,8 @@ impl ButDirect {
 }
 
 /// Calls `f` with `text` in ASCII lower case (other bytes as they are): on the stack for short
-/// text (the common case, once per value looked up), allocating otherwise. An
-/// `equals-ignore-case` value made of ASCII stands only for ASCII spellings, so such values are
-/// keyed in ASCII lower case and looked up with this (`crate::ignore_case`).
+/// text (the common case, once per value looked up), allocating otherwise: the lookup side of
+/// `ignore_case::ascii_key`.
 pub(crate) fn with_ascii_lowered<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0u8; 64];
     match ascii_lowercase_into(text.as_bytes(), &mut buf) {
@@ -294,27 +294,29 @@ impl PathIndex {
                 value,
                 ignore_case: false,
             } => self.prefix.entry(value.clone()).push(slot),
-            // Values with other characters are tested one by one (`scan`, below).
+            // `equals-ignore-case` values with other characters than ASCII have no key: tested
+            // one by one.
             Op::Prefix {
                 value,
                 ignore_case: true,
-            } if value.is_ascii() => {
-                self.prefix_folded
-                    .entry(value.to_ascii_lowercase())
-                    .push(slot);
-                self.has_folded = true;
-            }
+            } => match ignore_case::ascii_key(value) {
+                Some(key) => {
+                    self.prefix_folded.entry(key).push(slot);
+                    self.has_folded = true;
+                }
+                None => self.add_scanned(op, reading, slot),
+            },
             Op::Suffix {
                 value,
                 ignore_case: false,
             } => self.suffix.entry(value.clone()).push(slot),
-            Op::EqualsIgnoreCase(s) if s.is_ascii() => {
-                self.folded
-                    .entry(s.to_ascii_lowercase().into())
-                    .or_default()
-                    .push(slot);
-                self.has_folded = true;
-            }
+            Op::EqualsIgnoreCase(s) => match ignore_case::ascii_key(s) {
+                Some(key) => {
+                    self.folded.entry(key.into()).or_default().push(slot);
+                    self.has_folded = true;
+                }
+                None => self.add_scanned(op, reading, slot),
+            },
             Op::Exists(true) => self.any.push(slot),
             Op::AnythingBut(AnythingBut::Strings(values)) => {
                 let id = *next_veto;
