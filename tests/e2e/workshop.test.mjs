@@ -229,6 +229,38 @@ test('Ctrl+Enter runs the last replay again, as the toolbar says', async () => {
   await ctx.close();
 });
 
+test('a verdict points at the slip: a typo in a value, a wildcard piece, array elements', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  // A typo in the pattern and a wildcard whose middle the event lacks; then two fields that
+  // match in different elements of one array.
+  await page.getByLabel('Event pattern of orders-catchall')
+    .fill('{"detail-type": ["New Ordr"], "detail": {"order_date": [{"wildcard": "2020-*T*"}]}}');
+  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
+    .fill('{"detail": {"items": {"product_id": ["shoe_07"], "qty": [{"numeric": [">", 1]}]}}}');
+  await page.getByRole('tab', { name: 'Sample events' }).click();
+  await page.getByLabel('Custom event (source, detail-type, detail)')
+    .fill('{"source":"Order Service","detail-type":"New Order","detail":{"order_date":"2020-05-24 07:38:01","items":[{"product_id":"shoe_07","qty":1},{"product_id":"hat_01","qty":3}]}}');
+  await page.getByRole('button', { name: 'Send custom event' }).click();
+  const typo = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  await typo.getByText('did not match').waitFor();
+  // Closed, the line gives the first reason; open, the verdict tree gives each field's.
+  assert.match(await typo.innerText(), /close to "New Ordr"/);
+  await typo.locator('.rule-line').click();
+  await typo.locator('.leaves').waitFor();
+  const said = await typo.innerText();
+  assert.match(said, /close to "New Ordr": the event has an extra "e" at character 8/);
+  assert.match(said, /"T" \(between the 1st and 2nd \*\) does not occur in the rest of the value, "05-24 07:38:01"/);
+  const items = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  await items.getByText('did not match').waitFor();
+  assert.match(await items.innerText(),
+    /not within the same element of `detail\.items`: `product_id` in element 0, `qty` in element 1 \(counting from 0\)/);
+  await screenshot(page, 'verdict-slips');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('the format button tidies JSON and keeps numbers as written', async () => {
   const { ctx, page, problems } = await fresh();
   await page.goto(url);

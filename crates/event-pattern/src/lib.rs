@@ -12,6 +12,8 @@
 //! * [`ignore_case`] and [`reading`]: where Ruler (the library EventBridge runs) decides in ways
 //!   a person may not expect: `equals-ignore-case` spelling each character in its own lower or
 //!   upper case, and a field's values read the way its other tests make Ruler read them;
+//! * [`near_miss`]: a value or key one slip of the keyboard from the pattern's, for the
+//!   explanation (`close to "PAID": character 4 is "L" in the event, "D" in the pattern`);
 //! * [`compiled::CompiledMatcher`]: all rules of a bus compiled into one decision tree, matching
 //!   event text in one scan (docs/PATTERNS.md describes it; `make bench` measures it), into a
 //!   list or a reused [`compiled::MatchSet`] (faster when events match thousands of rules).
@@ -44,6 +46,7 @@ pub mod ignore_case;
 pub mod jackson;
 pub mod json;
 pub mod matcher;
+pub mod near_miss;
 pub mod pattern;
 pub mod reading;
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use crate::error::Span;
 use crate::ignore_case;
 use crate::json::{Json, JsonValue};
+use crate::near_miss;
 use crate::pattern::{AnythingBut, Branch, EventPattern, LeafTest, Op};
 use crate::reading;
 
@@ -34,6 +35,8 @@ pub struct FlatEvent<'a> {
     pub by_path: HashMap<String, Vec<usize>>,
     /// Paths that hold an object or an array (for "is an object" explanations).
     pub containers: HashMap<String, &'a Json>,
+    /// The path of each array, by the id [`FlatLeaf::arrays`] gives it.
+    pub array_paths: Vec<String>,
 }
 
 impl<'a> FlatEvent<'a> {
@@ -78,6 +81,7 @@ impl<'a> FlatEvent<'a> {
                 }
                 let id = *next_array;
                 *next_array += 1;
+                self.array_paths.push(path.clone());
                 for (i, item) in items.iter().enumerate() {
                     arrays.push((id, i as u32));
                     self.walk(item, keyed.then(|| path.clone()), arrays, next_array);
@@ -411,11 +415,7 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
         }
         let all_leaves = leaves.iter().all(|l| l.passed);
         let consistent = all_leaves && has_consistent_choice(&groups, &flat);
-        let note = if all_leaves && !consistent {
-            Some("each field matched, but not within the same array element: fields tested inside one array of objects must match in the same element".to_string())
-        } else {
-            None
-        };
+        let note = (all_leaves && !consistent).then(|| inconsistency_note(&groups, &flat));
         branches.push(BranchVerdict {
             matched: all_leaves && consistent,
             leaves,
@@ -429,6 +429,71 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
         summary,
         branches,
     }
+}
+
+/// Why fields that each matched do not match together: where the array they share has their
+/// values. `groups` holds, per test, the values that satisfied it.
+fn inconsistency_note(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> String {
+    const RULE: &str = "fields tested inside one array of objects must match in the same element";
+    let leaf = |i: usize| &flat.leaves[i];
+    let inside: Vec<&Vec<usize>> = groups
+        .iter()
+        .filter(|g| g.iter().all(|&i| !leaf(i).arrays.is_empty()))
+        .collect();
+    // An array every one of those values sits in (the outermost such, as the arrays of a value
+    // are listed outermost first).
+    let shared = inside.first().and_then(|g| g.first()).and_then(|&i| {
+        leaf(i).arrays.iter().map(|&(id, _)| id).find(|id| {
+            inside.iter().all(|g| {
+                g.iter()
+                    .all(|&j| leaf(j).arrays.iter().any(|(a, _)| a == id))
+            })
+        })
+    });
+    let (Some(id), true) = (shared, inside.len() >= 2) else {
+        return format!("each field matched, but not within the same array element: {RULE}");
+    };
+    let array = flat.array_paths.get(id as usize).map_or("", String::as_str);
+    let parts: Vec<String> = inside
+        .iter()
+        .map(|g| {
+            let path = g.first().map_or("", |&i| leaf(i).path.as_str());
+            let name = path
+                .strip_prefix(array)
+                .and_then(|p| p.strip_prefix('.'))
+                .filter(|_| !array.is_empty())
+                .unwrap_or(path);
+            let mut at: Vec<u32> = g
+                .iter()
+                .filter_map(|&i| {
+                    leaf(i)
+                        .arrays
+                        .iter()
+                        .find(|(a, _)| *a == id)
+                        .map(|&(_, e)| e)
+                })
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            let shown: Vec<String> = at.iter().take(5).map(u32::to_string).collect();
+            match (shown.split_last(), at.len()) {
+                (Some((one, [])), _) => format!("`{name}` in element {one}"),
+                (Some((last, init)), 2..=5) => {
+                    format!("`{name}` in elements {} and {last}", init.join(", "))
+                }
+                _ => format!("`{name}` in elements {}, ...", shown.join(", ")),
+            }
+        })
+        .collect();
+    let place = if array.is_empty() {
+        "the event's array".to_string()
+    } else {
+        format!("`{array}`")
+    };
+    format!(
+        "each field matched, but not within the same element of {place}: {} (counting from 0); {RULE}",
+        parts.join(", ")
+    )
 }
 
 fn summarize(branches: &[BranchVerdict], matched: bool) -> String {
@@ -722,7 +787,7 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             {
                 return Some("case differs: exact matching is case-sensitive; use {\"equals-ignore-case\": ...}".into());
             }
-            None
+            slip_hint(s, values)
         }
         Op::Number { text, value } => {
             if values
@@ -772,6 +837,12 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             }
             None
         }
+        Op::Wildcard { wildcard, .. } => match values {
+            [JsonValue::String(e)] if wildcard.star_count() > 0 => wildcard.why_not(e),
+            _ if wildcard.star_count() == 0 => slip_hint(wildcard.literal_prefix(), values)
+                .map(|h| format!("{h} (a wildcard without * compares the whole value)")),
+            _ => None,
+        },
         Op::EqualsIgnoreCase(s) => spelling_hint(s, values, ignore_case::Anchor::Whole),
         Op::Prefix {
             value,
@@ -789,6 +860,19 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// How many of a field's values are compared with a pattern's string for a slip.
+const SLIP_VALUES: usize = 64;
+
+/// "close to "PAID": character 4 is ..." when a string value is one slip from `pattern`'s.
+fn slip_hint(pattern: &str, values: &[&JsonValue]) -> Option<String> {
+    values.iter().take(SLIP_VALUES).find_map(|v| match v {
+        JsonValue::String(e) => {
+            near_miss::slip(pattern, e).map(|slip| format!("close to {}: {slip}", quoted(pattern)))
+        }
+        _ => None,
+    })
 }
 
 /// Why a value equal to the pattern's up to case still fails `equals-ignore-case` (Ruler spells
@@ -826,11 +910,22 @@ fn near_miss(path: &str, flat: &FlatEvent<'_>) -> Option<String> {
     let want = norm(path);
     let mut candidates: Vec<&String> = flat.by_path.keys().chain(flat.containers.keys()).collect();
     candidates.sort();
+    // The same name in another case or spelling of dashes first; else a slip of the keyboard
+    // (`detail.stauts`), looked for among a bounded number of paths.
     candidates
-        .into_iter()
+        .iter()
         .find(|p| p.as_str() != path && norm(p) == want)
-        .cloned()
+        .or_else(|| {
+            candidates
+                .iter()
+                .take(SLIP_PATHS)
+                .find(|p| near_miss::slip(path, p).is_some())
+        })
+        .map(|p| p.to_string())
 }
+
+/// How many of an event's paths are compared with a missing one for a slip.
+const SLIP_PATHS: usize = 4096;
 
 #[cfg(test)]
 mod tests {

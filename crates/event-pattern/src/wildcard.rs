@@ -93,29 +93,89 @@ impl Wildcard {
     }
 
     /// True when the whole value matches.
+    #[inline]
     pub fn matches(&self, value: &str) -> bool {
+        self.first_miss(value).is_none()
+    }
+
+    /// Where matching `value` first fails, the way [`Wildcard::matches`] reads it: the start,
+    /// the end, or a middle segment that the rest of the value does not hold (`None`: it matches).
+    #[inline]
+    fn first_miss<'v>(&self, value: &'v str) -> Option<Miss<'v>> {
         let n = self.segments.len();
         if n == 1 {
-            return value == self.segments[0];
+            return (value != self.segments[0]).then_some(Miss::Whole);
         }
         let first = &self.segments[0];
         let last = &self.segments[n - 1];
         // An empty end (`*-1*`) is not compared: `memcmp` through the pointer of a string that
         // never allocated takes ~40 ns on some machines (docs/MEASUREMENTS.md).
-        if value.len() < first.len() + last.len()
-            || !(first.is_empty() || value.starts_with(first.as_str()))
-            || !(last.is_empty() || value.ends_with(last.as_str()))
-        {
-            return false;
+        if value.len() < first.len() + last.len() {
+            return Some(Miss::Short);
+        }
+        if !(first.is_empty() || value.starts_with(first.as_str())) {
+            return Some(Miss::Start);
+        }
+        if !(last.is_empty() || value.ends_with(last.as_str())) {
+            return Some(Miss::End);
         }
         let mut rest = &value[first.len()..value.len() - last.len()];
-        for seg in &self.segments[1..n - 1] {
+        for (k, seg) in self.segments[1..n - 1].iter().enumerate() {
             match find(rest, seg) {
                 Some(at) => rest = &rest[at + seg.len()..],
-                None => return false,
+                None => return Some(Miss::Middle { star: k + 1, rest }),
             }
         }
-        true
+        None
+    }
+
+    /// Why `value` does not match, in words (`None` when it matches, or when the pattern has no
+    /// star and is then an exact comparison).
+    ///
+    /// ```
+    /// use event_pattern::wildcard::Wildcard;
+    /// let w = Wildcard::parse("arn:aws:s3:::bucket-*/logs/*").unwrap();
+    /// assert_eq!(
+    ///     w.why_not("arn:aws:s3:::bucket-a/log/x").as_deref(),
+    ///     Some(r#""/logs/" (between the 1st and 2nd *) does not occur in the rest of the value, "a/log/x""#)
+    /// );
+    /// assert_eq!(w.why_not("arn:aws:s3:::bucket-a/logs/x"), None);
+    /// ```
+    pub fn why_not(&self, value: &str) -> Option<String> {
+        let q = |s: &str| {
+            let mut out = String::new();
+            crate::json::write_string(s, &mut out);
+            out
+        };
+        let (first, last) = (self.literal_prefix(), self.literal_suffix());
+        Some(match self.first_miss(value)? {
+            Miss::Whole => return None,
+            Miss::Short => format!(
+                "the value is shorter than {} and {} together (the text before the first * and after the last)",
+                q(first),
+                q(last)
+            ),
+            Miss::Start => format!(
+                "the value does not start with {} (the text before the first *)",
+                q(first)
+            ),
+            Miss::End => format!(
+                "the value does not end with {} (the text after the last *)",
+                q(last)
+            ),
+            Miss::Middle { star, rest } => {
+                let rest = match rest.char_indices().nth(REST_SHOWN) {
+                    Some((cut, _)) => format!("{}...", q(&rest[..cut])),
+                    None => q(rest),
+                };
+                format!(
+                    "{} (between the {} and {} *) does not occur in the rest of the value, {rest}",
+                    q(&self.segments[star]),
+                    ordinal(star),
+                    ordinal(star + 1)
+                )
+            }
+        })
     }
 
     /// The most NFA states a worst-case value keeps active at once, as Ruler's
@@ -189,6 +249,36 @@ impl Wildcard {
     }
 }
 
+/// Where a value stops matching (see [`Wildcard::first_miss`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Miss<'v> {
+    /// No star, and the value is another text.
+    Whole,
+    /// Too short for the text before the first star and after the last one.
+    Short,
+    /// It does not start with the text before the first star.
+    Start,
+    /// It does not end with the text after the last star.
+    End,
+    /// The segment after star number `star` (from 1) is not in `rest`, what is left of the value.
+    Middle { star: usize, rest: &'v str },
+}
+
+/// How many characters of the unmatched rest a message shows.
+const REST_SHOWN: usize = 60;
+
+/// "1st", "2nd", "3rd", "4th", ... "11th", "12th", "13th", "21st".
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 fn utf8_len(first: u8) -> usize {
     match first {
         0x00..=0x7F => 1,
@@ -229,6 +319,68 @@ const SHORT_NEEDLE: usize = 8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each way a value can fail a wildcard is said, and a match is said to fail nowhere.
+    #[test]
+    fn says_where_a_value_stops_matching() {
+        for (pattern, value, why) in [
+            (
+                "a*z",
+                "abc",
+                Some(r#"the value does not end with "z" (the text after the last *)"#),
+            ),
+            (
+                "a*z",
+                "xyz",
+                Some(r#"the value does not start with "a" (the text before the first *)"#),
+            ),
+            (
+                "abc*cba",
+                "abcba",
+                Some(
+                    r#"the value is shorter than "abc" and "cba" together (the text before the first * and after the last)"#,
+                ),
+            ),
+            (
+                "*-1*-2*",
+                "x-2-1",
+                Some(
+                    r#""-2" (between the 2nd and 3rd *) does not occur in the rest of the value, """#,
+                ),
+            ),
+            (
+                "*-1*",
+                "x-2",
+                Some(
+                    r#""-1" (between the 1st and 2nd *) does not occur in the rest of the value, "x-2""#,
+                ),
+            ),
+            ("*-1*", "x-1", None),
+            ("exact", "other", None),
+            ("exact", "exact", None),
+        ] {
+            let w = Wildcard::parse(pattern).unwrap();
+            assert_eq!(w.why_not(value).as_deref(), why, "{pattern} {value}");
+            assert_eq!(
+                w.matches(value),
+                why.is_none() && (pattern.contains('*') || pattern == value)
+            );
+        }
+        // A long rest is cut.
+        let w = Wildcard::parse("*x*").unwrap();
+        let why = w.why_not(&"y".repeat(100)).unwrap();
+        assert!(
+            why.ends_with(&format!(", \"{}\"...", "y".repeat(REST_SHOWN))),
+            "{why}"
+        );
+        assert_eq!(
+            [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal),
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+                "101st", "111th"
+            ]
+        );
+    }
 
     #[test]
     fn matches_like_a_glob() {

@@ -1,0 +1,248 @@
+//! Near misses: a value or a key that is one slip of the keyboard away from what the pattern
+//! asks for, said in words a person can act on.
+//!
+//! The explanation ([`crate::explain`]) uses it when an exact string fails or a field is missing.
+//! A slip is one of: one character missing, one extra, one replaced, two neighbours swapped, or
+//! whitespace around the value (EventBridge never trims). Case is not a slip here: the
+//! explanation has its own hint for it (`equals-ignore-case`).
+//!
+//! Finding one is linear in the two texts (a common head, a common tail, and what is left between
+//! them), and only values of [`MIN_CHARS`]..=[`MAX_BYTES`] are looked at: shorter ones differ by one
+//! character from too many others to be a useful hint, and the work stays bounded whatever the
+//! event holds.
+//!
+//! ```
+//! use event_pattern::near_miss::slip;
+//! let s = slip("PAYMENT_SUCCEEDED", "PAYMENT_SUCCEDED").unwrap();
+//! assert_eq!(s.to_string(), r#"the event lacks the "E" at character 14"#);
+//! assert!(slip("PAID", "FAILED").is_none());
+//! ```
+
+use std::fmt;
+
+/// Values shorter than this (in characters) are not looked at.
+pub const MIN_CHARS: usize = 4;
+/// Values longer than this (in bytes) are not looked at.
+pub const MAX_BYTES: usize = 1024;
+
+/// How the event's text differs from the pattern's by one slip. Positions count characters from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slip {
+    /// The event lacks the pattern's character `ch` at position `at`.
+    #[allow(missing_docs)]
+    Missing { at: usize, ch: char },
+    /// The event has an extra character `ch` at position `at`.
+    #[allow(missing_docs)]
+    Extra { at: usize, ch: char },
+    /// The character at position `at` differs: `pattern`'s and `event`'s.
+    #[allow(missing_docs)]
+    Replaced {
+        at: usize,
+        pattern: char,
+        event: char,
+    },
+    /// The characters at positions `at` and `at + 1` are swapped.
+    #[allow(missing_docs)]
+    Swapped { at: usize },
+    /// The event's text is the pattern's with whitespace before it (`leading`), after it
+    /// (`trailing`) or both.
+    #[allow(missing_docs)]
+    EventPadded { leading: bool, trailing: bool },
+    /// The pattern's text is the event's with whitespace around it.
+    #[allow(missing_docs)]
+    PatternPadded { leading: bool, trailing: bool },
+}
+
+/// A character as a message shows it: quoted, with JSON's escapes.
+fn shown(c: char) -> String {
+    let mut buf = [0u8; 4];
+    let mut out = String::new();
+    crate::json::write_string(c.encode_utf8(&mut buf), &mut out);
+    out
+}
+
+/// "a leading space", "a trailing space", "spaces around it".
+fn padding(leading: bool, trailing: bool) -> &'static str {
+    match (leading, trailing) {
+        (true, true) => "whitespace around it",
+        (true, false) => "leading whitespace",
+        _ => "trailing whitespace",
+    }
+}
+
+impl fmt::Display for Slip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Slip::Missing { at, ch } => {
+                write!(f, "the event lacks the {} at character {at}", shown(*ch))
+            }
+            Slip::Extra { at, ch } => {
+                write!(f, "the event has an extra {} at character {at}", shown(*ch))
+            }
+            Slip::Replaced { at, pattern, event } => write!(
+                f,
+                "character {at} is {} in the event, {} in the pattern",
+                shown(*event),
+                shown(*pattern)
+            ),
+            Slip::Swapped { at } => {
+                write!(f, "characters {at} and {} are swapped", at + 1)
+            }
+            Slip::EventPadded { leading, trailing } => write!(
+                f,
+                "the event's value has {}, and EventBridge never trims",
+                padding(*leading, *trailing)
+            ),
+            Slip::PatternPadded { leading, trailing } => write!(
+                f,
+                "the pattern's value has {}, and EventBridge never trims",
+                padding(*leading, *trailing)
+            ),
+        }
+    }
+}
+
+/// Whether `outer` is `inner` with whitespace around it: (leading, trailing).
+fn padded(outer: &str, inner: &str) -> Option<(bool, bool)> {
+    if outer.len() <= inner.len() || inner.is_empty() {
+        return None;
+    }
+    let start = outer.trim_start();
+    let leading = start.len() < outer.len();
+    let trimmed = start.trim_end();
+    (trimmed == inner).then_some((leading, trimmed.len() < start.len()))
+}
+
+/// One slip that turns `pattern` into `event`, if there is one (equal texts have none).
+pub fn slip(pattern: &str, event: &str) -> Option<Slip> {
+    if pattern == event || pattern.len().max(event.len()) > MAX_BYTES {
+        return None;
+    }
+    if let Some((leading, trailing)) = padded(event, pattern) {
+        return Some(Slip::EventPadded { leading, trailing });
+    }
+    if let Some((leading, trailing)) = padded(pattern, event) {
+        return Some(Slip::PatternPadded { leading, trailing });
+    }
+    let a: Vec<char> = pattern.chars().collect();
+    let b: Vec<char> = event.chars().collect();
+    if a.len().min(b.len()) < MIN_CHARS - 1 || a.len().max(b.len()) < MIN_CHARS {
+        return None;
+    }
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - head;
+    let tail = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ra, rb) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let at = head + 1;
+    match (ra, rb) {
+        ([ch], []) => Some(Slip::Missing { at, ch: *ch }),
+        ([], [ch]) => Some(Slip::Extra { at, ch: *ch }),
+        ([p], [e]) => Some(Slip::Replaced {
+            at,
+            pattern: *p,
+            event: *e,
+        }),
+        ([p0, p1], [e0, e1]) if p0 == e1 && p1 == e0 => Some(Slip::Swapped { at }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of slip, where it is, and texts that are no slip apart.
+    #[test]
+    fn slips() {
+        for (pattern, event, said) in [
+            (
+                "PAYMENT_SUCCEEDED",
+                "PAYMENT_SUCCEDED",
+                Some(r#"the event lacks the "E" at character 14"#),
+            ),
+            (
+                "Order Service",
+                "Orders Service",
+                Some(r#"the event has an extra "s" at character 6"#),
+            ),
+            (
+                "PAID",
+                "PAIL",
+                Some(r#"character 4 is "L" in the event, "D" in the pattern"#),
+            ),
+            (
+                "payments",
+                "paymetns",
+                Some("characters 6 and 7 are swapped"),
+            ),
+            (
+                "Order Service",
+                "Order Service ",
+                Some("the event's value has trailing whitespace, and EventBridge never trims"),
+            ),
+            (
+                "Order Service",
+                "\tOrder Service",
+                Some("the event's value has leading whitespace, and EventBridge never trims"),
+            ),
+            (
+                " New Order ",
+                "New Order",
+                Some("the pattern's value has whitespace around it, and EventBridge never trims"),
+            ),
+            (
+                "naïve",
+                "naive",
+                Some(r#"character 3 is "i" in the event, "ï" in the pattern"#),
+            ),
+            (
+                "tab\there",
+                "tabhere",
+                Some(r#"the event lacks the "\t" at character 4"#),
+            ),
+            // The first and last characters.
+            (
+                "xorder",
+                "order",
+                Some(r#"the event lacks the "x" at character 1"#),
+            ),
+            (
+                "order",
+                "orders",
+                Some(r#"the event has an extra "s" at character 6"#),
+            ),
+            // Too far apart, equal, or too short to tell.
+            ("PAID", "FAILED", None),
+            ("abcd", "dcba", None),
+            ("same", "same", None),
+            ("ab", "ac", None),
+            ("abc", "abd", None),
+            (
+                "abc",
+                "abcd",
+                Some(r#"the event has an extra "d" at character 4"#),
+            ),
+            ("", "    ", None),
+        ] {
+            assert_eq!(
+                slip(pattern, event).map(|s| s.to_string()).as_deref(),
+                said,
+                "{pattern:?} {event:?}"
+            );
+        }
+    }
+
+    /// Long texts are not compared (the work stays bounded).
+    #[test]
+    fn long_texts_are_left_alone() {
+        let long = "a".repeat(MAX_BYTES);
+        assert!(slip(&long, &format!("{long}b")).is_none());
+        assert!(slip(&long[1..], &long).is_some());
+    }
+}
