@@ -7,7 +7,7 @@ use crate::cidr::Cidr;
 use crate::error::{PatternError, Span};
 use crate::jackson::{SyntaxError, Token, Tokenizer};
 use crate::reading::Reading;
-use crate::wildcard::{Wildcard, MAX_COMPLEXITY};
+use crate::wildcard::Wildcard;
 
 /// Patterns longer than this are rejected, as PutRule does.
 pub const MAX_PATTERN_CHARS: usize = 4096;
@@ -195,7 +195,10 @@ impl EventPattern {
             src: text,
         };
         let mut branches = c.compile()?;
-        crate::reading::assign(&mut branches);
+        // Ruler evaluates the machine it built from the whole pattern: after every other check.
+        if let Some(span) = crate::reading::assign(&mut branches) {
+            return Err(PatternError::pattern(TOO_COMPLEX, text, None).with_span(span));
+        }
         Ok(EventPattern {
             branches,
             source: text.to_string(),
@@ -212,6 +215,9 @@ impl EventPattern {
         &self.source
     }
 }
+
+/// Ruler's message for a machine whose wildcards are too complex ([`crate::wildcard::complexity`]).
+const TOO_COMPLEX: &str = "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character";
 
 struct Compiler<'a> {
     tok: Tokenizer<'a>,
@@ -576,13 +582,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn wildcard(&mut self, text: &str) -> Res<Wildcard> {
-        let w = Wildcard::parse(text).map_err(|e| self.barf(e.0))?;
-        if w.complexity(MAX_COMPLEXITY + 1) > MAX_COMPLEXITY {
-            return Err(self.unlocated(
-                "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
-            ));
-        }
-        Ok(w)
+        Wildcard::parse(text).map_err(|e| self.barf(e.0))
     }
 
     /// A `numeric` bound or an `anything-but` number, which must be [`comparable`]; else

@@ -22,6 +22,9 @@
 //! the field's previous matcher led. Branches of one `$or` share machines where they share a
 //! start. docs/PATTERNS.md has more examples.
 //!
+//! The same machines decide when a pattern's wildcards are too complex for Ruler
+//! ([`crate::wildcard::complexity`]): the wildcards of one machine count together.
+//!
 //! ```
 //! use event_pattern::reading::Reading;
 //! use event_pattern::{test_event_pattern, EventPattern};
@@ -41,7 +44,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::pattern::{AnythingBut, Branch, LeafTest, Op};
+use crate::error::Span;
+use crate::pattern::{AnythingBut, Branch, LeafTest, Matcher, Op};
+use crate::wildcard::{complexity, Wildcard, COMPLEXITY_LIMIT};
 
 /// How Ruler reads the event's values for one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -65,6 +70,47 @@ struct Machine {
     ip: bool,
     /// Ruler's pattern (as a key) → the name state it leads to.
     next: HashMap<String, usize>,
+    /// The wildcard patterns it holds (`wildcard`, `anything-but` wildcards), with the span of
+    /// the matcher of the first.
+    wildcards: Vec<Wildcard>,
+    wildcard_span: Option<Span>,
+}
+
+impl Machine {
+    fn add_wildcards(&mut self, m: &Matcher) {
+        let before = self.wildcards.len();
+        self.wildcards.extend(wildcards(&m.op).cloned());
+        if self.wildcards.len() > before && self.wildcard_span.is_none() {
+            self.wildcard_span = Some(m.span);
+        }
+    }
+
+    /// The span of a wildcard matcher when the machine's wildcards are too complex for Ruler.
+    fn too_complex(&self) -> Option<Span> {
+        let globs: Vec<&Wildcard> = self.wildcards.iter().collect();
+        (!globs.is_empty() && complexity(&globs, COMPLEXITY_LIMIT) >= COMPLEXITY_LIMIT)
+            .then_some(self.wildcard_span)
+            .flatten()
+    }
+}
+
+/// The wildcard patterns a matcher adds to its machine.
+fn wildcards(op: &Op) -> impl Iterator<Item = &Wildcard> {
+    let (one, list) = match op {
+        Op::Wildcard { wildcard, .. } => (Some(wildcard), &[][..]),
+        Op::AnythingBut(AnythingBut::Wildcard(list)) => (None, &list[..]),
+        _ => (None, &[][..]),
+    };
+    one.into_iter().chain(list.iter().map(|(_, w)| w))
+}
+
+/// A machine of each of the test's own matchers (a test with the field's machine to itself).
+fn own_machine(test: &LeafTest) -> Machine {
+    let mut m = Machine::default();
+    for matcher in &test.matchers {
+        m.add_wildcards(matcher);
+    }
+    m
 }
 
 #[derive(Default)]
@@ -151,6 +197,7 @@ impl Machines {
                     let mach = &mut self.machines[machine];
                     mach.numeric |= is_numeric(&m.op);
                     mach.ip |= matches!(m.op, Op::Cidr { .. });
+                    mach.add_wildcards(m);
                 }
                 for key in ruler_patterns(&m.op) {
                     let next = match self.machines[machine].next.get(&key) {
@@ -239,18 +286,21 @@ pub(crate) fn own(test: &LeafTest) -> bool {
     test.reading == Reading::Plain || alone(test) == test.reading
 }
 
-/// Sets [`LeafTest::reading`] on every test of the pattern's branches.
-pub(crate) fn assign(branches: &mut [Branch]) {
+/// Sets [`LeafTest::reading`] on every test of the pattern's branches. Returns the span of a
+/// wildcard matcher whose machine is too complex for Ruler ([`complexity`] reaching
+/// [`COMPLEXITY_LIMIT`]): the wildcards of one field's machine count together (a list, or `$or`
+/// branches reaching the field the same way), different machines each on their own.
+pub(crate) fn assign(branches: &mut [Branch]) -> Option<Span> {
     assign_within(branches, MAX_STEPS)
 }
 
-fn assign_within(branches: &mut [Branch], max_steps: usize) {
+fn assign_within(branches: &mut [Branch], max_steps: usize) -> Option<Span> {
     // One branch: its fields each have a machine of their own (no `$or` shares one).
     if let [only] = branches {
         for t in &mut only.tests {
             t.reading = settle(alone(t), t);
         }
-        return;
+        return only.tests.iter().find_map(|t| own_machine(t).too_complex());
     }
     let mut ms = Machines {
         max_steps,
@@ -286,6 +336,14 @@ fn assign_within(branches: &mut [Branch], max_steps: usize) {
                 .iter_mut()
                 .for_each(|t| t.reading = settle(alone(t), t)),
         }
+    }
+    if finished {
+        ms.machines.iter().find_map(Machine::too_complex)
+    } else {
+        branches
+            .iter()
+            .flat_map(|b| &b.tests)
+            .find_map(|t| own_machine(t).too_complex())
     }
 }
 
