@@ -252,6 +252,8 @@ test('a verdict points at the slip: a typo in a value, a wildcard piece, array e
   const said = await typo.innerText();
   assert.match(said, /close to "New Ordr": the event has an extra "e" at character 8/);
   assert.match(said, /"T" \(between the 1st and 2nd \*\) does not occur in the rest of the value, "05-24 07:38:01"/);
+  // The slip is underlined in the event: the "e" the pattern lacks.
+  assert.deepEqual(await typo.locator('.mark-error').allInnerTexts(), ['e']);
   const items = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
   await items.getByText('did not match').waitFor();
   assert.match(await items.innerText(),

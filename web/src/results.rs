@@ -77,6 +77,14 @@ fn verdict_tree(props: &VerdictProps) -> Html {
         pattern_marks.push((h.pattern.0, h.pattern.1, MarkKind::Highlight));
         event_marks.extend(h.event.iter().map(|(s, e)| (*s, *e, MarkKind::Highlight)));
     }
+    // A slip a reason names is underlined where it is in the event.
+    event_marks.extend(
+        v.branches
+            .iter()
+            .flat_map(|b| &b.leaves)
+            .filter_map(|l| l.slip)
+            .map(|s| (s.start, s.end, MarkKind::Error)),
+    );
     html! {
         <div class="verdict">
             <p class={classes!("summary", if v.matched() { "pass" } else { "fail" })}>

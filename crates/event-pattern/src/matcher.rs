@@ -371,6 +371,9 @@ pub struct LeafVerdict {
     pub passed: bool,
     /// Why, in words a person can act on (a near-miss key, a type or case difference...).
     pub reason: String,
+    /// Where in the event's text the reason's slip is, when it names one ([`crate::near_miss`]):
+    /// the character that differs, is extra or stands where one is missing.
+    pub slip: Option<Span>,
 }
 
 /// Evaluates and explains. `pattern_text` and `event` must be the texts the pattern and the event
@@ -401,6 +404,7 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
                 })
                 .collect();
             let reason = reason_for(test, &flat, &out, passed);
+            let slip = (!passed).then(|| slip_span(test, &flat)).flatten();
             if !out.candidates.is_empty() {
                 groups.push(out.candidates.clone());
             }
@@ -411,6 +415,7 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
                 values,
                 passed,
                 reason,
+                slip,
             });
         }
         let all_leaves = leaves.iter().all(|l| l.passed);
@@ -837,10 +842,10 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             }
             None
         }
-        Op::Wildcard { wildcard, .. } => match values {
-            [JsonValue::String(e)] if wildcard.star_count() > 0 => wildcard.why_not(e),
-            _ if wildcard.star_count() == 0 => slip_hint(wildcard.literal_prefix(), values)
+        Op::Wildcard { wildcard, .. } => match (values, whole_text(op)) {
+            (_, Some(text)) => slip_hint(text, values)
                 .map(|h| format!("{h} (a wildcard without * compares the whole value)")),
+            ([JsonValue::String(e)], None) => wildcard.why_not(e),
             _ => None,
         },
         Op::EqualsIgnoreCase(s) => spelling_hint(s, values, ignore_case::Anchor::Whole),
@@ -865,13 +870,63 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
 /// How many of a field's values are compared with a pattern's string for a slip.
 const SLIP_VALUES: usize = 64;
 
+/// The first string value (of the first [`SLIP_VALUES`]) one slip from `pattern`'s: its index
+/// and the slip. A value equal up to case has a hint of its own instead.
+fn find_slip(pattern: &str, values: &[&JsonValue]) -> Option<(usize, near_miss::Slip)> {
+    values
+        .iter()
+        .take(SLIP_VALUES)
+        .enumerate()
+        .find_map(|(k, v)| match v {
+            JsonValue::String(e) if !ignore_case::equals(pattern, e) => {
+                near_miss::slip(pattern, e).map(|slip| (k, slip))
+            }
+            _ => None,
+        })
+}
+
 /// "close to "PAID": character 4 is ..." when a string value is one slip from `pattern`'s.
 fn slip_hint(pattern: &str, values: &[&JsonValue]) -> Option<String> {
-    values.iter().take(SLIP_VALUES).find_map(|v| match v {
-        JsonValue::String(e) => {
-            near_miss::slip(pattern, e).map(|slip| format!("close to {}: {slip}", quoted(pattern)))
+    let (_, slip) = find_slip(pattern, values)?;
+    Some(format!("close to {}: {slip}", quoted(pattern)))
+}
+
+/// The text a matcher compares whole, where a slip can be named: an exact string, or a
+/// wildcard without a star.
+fn whole_text(op: &Op) -> Option<&str> {
+    match op {
+        Op::Exact(s) => Some(s),
+        Op::Wildcard { wildcard, .. } if wildcard.star_count() == 0 => {
+            Some(wildcard.literal_prefix())
         }
         _ => None,
+    }
+}
+
+/// Where, in the event's text, a failing test's value is one slip from a matcher's (the place
+/// [`slip_hint`] names). Only a string written without escapes is placed: then its characters
+/// stand in the text as they are (an escape always takes more bytes than what it stands for).
+fn slip_span(test: &LeafTest, flat: &FlatEvent<'_>) -> Option<Span> {
+    let present = flat.values_at(&test.path);
+    let values: Vec<&JsonValue> = present
+        .iter()
+        .map(|&i| &flat.leaves[i].value.value)
+        .collect();
+    test.matchers.iter().find_map(|m| {
+        let (k, slip) = find_slip(whole_text(&m.op)?, &values)?;
+        let json = flat.leaves[*present.get(k)?].value;
+        let JsonValue::String(e) = &json.value else {
+            return None;
+        };
+        if json.span.end.checked_sub(json.span.start)? != e.len() + 2 {
+            return None;
+        }
+        let r = slip.event_range(e)?;
+        let start = json.span.start + 1;
+        Some(Span {
+            start: start + r.start,
+            end: start + r.end,
+        })
     })
 }
 
@@ -931,6 +986,27 @@ const SLIP_PATHS: usize = 4096;
 mod tests {
     use super::*;
     use crate::{EventPattern, Json};
+
+    /// A failing leaf whose reason names a slip marks it in the event's text; a value written
+    /// with escapes, a passing leaf or a hint without a slip mark nothing.
+    #[test]
+    fn slips_are_placed_in_the_event_text() {
+        for (pattern, event, marked) in [
+            (r#"{"a": ["PAID"]}"#, r#"{"a": "PAIL"}"#, Some("L")),
+            (r#"{"a": ["order"]}"#, r#"{"b": 1, "a": ["x", "orders"]}"#, Some("s")),
+            (r#"{"a": [{"wildcard": "order"}]}"#, r#"{"a": "ordre"}"#, Some("re")),
+            (r#"{"a": ["New Order"]}"#, r#"{"a": "New Order  "}"#, Some("  ")),
+            (r#"{"a": ["PAID"]}"#, r#"{"a": "PA\u0049L"}"#, None),
+            (r#"{"a": ["Paid"]}"#, r#"{"a": "paid"}"#, None),
+            (r#"{"a": ["PAID"]}"#, r#"{"a": "FAILED"}"#, None),
+            (r#"{"a": [{"prefix": "PAID"}]}"#, r#"{"a": "PAIL"}"#, None),
+        ] {
+            let p = EventPattern::parse(pattern).unwrap();
+            let v = explain(&p, &Json::parse(event).unwrap());
+            let slip = v.branches[0].leaves[0].slip;
+            assert_eq!(slip.map(|s| &event[s.start..s.end]), marked, "{pattern} {event}");
+        }
+    }
 
     /// An exact string that is an IP address says it matches any spelling of the address.
     #[test]

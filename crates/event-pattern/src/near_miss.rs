@@ -102,6 +102,44 @@ impl fmt::Display for Slip {
     }
 }
 
+impl Slip {
+    /// Where the slip is in the event's text `event` (the value the slip was found in), as a
+    /// byte range: the character that differs, is extra, is swapped, or stands where the missing
+    /// one belongs (the last one when it belongs at the end), or the whitespace around the value.
+    /// `None` when the slip is the pattern's own whitespace.
+    ///
+    /// ```
+    /// use event_pattern::near_miss::slip;
+    /// let event = "PAYMENT_SUCCEDED";
+    /// let s = slip("PAYMENT_SUCCEEDED", event).unwrap();
+    /// assert_eq!(s.event_range(event), Some(13..14)); // the "D" where the second "E" belongs
+    /// ```
+    pub fn event_range(&self, event: &str) -> Option<std::ops::Range<usize>> {
+        // The byte range of characters `from..=to` (counted from 1), the last one if past it.
+        let chars = |from: usize, to: usize| {
+            let mut it = event.char_indices().skip(from.saturating_sub(1));
+            let (start, _) = it.next().or_else(|| event.char_indices().last())?;
+            let end = event
+                .char_indices()
+                .nth(to)
+                .map_or(event.len(), |(i, _)| i)
+                .max(start + 1);
+            Some(start..end.min(event.len()))
+        };
+        match *self {
+            Slip::Missing { at, .. } | Slip::Extra { at, .. } | Slip::Replaced { at, .. } => {
+                chars(at, at)
+            }
+            Slip::Swapped { at } => chars(at, at + 1),
+            Slip::EventPadded { leading: true, .. } => {
+                Some(0..event.len() - event.trim_start().len())
+            }
+            Slip::EventPadded { .. } => Some(event.trim_end().len()..event.len()),
+            Slip::PatternPadded { .. } => None,
+        }
+    }
+}
+
 /// Whether `outer` is `inner` with whitespace around it: (leading, trailing).
 fn padded(outer: &str, inner: &str) -> Option<(bool, bool)> {
     if outer.len() <= inner.len() || inner.is_empty() {
@@ -235,6 +273,27 @@ mod tests {
                 said,
                 "{pattern:?} {event:?}"
             );
+        }
+    }
+
+    /// A slip's place in the event's text: the character it concerns, or the whitespace.
+    #[test]
+    fn places_in_the_event() {
+        for (pattern, event, place) in [
+            ("PAYMENT_SUCCEEDED", "PAYMENT_SUCCEDED", Some("D")),
+            ("order", "orders", Some("s")),
+            ("PAID", "PAIL", Some("L")),
+            ("payments", "paymetns", Some("tn")),
+            ("Order Service", "Order Service  ", Some("  ")),
+            ("Order Service", " Order Service", Some(" ")),
+            ("naïve", "nave", Some("v")),
+            ("ordersx", "orders", Some("s")),
+            ("café", "cafe", Some("e")),
+            (" x y z ", "x y z", None),
+        ] {
+            let s = slip(pattern, event).unwrap();
+            let got = s.event_range(event).map(|r| &event[r]);
+            assert_eq!(got, place, "{pattern:?} {event:?}");
         }
     }
 
