@@ -263,6 +263,30 @@ test('a verdict points at the slip: a typo in a value, a wildcard piece, array e
   await ctx.close();
 });
 
+test('an invalid pattern says what to write instead, beside AWS\'s message', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  const pattern = page.getByLabel('Event pattern of orders-catchall');
+  const error = page.locator('.editor', { has: pattern }).locator('.editor-error');
+  await pattern.fill('{"source": [{"prefx": "Order"}]}');
+  await error.waitFor();
+  assert.match(await error.innerText(), /Reason: Unrecognized match type prefx[\s\S]*Hint: did you mean "prefix"\?/);
+  await pattern.fill('{"source": "Order Service"}');
+  await error.getByText('a field holds a list of values or operators: "source": ["Order Service"]').waitFor();
+  // The whole value is underlined, not one character of it.
+  const editor = page.locator('.editor', { has: pattern });
+  assert.deepEqual(await editor.locator('.mark-error').allInnerTexts(), ['"Order Service"']);
+  // The rule's card says it too.
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  const card = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  await card.getByText('pattern not valid').waitFor();
+  assert.match(await card.locator('.pattern-hint').innerText(), /"source": \["Order Service"\]/);
+  await screenshot(page, 'pattern-hint');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('the format button tidies JSON and keeps numbers as written', async () => {
   const { ctx, page, problems } = await fresh();
   await page.goto(url);

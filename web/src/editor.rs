@@ -41,6 +41,8 @@ pub struct EditorError {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// What to do about it, shown after the message.
+    pub hint: Option<String>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -297,6 +299,9 @@ pub fn editor(props: &EditorProps) -> Html {
                 <p class="editor-error" role="alert">
                     <span class="where">{ format!("Line {}, column {}: ", err.line, err.column) }</span>
                     <span class="message">{ err.message.clone() }</span>
+                    if let Some(h) = &err.hint {
+                        <span class="hint"><strong>{ "Hint: " }</strong>{ h.clone() }</span>
+                    }
                 </p>
             }
         </div>

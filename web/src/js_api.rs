@@ -9,12 +9,15 @@ fn to_js<T: Serialize>(v: &T) -> JsValue {
     serde_wasm_bindgen::to_value(v).unwrap_or(JsValue::NULL)
 }
 
-/// `testEventPattern(pattern, event)` → `{result: bool}` or `{error: {code, message}}`.
+/// `testEventPattern(pattern, event)` → `{result: bool}` or `{error: {code, message, hint}}`
+/// (`hint`: what to do about it, in our words, or `null`).
 #[wasm_bindgen(js_name = testEventPattern)]
 pub fn test_event_pattern(pattern: &str, event: &str) -> JsValue {
     match event_pattern::test_event_pattern(pattern, event) {
         Ok(r) => to_js(&json!({"result": r})),
-        Err(e) => to_js(&json!({"error": {"code": e.code().as_str(), "message": e.message()}})),
+        Err(e) => to_js(
+            &json!({"error": {"code": e.code().as_str(), "message": e.message(), "hint": e.hint()}}),
+        ),
     }
 }
 
@@ -24,7 +27,9 @@ pub fn explain(pattern: &str, event: &str) -> JsValue {
     let p = match event_pattern::EventPattern::parse(pattern) {
         Ok(p) => p,
         Err(e) => {
-            return to_js(&json!({"error": {"code": e.code().as_str(), "message": e.message()}}))
+            return to_js(
+                &json!({"error": {"code": e.code().as_str(), "message": e.message(), "hint": e.hint()}}),
+            )
         }
     };
     match event_pattern::Json::parse(event) {

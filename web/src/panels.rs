@@ -166,6 +166,7 @@ pub fn logs(props: &PanelProps) -> Html {
                     message: e.message,
                     line,
                     column,
+                    hint: None,
                 }),
             )
         }

@@ -220,6 +220,9 @@ pub fn results(props: &ResultsProps) -> Html {
                                     if let Some(err) = &r.error {
                                         <p class="pattern-error">{ err.clone() }</p>
                                     }
+                                    if let Some(h) = &r.hint {
+                                        <p class="pattern-hint"><strong>{ "Hint: " }</strong>{ h.clone() }</p>
+                                    }
                                     if open {
                                         if let Some(v) = &r.verdict {
                                             <VerdictTree verdict={v.clone()} pattern={pattern} event={pretty_or_exact(&e.event)} highlight={m.highlight.clone()} dispatch={props.dispatch.clone()} />

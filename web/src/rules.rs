@@ -36,6 +36,7 @@ pub fn error_of(
                 message: p.message.clone(),
                 line: p.line,
                 column: p.column,
+                hint: p.hint.clone(),
             }),
             if p.end > p.start {
                 vec![(p.start, p.end, MarkKind::Error)]
@@ -93,6 +94,7 @@ fn paths_editor(props: &PathsProps) -> Html {
                             message: "every path must be a string".into(),
                             line: 1,
                             column: 1,
+                            hint: None,
                         })),
                     }
                 }
@@ -100,11 +102,13 @@ fn paths_editor(props: &PathsProps) -> Html {
                     message: "InputPathsMap must be a JSON object".into(),
                     line: 1,
                     column: 1,
+                    hint: None,
                 })),
                 Err(e) => error.set(Some(EditorError {
                     message: e.to_string(),
                     line: e.line(),
                     column: e.column(),
+                    hint: None,
                 })),
             }
         })

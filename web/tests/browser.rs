@@ -51,7 +51,7 @@ struct Wrap {
 
 #[function_component(MarkedEditor)]
 fn marked_editor(p: &Wrap) -> Html {
-    html! { <Editor label="Pattern" value={r#"{"a": [1]}"#} marks={p.marks.clone()} error={Some(EditorError { message: "bad".into(), line: 1, column: 7 })} /> }
+    html! { <Editor label="Pattern" value={r#"{"a": [1]}"#} marks={p.marks.clone()} error={Some(EditorError { message: "bad".into(), line: 1, column: 7, hint: None })} /> }
 }
 
 #[wasm_bindgen_test]

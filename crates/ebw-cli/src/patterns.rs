@@ -40,6 +40,10 @@ pub fn test_event_pattern(argv: &[String]) -> Result<u8, String> {
                 e.code().as_str(),
                 e.message()
             );
+            // Our own words only when asked for an explanation: the rest is the AWS CLI's.
+            if let (true, Some(hint)) = (args.has("--explain"), e.hint()) {
+                eprintln!("\nHint: {hint}");
+            }
             Ok(AWS_CLI_ERROR)
         }
     }

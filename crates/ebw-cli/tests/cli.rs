@@ -49,6 +49,18 @@ fn invalid_pattern_exits_254_with_the_aws_message() {
     assert_eq!(code, 254);
     assert!(out.is_empty());
     assert!(err.contains("An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: Event pattern is not valid. Reason: Empty arrays are not allowed\n at [Source: (String)\"{\"resources\": []}\"; line: 1, column: 17]"), "{err}");
+    // The AWS CLI's words only, unless an explanation is asked for: then a hint follows.
+    assert!(!err.contains("Hint:"), "{err}");
+    let (code, _, err) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        r#"{"resources": [{"prefx": "arn:"}]}"#,
+        "--event",
+        EVENT,
+        "--explain",
+    ]);
+    assert_eq!(code, 254);
+    assert!(err.ends_with("\nHint: did you mean \"prefix\"?\n"), "{err}");
     let (code, _, err) = ebw(&[
         "test-event-pattern",
         "--event-pattern",

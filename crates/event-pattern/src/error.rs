@@ -66,6 +66,8 @@ struct Inner {
     /// The source text as sent, for the `[Source: ...]` suffix.
     source: String,
     span: Option<Span>,
+    /// What to do about it, in our words ([`crate::advice`]).
+    hint: Option<String>,
 }
 
 /// How many characters of the source Jackson quotes before truncating.
@@ -85,6 +87,7 @@ impl PatternError {
                 repeated: false,
                 source: source.to_string(),
                 span: None,
+                hint: None,
             }),
         }
     }
@@ -98,6 +101,7 @@ impl PatternError {
                 repeated: false,
                 source: String::new(),
                 span: None,
+                hint: None,
             }),
         }
     }
@@ -110,6 +114,17 @@ impl PatternError {
     pub(crate) fn with_span(mut self, span: Span) -> Self {
         self.inner.span = Some(span);
         self
+    }
+
+    pub(crate) fn with_hint(mut self, hint: String) -> Self {
+        self.inner.hint = Some(hint);
+        self
+    }
+
+    /// What to do about it, in our words, where we have some: AWS's [`PatternError::message`]
+    /// says what the parser met, this what to write instead (`did you mean "prefix"?`).
+    pub fn hint(&self) -> Option<&str> {
+        self.inner.hint.as_deref()
     }
 
     /// Which AWS exception this is.

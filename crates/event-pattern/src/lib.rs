@@ -7,6 +7,7 @@
 //! Contents:
 //! * [`EventPattern::parse`]: text → validated pattern, or a [`PatternError`] whose
 //!   [`message`](PatternError::message) is AWS's full text;
+//! * [`PatternError::hint`] ([`advice`]): what to write instead, beside AWS's message;
 //! * [`matches()`] and [`explain`]: one pattern against one event;
 //! * [`test_event_pattern`]: the `TestEventPattern` API, event validation included;
 //! * [`ignore_case`] and [`reading`]: where Ruler (the library EventBridge runs) decides in ways
@@ -39,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod advice;
 pub mod cidr;
 pub mod compiled;
 pub mod error;

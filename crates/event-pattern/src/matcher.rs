@@ -993,9 +993,21 @@ mod tests {
     fn slips_are_placed_in_the_event_text() {
         for (pattern, event, marked) in [
             (r#"{"a": ["PAID"]}"#, r#"{"a": "PAIL"}"#, Some("L")),
-            (r#"{"a": ["order"]}"#, r#"{"b": 1, "a": ["x", "orders"]}"#, Some("s")),
-            (r#"{"a": [{"wildcard": "order"}]}"#, r#"{"a": "ordre"}"#, Some("re")),
-            (r#"{"a": ["New Order"]}"#, r#"{"a": "New Order  "}"#, Some("  ")),
+            (
+                r#"{"a": ["order"]}"#,
+                r#"{"b": 1, "a": ["x", "orders"]}"#,
+                Some("s"),
+            ),
+            (
+                r#"{"a": [{"wildcard": "order"}]}"#,
+                r#"{"a": "ordre"}"#,
+                Some("re"),
+            ),
+            (
+                r#"{"a": ["New Order"]}"#,
+                r#"{"a": "New Order  "}"#,
+                Some("  "),
+            ),
             (r#"{"a": ["PAID"]}"#, r#"{"a": "PA\u0049L"}"#, None),
             (r#"{"a": ["Paid"]}"#, r#"{"a": "paid"}"#, None),
             (r#"{"a": ["PAID"]}"#, r#"{"a": "FAILED"}"#, None),
@@ -1004,7 +1016,11 @@ mod tests {
             let p = EventPattern::parse(pattern).unwrap();
             let v = explain(&p, &Json::parse(event).unwrap());
             let slip = v.branches[0].leaves[0].slip;
-            assert_eq!(slip.map(|s| &event[s.start..s.end]), marked, "{pattern} {event}");
+            assert_eq!(
+                slip.map(|s| &event[s.start..s.end]),
+                marked,
+                "{pattern} {event}"
+            );
         }
     }
 

@@ -194,10 +194,16 @@ impl EventPattern {
                 .with_number_limit(),
             src: text,
         };
-        let mut branches = c.compile()?;
+        let mut branches = c.compile().map_err(|e| crate::advice::advise(e, text))?;
         // Ruler evaluates the machine it built from the whole pattern: after every other check.
         if let Some(span) = crate::reading::assign(&mut branches) {
-            return Err(PatternError::pattern(TOO_COMPLEX, text, None).with_span(span));
+            return Err(PatternError::pattern(TOO_COMPLEX, text, None)
+                .with_span(span)
+                .with_hint(format!(
+                    "the wildcards of one field count as EventBridge counts them (Ruler's complexity) to {} or more, the most it accepts being {}: use fewer wildcards there, or fewer stars and repeated characters after a star",
+                    crate::wildcard::COMPLEXITY_LIMIT,
+                    crate::wildcard::COMPLEXITY_LIMIT - 1
+                )));
         }
         Ok(EventPattern {
             branches,
@@ -372,7 +378,13 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(Member::Done)
             }
-            _ => Err(self.barf(format!("\"{name}\" must be an object or an array"))),
+            // Marked on the whole value, which the hint puts in a list.
+            _ => Err(self
+                .barf(format!("\"{name}\" must be an object or an array"))
+                .with_span(crate::advice::scalar_at(
+                    self.src,
+                    self.tok.token_span().start,
+                ))),
         }
     }
 

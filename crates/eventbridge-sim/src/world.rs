@@ -29,6 +29,8 @@ pub struct RuleVerdict {
     pub verdict: Option<Verdict>,
     /// The pattern's error (AWS's message), when it is invalid.
     pub error: Option<String>,
+    /// What to do about the error, in our words ([`event_pattern::PatternError::hint`]).
+    pub hint: Option<String>,
 }
 
 /// One event that reached a bus.
@@ -311,9 +313,9 @@ impl World {
             .collect();
         for rule in &rules {
             let enabled = rule.state == RuleState::Enabled;
-            let (verdict, error) = match EventPattern::parse(&rule.pattern) {
-                Ok(p) => (Some(explain(&p, &json)), None),
-                Err(e) => (None, Some(e.message())),
+            let (verdict, error, hint) = match EventPattern::parse(&rule.pattern) {
+                Ok(p) => (Some(explain(&p, &json)), None, None),
+                Err(e) => (None, Some(e.message()), e.hint().map(str::to_string)),
             };
             let matched = verdict.as_ref().is_some_and(|v| v.matched());
             if enabled && matched {
@@ -343,6 +345,7 @@ impl World {
                 matched,
                 verdict,
                 error,
+                hint,
             });
         }
         self.events.push(EventRecord {

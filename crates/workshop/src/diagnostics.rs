@@ -48,6 +48,8 @@ pub struct Problem {
     pub start: usize,
     /// One past its last byte.
     pub end: usize,
+    /// What to do about it, in our words, where we have some (AWS's message says what is wrong).
+    pub hint: Option<String>,
 }
 
 /// Line and column (1-based, in characters) of a byte offset.
@@ -72,6 +74,7 @@ fn problem(field: Field, text: &str, message: String, start: usize, end: usize) 
         column,
         start: start.min(text.len()),
         end,
+        hint: None,
     }
 }
 
@@ -102,6 +105,7 @@ pub fn diagnose(state: &WorkshopState) -> Vec<Problem> {
                 p.line = l.line as usize;
                 p.column = l.column as usize;
             }
+            p.hint = e.hint().map(str::to_string);
             out.push(p);
         }
         for (t, target) in rule.targets.iter().enumerate() {
@@ -163,6 +167,11 @@ mod tests {
         assert_eq!(ps[0].field, Field::RulePattern(1));
         assert!(ps[0].message.contains("Empty arrays are not allowed"));
         assert_eq!((ps[0].line, ps[0].column), (1, 14));
+        assert!(ps[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains(r#"[{"exists": false}]"#));
         let custom = ps.iter().find(|p| p.field == Field::CustomEvent).unwrap();
         assert_eq!(custom.line, 2);
         assert!(custom.message.contains("Unrecognized token 'x'"));
