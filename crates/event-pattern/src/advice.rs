@@ -119,9 +119,20 @@ fn hint_for(e: &PatternError, text: &str) -> Option<String> {
             Some('\'') => {
                 Some("JSON writes strings and names in double quotes (\"), not single".into())
             }
-            Some(c @ ('}' | ']')) => Some(format!(
-                "JSON allows no comma before \"{c}\", nor an empty item"
-            )),
+            Some(c @ ('}' | ']'))
+                if rest.contains("was expecting double-quote")
+                    || rest.contains("expected a valid value") =>
+            {
+                Some(format!(
+                    "JSON allows no comma before \"{c}\", nor an empty item"
+                ))
+            }
+            _ if rest.contains("was expecting comma to separate") => {
+                Some("a comma goes between two fields, and between two items of a list".into())
+            }
+            _ if rest.contains("was expecting a colon") => {
+                Some("a colon goes between a field's name and its value: \"name\": [...]".into())
+            }
             _ => None,
         };
     }
@@ -170,6 +181,10 @@ mod tests {
             (r#"{"a": ["x"],}"#, Some("JSON allows no comma before \"}\", nor an empty item")),
             (r#"{"a": ["x",]}"#, Some("JSON allows no comma before \"]\", nor an empty item")),
             (r#"{"a": [x]}"#, Some(r#"a string needs double quotes: "x""#)),
+            (r#"{"a": ["x"] "b": ["y"]}"#, Some("a comma goes between two fields, and between two items of a list")),
+            (r#"{"a": ["x" "y"]}"#, Some("a comma goes between two fields, and between two items of a list")),
+            (r#"{"a" ["x"]}"#, Some("a colon goes between a field's name and its value: \"name\": [...]")),
+            (r#"{"a": [{"wildcard": "*a*a*a*a*a*a*"}]}"#, Some("the wildcards of this field count 13 as EventBridge counts them (the most (pattern, prefix) pairs one value can match), and it accepts at most 10: use fewer wildcards here, or fewer stars")),
             (r#"{"a": [True]}"#, Some("JSON writes true in lower case")),
             (r#"{"a": ["x"]"#, Some("the pattern ends before all of its brackets and quotes close")),
             (r#"{"a": []}"#, Some("a list needs at least one value or operator; to require that a field is missing, write [{\"exists\": false}]")),

@@ -196,12 +196,15 @@ impl EventPattern {
         };
         let mut branches = c.compile().map_err(|e| crate::advice::advise(e, text))?;
         // Ruler evaluates the machine it built from the whole pattern: after every other check.
-        if let Some(span) = crate::reading::assign(&mut branches) {
+        if let Some(too) = crate::reading::assign(&mut branches) {
+            let count = match too.count {
+                c if c >= crate::reading::SHOWN_COMPLEXITY => format!("{c} or more"),
+                c => c.to_string(),
+            };
             return Err(PatternError::pattern(TOO_COMPLEX, text, None)
-                .with_span(span)
+                .with_span(too.span)
                 .with_hint(format!(
-                    "the wildcards of one field count as EventBridge counts them (Ruler's complexity) to {} or more, the most it accepts being {}: use fewer wildcards there, or fewer stars and repeated characters after a star",
-                    crate::wildcard::COMPLEXITY_LIMIT,
+                    "the wildcards of this field count {count} as EventBridge counts them (the most (pattern, prefix) pairs one value can match), and it accepts at most {}: use fewer wildcards here, or fewer stars",
                     crate::wildcard::COMPLEXITY_LIMIT - 1
                 )));
         }

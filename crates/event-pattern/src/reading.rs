@@ -85,14 +85,30 @@ impl Machine {
         }
     }
 
-    /// The span of a wildcard matcher when the machine's wildcards are too complex for Ruler.
-    fn too_complex(&self) -> Option<Span> {
+    /// When the machine's wildcards are too complex for Ruler: [`TooComplex`].
+    fn too_complex(&self) -> Option<TooComplex> {
         let globs: Vec<&Wildcard> = self.wildcards.iter().collect();
-        (!globs.is_empty() && complexity(&globs, COMPLEXITY_LIMIT) >= COMPLEXITY_LIMIT)
-            .then_some(self.wildcard_span)
-            .flatten()
+        if globs.is_empty() || complexity(&globs, COMPLEXITY_LIMIT) < COMPLEXITY_LIMIT {
+            return None;
+        }
+        Some(TooComplex {
+            span: self.wildcard_span?,
+            count: complexity(&globs, SHOWN_COMPLEXITY),
+        })
     }
 }
+
+/// A machine whose wildcards are too complex for Ruler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooComplex {
+    /// The first wildcard matcher in it.
+    pub(crate) span: Span,
+    /// Its complexity, counted up to [`SHOWN_COMPLEXITY`] (for the hint).
+    pub(crate) count: usize,
+}
+
+/// How far a too complex machine's count is taken, to tell a person how far over it is.
+pub(crate) const SHOWN_COMPLEXITY: usize = 100;
 
 /// The wildcard patterns a matcher adds to its machine.
 fn wildcards(op: &Op) -> impl Iterator<Item = &Wildcard> {
@@ -286,15 +302,15 @@ pub(crate) fn own(test: &LeafTest) -> bool {
     test.reading == Reading::Plain || alone(test) == test.reading
 }
 
-/// Sets [`LeafTest::reading`] on every test of the pattern's branches. Returns the span of a
-/// wildcard matcher whose machine is too complex for Ruler ([`complexity`] reaching
+/// Sets [`LeafTest::reading`] on every test of the pattern's branches. Returns, when one is, a
+/// machine too complex for Ruler ([`complexity`] reaching
 /// [`COMPLEXITY_LIMIT`]): the wildcards of one field's machine count together (a list, or `$or`
 /// branches reaching the field the same way), different machines each on their own.
-pub(crate) fn assign(branches: &mut [Branch]) -> Option<Span> {
+pub(crate) fn assign(branches: &mut [Branch]) -> Option<TooComplex> {
     assign_within(branches, MAX_STEPS)
 }
 
-fn assign_within(branches: &mut [Branch], max_steps: usize) -> Option<Span> {
+fn assign_within(branches: &mut [Branch], max_steps: usize) -> Option<TooComplex> {
     // One branch: its fields each have a machine of their own (no `$or` shares one).
     if let [only] = branches {
         for t in &mut only.tests {
