@@ -209,9 +209,13 @@ fn excluded_leaf(ab: &AnythingBut, v: Leaf<'_>) -> bool {
     }
 }
 
-/// What one leaf test found: the accepted leaves, or that absence satisfies it.
+/// What one leaf test found: the accepted leaves, and whether `exists: false` is among its
+/// matchers.
 struct FieldOutcome {
     candidates: Vec<usize>,
+    /// The test has `exists: false`.
+    absence: bool,
+    /// The field has no leaf value at all: absence satisfies the test whatever else is chosen.
     absent_ok: bool,
 }
 
@@ -227,10 +231,11 @@ fn test_field(test: &LeafTest, flat: &FlatEvent<'_>) -> FieldOutcome {
                 .any(|m| reading::accepts(&m.op, v, test.reading))
         })
         .collect();
-    let absent_ok = present.is_empty() && test.matchers.iter().any(|m| m.op == Op::Exists(false));
+    let absence = test.matchers.iter().any(|m| m.op == Op::Exists(false));
     FieldOutcome {
         candidates,
-        absent_ok,
+        absence,
+        absent_ok: absence && present.is_empty(),
     }
 }
 
@@ -245,63 +250,111 @@ fn consistent(a: &FlatLeaf<'_>, b: &FlatLeaf<'_>) -> bool {
     true
 }
 
-/// Finds one leaf per field such that all chosen leaves sit in the same array elements.
-fn has_consistent_choice(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> bool {
-    fn go(
-        groups: &[Vec<usize>],
-        chosen: &mut Vec<usize>,
-        flat: &FlatEvent<'_>,
-        steps: &mut usize,
-    ) -> bool {
-        let Some((first, rest)) = groups.split_first() else {
-            return true;
-        };
-        for &c in first {
-            *steps += 1;
-            if *steps > MAX_CONSISTENCY_STEPS {
-                // Out of budget: accept, as if the arrays were independent.
-                return true;
-            }
-            if chosen
+/// How each test of a branch is satisfied, per test: by a leaf value (`Some`), or by its field's
+/// absence (`None`).
+type Choice = Vec<Option<usize>>;
+
+/// One array-consistent reading of the event for a branch, as Ruler's array-consistent finder
+/// (`ACFinder`, which `rulesForJSONEvent` runs) reads it, or `None` when there is none. The
+/// values chosen for the tests must sit in the same elements of every array they share. Tests
+/// are taken in Ruler's order, paths in Java's string order, and `exists: false` is satisfied
+/// when none of the field's values sits in the same elements as the values chosen for the tests
+/// before it (`NameState.getNameTransitions` skips the fields that break array consistency): so
+/// `{"items": {"sku": ["A"], "tag": [{"exists": false}]}}` matches an event whose item `A` has
+/// no tag while another item has one, and the same test on a field sorting before `sku` looks at
+/// every item. Past [`MAX_CONSISTENCY_STEPS`] the search stops and accepts, as if the arrays were
+/// independent.
+fn choose(branch: &Branch, outcomes: &[FieldOutcome], flat: &FlatEvent<'_>) -> Option<Choice> {
+    struct Search<'s, 'a> {
+        tests: &'s [LeafTest],
+        outcomes: &'s [FieldOutcome],
+        flat: &'s FlatEvent<'a>,
+        order: Vec<usize>,
+        choice: Choice,
+        /// The chosen values inside arrays, which constrain the tests after them.
+        chosen: Vec<usize>,
+        steps: usize,
+    }
+    impl Search<'_, '_> {
+        fn fits(&self, leaf: usize) -> bool {
+            let l = &self.flat.leaves[leaf];
+            self.chosen
                 .iter()
-                .all(|&o| consistent(&flat.leaves[o], &flat.leaves[c]))
-            {
-                chosen.push(c);
-                if go(rest, chosen, flat, steps) {
-                    return true;
-                }
-                chosen.pop();
-            }
+                .all(|&o| consistent(&self.flat.leaves[o], l))
         }
-        false
+
+        fn spend(&mut self, n: usize) -> Result<(), ()> {
+            self.steps += n.max(1);
+            if self.steps > MAX_CONSISTENCY_STEPS {
+                return Err(());
+            }
+            Ok(())
+        }
+
+        /// Err: out of budget.
+        fn go(&mut self, at: usize) -> Result<bool, ()> {
+            let Some(&t) = self.order.get(at) else {
+                return Ok(true);
+            };
+            let out = &self.outcomes[t];
+            // A value outside every array fits whatever is chosen and constrains nothing.
+            if let Some(&c) = out
+                .candidates
+                .iter()
+                .find(|&&c| self.flat.leaves[c].arrays.is_empty())
+            {
+                self.choice[t] = Some(c);
+                return self.go(at + 1);
+            }
+            for &c in &out.candidates {
+                self.spend(self.chosen.len())?;
+                if self.fits(c) {
+                    self.chosen.push(c);
+                    self.choice[t] = Some(c);
+                    if self.go(at + 1)? {
+                        return Ok(true);
+                    }
+                    self.chosen.pop();
+                }
+            }
+            if out.absence {
+                let present = self.flat.values_at(&self.tests[t].path);
+                self.spend(present.len() * self.chosen.len())?;
+                if !present.iter().any(|&p| self.fits(p)) {
+                    self.choice[t] = None;
+                    return self.go(at + 1);
+                }
+            }
+            Ok(false)
+        }
     }
-    // Only leaves inside arrays can conflict.
-    let mut relevant: Vec<Vec<usize>> = groups
+    // A test neither a value nor absence can satisfy: no reading at all.
+    if outcomes
         .iter()
-        .filter(|g| g.iter().all(|&i| !flat.leaves[i].arrays.is_empty()))
-        .cloned()
-        .collect();
-    if relevant.len() < 2 {
-        return true;
+        .any(|o| o.candidates.is_empty() && !o.absence)
+    {
+        return None;
     }
-    relevant.sort_by_key(|g| g.len());
-    let mut steps = 0;
-    go(&relevant, &mut Vec::new(), flat, &mut steps)
+    let mut order: Vec<usize> = (0..branch.tests.len()).collect();
+    order.sort_by(|&a, &b| reading::java_order(&branch.tests[a].path, &branch.tests[b].path));
+    let mut search = Search {
+        tests: &branch.tests,
+        outcomes,
+        flat,
+        order,
+        choice: vec![None; branch.tests.len()],
+        chosen: Vec::new(),
+        steps: 0,
+    };
+    match search.go(0) {
+        Ok(true) | Err(()) => Some(search.choice),
+        Ok(false) => None,
+    }
 }
 
 fn branch_matches(branch: &Branch, flat: &FlatEvent<'_>) -> bool {
-    let mut groups = Vec::new();
-    for test in &branch.tests {
-        let out = test_field(test, flat);
-        if out.candidates.is_empty() {
-            if !out.absent_ok {
-                return false;
-            }
-        } else {
-            groups.push(out.candidates);
-        }
-    }
-    has_consistent_choice(&groups, flat)
+    let outcomes: Vec<FieldOutcome> = branch.tests.iter().map(|t| test_field(t, flat)).collect();
+    choose(branch, &outcomes, flat).is_some()
 }
 
 /// The plain answer for an already flattened event.
@@ -385,9 +438,16 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
     for branch in pattern.branches() {
         let mut leaves = Vec::new();
         let mut groups = Vec::new();
-        for test in &branch.tests {
-            let out = test_field(test, &flat);
-            let passed = !out.candidates.is_empty() || out.absent_ok;
+        let outcomes: Vec<FieldOutcome> =
+            branch.tests.iter().map(|t| test_field(t, &flat)).collect();
+        let choice = choose(branch, &outcomes, &flat);
+        for (ti, (test, out)) in branch.tests.iter().zip(&outcomes).enumerate() {
+            // Satisfied by absence within the array elements the tests before it matched in,
+            // though the field is present in other elements.
+            let absent_within = !out.absent_ok
+                && out.absence
+                && choice.as_ref().is_some_and(|c| c.get(ti) == Some(&None));
+            let passed = !out.candidates.is_empty() || out.absent_ok || absent_within;
             let values: Vec<(String, Span)> = flat
                 .values_at(&test.path)
                 .iter()
@@ -403,7 +463,22 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
                     )
                 })
                 .collect();
-            let reason = reason_for(test, &flat, &out, passed);
+            let mut reason = match absent_within {
+                true => format!(
+                    "`{}` is present only in other array elements than the ones the fields before it matched in; EventBridge looks for it there",
+                    test.path
+                ),
+                false => reason_for(test, &flat, out, passed),
+            };
+            if let Some(later) = (!passed && out.absence)
+                .then(|| absence_sorted_first(branch, test, &flat))
+                .flatten()
+            {
+                reason.push_str(&format!(
+                    "; EventBridge looks for an absent field only in the array elements where the fields sorting before it matched, and `{}` sorts before `{later}`, so every element counts",
+                    test.path
+                ));
+            }
             let slip = (!passed).then(|| slip_span(test, &flat)).flatten();
             if !out.candidates.is_empty() {
                 groups.push(out.candidates.clone());
@@ -419,7 +494,7 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
             });
         }
         let all_leaves = leaves.iter().all(|l| l.passed);
-        let consistent = all_leaves && has_consistent_choice(&groups, &flat);
+        let consistent = choice.is_some();
         let note = (all_leaves && !consistent).then(|| inconsistency_note(&groups, &flat));
         branches.push(BranchVerdict {
             matched: all_leaves && consistent,
@@ -434,6 +509,30 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
         summary,
         branches,
     }
+}
+
+/// For an `exists: false` test that fails on values found only inside arrays: a field of the
+/// branch that sorts after it (in Ruler's order), had it sorted before, the absence would have
+/// been looked for in its element only.
+fn absence_sorted_first<'b>(
+    branch: &'b Branch,
+    test: &LeafTest,
+    flat: &FlatEvent<'_>,
+) -> Option<&'b str> {
+    let present = flat.values_at(&test.path);
+    if present.is_empty() || present.iter().any(|&i| flat.leaves[i].arrays.is_empty()) {
+        return None;
+    }
+    branch
+        .tests
+        .iter()
+        .filter(|o| {
+            o.path != test.path
+                && reading::java_order(&test.path, &o.path) == std::cmp::Ordering::Less
+                && o.matchers.iter().any(|m| m.op != Op::Exists(false))
+        })
+        .map(|o| o.path.as_str())
+        .min_by(|a, b| reading::java_order(a, b))
 }
 
 /// Why fields that each matched do not match together: where the array they share has their
@@ -986,6 +1085,39 @@ const SLIP_PATHS: usize = 4096;
 mod tests {
     use super::*;
     use crate::{EventPattern, Json};
+
+    /// `exists: false` satisfied within the array element the tests before it matched in says
+    /// so, though the field is present elsewhere; the verdict agrees with `matches`.
+    #[test]
+    fn absence_within_an_element_is_explained() {
+        let p = EventPattern::parse(r#"{"items": {"sku": ["A"], "tag": [{"exists": false}]}}"#)
+            .unwrap();
+        let e = Json::parse(r#"{"items": [{"sku": "A"}, {"sku": "B", "tag": "x"}]}"#).unwrap();
+        let v = explain(&p, &e);
+        assert!(v.matched() && matches(&p, &e));
+        let tag = &v.branches[0].leaves[1];
+        assert!(tag.passed);
+        assert!(
+            tag.reason.contains("present only in other array elements"),
+            "{}",
+            tag.reason
+        );
+        // Sorting before `sku`, the field is looked for in every element.
+        let p =
+            EventPattern::parse(r#"{"items": {"sku": ["A"], "discount": [{"exists": false}]}}"#)
+                .unwrap();
+        let e = Json::parse(r#"{"items": [{"sku": "A"}, {"sku": "B", "discount": 5}]}"#).unwrap();
+        let v = explain(&p, &e);
+        assert!(!v.matched() && !matches(&p, &e));
+        assert!(
+            v.summary
+                .contains("exists:false, but `items.discount` is present")
+                && v.summary
+                    .contains("`items.discount` sorts before `items.sku`, so every element counts"),
+            "{}",
+            v.summary
+        );
+    }
 
     /// A failing leaf whose reason names a slip marks it in the event's text; a value written
     /// with escapes, a passing leaf or a hint without a slip mark nothing.

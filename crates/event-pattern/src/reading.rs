@@ -165,8 +165,8 @@ fn is_numeric(op: &Op) -> bool {
     }
 }
 
-/// Java's `String.compareTo`: by UTF-16 units.
-fn java_order(a: &str, b: &str) -> std::cmp::Ordering {
+/// Java's `String.compareTo`: by UTF-16 units (Ruler's order of fields).
+pub(crate) fn java_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 

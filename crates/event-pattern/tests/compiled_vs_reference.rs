@@ -33,12 +33,26 @@ enum Mode {
     Exact,
     /// Few distinct operators, nested more: tests shared verbatim become gates too.
     Shared,
+    /// `exists: false` beside values, nested: in arrays of objects, Ruler looks for an absent
+    /// field only in the elements the tests before it matched in.
+    Absence,
 }
 
 fn matcher(r: &mut Rng, mode: Mode) -> String {
     let s = r.pick(&STRS);
     if mode == Mode::Exact && r.below(3) != 0 {
         return format!("\"{s}\"");
+    }
+    if mode == Mode::Absence {
+        return r
+            .pick(&[
+                "{\"exists\": false}",
+                "{\"exists\": false}",
+                "\"x\"",
+                "1",
+                "{\"prefix\": \"x\"}",
+            ])
+            .to_string();
     }
     if mode == Mode::Shared {
         return r
@@ -119,7 +133,12 @@ fn object(r: &mut Rng, depth: u32, mode: Mode) -> String {
             continue;
         }
         used.push(k);
-        if depth < 2 && r.below(if mode == Mode::Shared { 2 } else { 4 }) == 0 {
+        let nest = if matches!(mode, Mode::Shared | Mode::Absence) {
+            2
+        } else {
+            4
+        };
+        if depth < 2 && r.below(nest) == 0 {
             fields.push(format!("\"{k}\": {}", object(r, depth + 1, mode)));
         } else {
             // Up to three matchers: how Ruler reads a field's values depends on all of them
@@ -186,7 +205,13 @@ fn compiled_matcher_agrees_with_the_reference() {
     for round in 0..200 {
         // Some rounds lean on exact values or on shared tests, so that every kind of gate
         // of the decision tree is used.
-        let mode = [Mode::Any, Mode::Exact, Mode::Any, Mode::Shared][round % 4];
+        let mode = [
+            Mode::Any,
+            Mode::Exact,
+            Mode::Any,
+            Mode::Shared,
+            Mode::Absence,
+        ][round % 5];
         let patterns: Vec<EventPattern> = (0..20)
             .filter_map(|_| EventPattern::parse(&object(&mut r, 0, mode)).ok())
             .collect();
@@ -458,4 +483,75 @@ fn prefixes_and_suffixes_of_many_lengths_match_as_the_reference() {
         matched += want.len();
     }
     assert!(matched > 3000, "the values match many rules ({matched})");
+}
+
+/// Two or three fields tested inside one array of objects, `exists: false` among them, against
+/// elements holding random subsets of the fields: where Ruler looks for an absent field only in
+/// the elements the fields before it (in its order) matched in, the compiled matcher must send
+/// the branch to the reference, and agree with it.
+#[test]
+fn absence_inside_arrays_of_objects_agrees() {
+    let mut r = Rng(20261206);
+    let tests = [
+        "{\"exists\": false}",
+        "\"x\"",
+        "{\"exists\": true}",
+        "\"y\"",
+    ];
+    let mut patterns = Vec::new();
+    for _ in 0..60 {
+        let mut fields = Vec::new();
+        for k in ["a", "b", "c"] {
+            if r.below(3) == 0 {
+                continue;
+            }
+            let mut m = Vec::new();
+            for _ in 0..1 + r.below(2) {
+                m.push(r.pick(&tests));
+            }
+            fields.push(format!("\"{k}\": [{}]", m.join(", ")));
+        }
+        if fields.is_empty() {
+            continue;
+        }
+        let inner = fields.join(", ");
+        let text = match r.below(3) {
+            0 => format!("{{\"d\": {{{inner}}}, \"e\": [\"x\"]}}"),
+            _ => format!("{{\"d\": {{{inner}}}}}"),
+        };
+        patterns.push(EventPattern::parse(&text).unwrap());
+    }
+    let m = CompiledMatcher::new(&patterns);
+    let mut absent_hidden = 0;
+    for _ in 0..400 {
+        let mut elements = Vec::new();
+        for _ in 0..1 + r.below(3) {
+            let mut kv = Vec::new();
+            for k in ["a", "b", "c"] {
+                if r.below(2) == 0 {
+                    kv.push(format!("\"{k}\": \"{}\"", r.pick(&["x", "y"])));
+                }
+            }
+            elements.push(format!("{{{}}}", kv.join(", ")));
+        }
+        let text = format!("{{\"d\": [{}], \"e\": \"x\"}}", elements.join(", "));
+        let e = Json::parse(&text).unwrap();
+        let want = matching(&patterns, &e);
+        assert_eq!(m.matching(&e), want, "{text}");
+        assert_eq!(m.matching_text(&text), Ok(want.clone()), "{text}");
+        // Count the events where a pattern matches only because an absent field was looked
+        // for in one element: the property is about those.
+        for (i, p) in patterns.iter().enumerate() {
+            let flat_absent = p.branches()[0].tests.iter().any(|t| {
+                t.matchers
+                    .iter()
+                    .all(|mm| mm.op == event_pattern::Op::Exists(false))
+                    && text.contains(&format!("\"{}\"", t.path.rsplit('.').next().unwrap_or("")))
+            });
+            if flat_absent && want.contains(&i) {
+                absent_hidden += 1;
+            }
+        }
+    }
+    assert!(absent_hidden > 20, "{absent_hidden}");
 }

@@ -193,6 +193,9 @@ struct Counters {
     inherited: u16,
     /// The value being looked up is inside an array.
     in_array: bool,
+    /// Extra values inside arrays to count for the hit being made: 2 sends a completed branch
+    /// to the reference (see [`Tally::hit_unsure`]).
+    forced: u16,
 }
 
 /// A branch's count of satisfied tests in the current event.
@@ -263,7 +266,7 @@ impl Tally<'_> {
         let c = &mut *self.c;
         if required == 1 {
             // A one-test branch needs no counting: it completes.
-            let arrays = c.in_array as u16;
+            let arrays = c.in_array as u16 + c.forced;
             self.complete(b, arrays);
             return;
         }
@@ -280,11 +283,26 @@ impl Tally<'_> {
             };
         }
         st.count += 1;
-        st.arrays += c.in_array as u16;
+        st.arrays += c.in_array as u16 + c.forced;
         if st.count == required {
             let arrays = st.arrays;
             self.complete(b, arrays);
         }
+    }
+
+    /// An `exists: false` test whose field the event has, but only inside arrays: Ruler looks
+    /// for the field only in the array elements the branch's earlier tests matched in, which
+    /// the counting does not follow. Hit, so that a branch whose other tests pass goes to the
+    /// reference (array consistency), which decides; a branch of this one test has no earlier
+    /// tests, and the field is present.
+    pub(crate) fn hit_unsure(&mut self, slot: Slot) {
+        let b = self.t.slot_branch[slot as usize];
+        if !self.t.branches[b as usize].confirm {
+            return;
+        }
+        self.c.forced = 2;
+        self.hit(slot);
+        self.c.forced = 0;
     }
 
     #[inline]
@@ -606,6 +624,8 @@ impl CompiledMatcher {
         for &(pid, slot) in &node.absent {
             if !values.seen(pid) {
                 t.hit(slot);
+            } else if values.values(pid).all(|v| v.in_array) {
+                t.hit_unsure(slot);
             }
         }
         for &b in &node.complete {
