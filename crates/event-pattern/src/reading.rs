@@ -108,7 +108,7 @@ pub(crate) struct TooComplex {
 }
 
 /// How far a too complex machine's count is taken, to tell a person how far over it is.
-pub(crate) const SHOWN_COMPLEXITY: usize = 100;
+pub(crate) const SHOWN_COMPLEXITY: usize = 2 * COMPLEXITY_LIMIT;
 
 /// The wildcard patterns a matcher adds to its machine.
 fn wildcards(op: &Op) -> impl Iterator<Item = &Wildcard> {
