@@ -70,18 +70,21 @@ struct Machine {
     ip: bool,
     /// Ruler's pattern (as a key) → the name state it leads to.
     next: HashMap<String, usize>,
-    /// The wildcard patterns it holds (`wildcard`, `anything-but` wildcards), with the span of
-    /// the matcher of the first.
+    /// The wildcard patterns it holds (`wildcard`, `anything-but` wildcards), each once, with the
+    /// span of the matcher of the first.
     wildcards: Vec<Wildcard>,
     wildcard_span: Option<Span>,
 }
 
 impl Machine {
+    /// Adds a matcher's wildcards, each once: Ruler keeps one pattern for equal ones, and `$or`
+    /// branches reaching the machine add theirs again.
     fn add_wildcards(&mut self, m: &Matcher) {
-        let before = self.wildcards.len();
-        self.wildcards.extend(wildcards(&m.op).cloned());
-        if self.wildcards.len() > before && self.wildcard_span.is_none() {
-            self.wildcard_span = Some(m.span);
+        for w in wildcards(&m.op) {
+            if !self.wildcards.contains(w) {
+                self.wildcards.push(w.clone());
+                self.wildcard_span.get_or_insert(m.span);
+            }
         }
     }
 
