@@ -925,7 +925,11 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
                     "case differs: use {\"prefix\": {\"equals-ignore-case\": ...}}".into(),
                 );
             }
-            None
+            values.iter().take(SLIP_VALUES).find_map(|v| match v {
+                JsonValue::String(e) => near_miss::prefix_slip(value, e)
+                    .map(|slip| format!("close to the prefix {}: {slip}", quoted(value))),
+                _ => None,
+            })
         }
         Op::Suffix {
             value,
@@ -947,7 +951,21 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             ([JsonValue::String(e)], None) => wildcard.why_not(e),
             _ => None,
         },
-        Op::EqualsIgnoreCase(s) => spelling_hint(s, values, ignore_case::Anchor::Whole),
+        Op::EqualsIgnoreCase(s) => {
+            spelling_hint(s, values, ignore_case::Anchor::Whole).or_else(|| {
+                // A slip, whatever the case: compared in lower case.
+                let lower: Vec<JsonValue> = values
+                    .iter()
+                    .take(SLIP_VALUES)
+                    .map(|v| match v {
+                        JsonValue::String(e) => JsonValue::String(e.to_lowercase()),
+                        _ => JsonValue::Null,
+                    })
+                    .collect();
+                let lower: Vec<&JsonValue> = lower.iter().collect();
+                slip_hint(&s.to_lowercase(), &lower).map(|h| format!("{h} (in any case)"))
+            })
+        }
         Op::Prefix {
             value,
             ignore_case: true,

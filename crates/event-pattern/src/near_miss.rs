@@ -140,6 +140,37 @@ impl Slip {
     }
 }
 
+/// One slip that keeps `event` from starting with `prefix`: the event's first characters, one
+/// more, as many or one fewer than the prefix has, compared whole; an extra or missing character
+/// at the very end of that head is no slip (the event only goes on, or stops, there). Whitespace
+/// is not looked at.
+///
+/// ```
+/// use event_pattern::near_miss::prefix_slip;
+/// let s = prefix_slip("order-", "orders-1").unwrap();
+/// assert_eq!(s.to_string(), r#"the event has an extra "s" at character 6"#);
+/// assert!(prefix_slip("order-", "invoice-1").is_none());
+/// ```
+pub fn prefix_slip(prefix: &str, event: &str) -> Option<Slip> {
+    let n = prefix.chars().count();
+    let head = |len: usize| -> &str {
+        let end = event
+            .char_indices()
+            .nth(len)
+            .map_or(event.len(), |(i, _)| i);
+        &event[..end]
+    };
+    [n + 1, n.saturating_sub(1), n].into_iter().find_map(|len| {
+        let s = slip(prefix, head(len))?;
+        match s {
+            Slip::Missing { at, .. } if at == n => None,
+            Slip::Extra { at, .. } if at == len => None,
+            Slip::EventPadded { .. } | Slip::PatternPadded { .. } => None,
+            s => Some(s),
+        }
+    })
+}
+
 /// Whether `outer` is `inner` with whitespace around it: (leading, trailing).
 fn padded(outer: &str, inner: &str) -> Option<(bool, bool)> {
     if outer.len() <= inner.len() || inner.is_empty() {
@@ -294,6 +325,42 @@ mod tests {
             let s = slip(pattern, event).unwrap();
             let got = s.event_range(event).map(|r| &event[r]);
             assert_eq!(got, place, "{pattern:?} {event:?}");
+        }
+    }
+
+    /// A slip in the head of a value that a prefix should start.
+    #[test]
+    fn prefix_slips() {
+        for (prefix, event, said) in [
+            (
+                "order-",
+                "orders-1",
+                Some(r#"the event has an extra "s" at character 6"#),
+            ),
+            (
+                "order-",
+                "ordr-1",
+                Some(r#"the event lacks the "e" at character 4"#),
+            ),
+            (
+                "order-",
+                "order_1",
+                Some(r#"character 6 is "_" in the event, "-" in the pattern"#),
+            ),
+            (
+                "arn:aws:",
+                "arn:was:s3",
+                Some("characters 5 and 6 are swapped"),
+            ),
+            ("order-", "invoice-1", None),
+            ("order-", "orde", None),
+            ("order", "order", None),
+        ] {
+            assert_eq!(
+                prefix_slip(prefix, event).map(|s| s.to_string()).as_deref(),
+                said,
+                "{prefix:?} {event:?}"
+            );
         }
     }
 
