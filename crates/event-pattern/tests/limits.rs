@@ -98,3 +98,39 @@ fn event_numbers_are_not_limited() {
     let m = CompiledMatcher::new(std::slice::from_ref(&p));
     assert_eq!(m.matching_text(&event), Ok(vec![0]));
 }
+
+/// As many fields as 4096 characters hold, in one array of objects with `exists: false` among
+/// them: the array-consistent search goes field by field (a recursion as deep as the fields),
+/// and still fits the small stack, in the debug build too.
+#[test]
+fn a_branch_of_as_many_fields_as_fit_is_searched_on_a_small_stack() {
+    on_small_stack(|| {
+        let names: Vec<String> = (0..600).map(|i| format!("{i:03}")).collect();
+        let mut fields: Vec<String> = names.iter().map(|n| format!("\"{n}\":[1]")).collect();
+        // The last field sorts last: it is looked for in the element the others matched in.
+        fields.push(r#""zzz":[{"exists":false}]"#.into());
+        let mut text = format!("{{\"a\":{{{}}}}}", fields.join(","));
+        while text.len() > 4096 {
+            fields.remove(0);
+            text = format!("{{\"a\":{{{}}}}}", fields.join(","));
+        }
+        let p = EventPattern::parse(&text).unwrap();
+        assert!(
+            p.branches()[0].tests.len() > 400,
+            "{}",
+            p.branches()[0].tests.len()
+        );
+        let element: Vec<String> = p.branches()[0]
+            .tests
+            .iter()
+            .filter(|t| !t.path.ends_with("zzz"))
+            .map(|t| format!("\"{}\":1", t.path.trim_start_matches("a.")))
+            .collect();
+        let event = format!("{{\"a\": [{{{}}}, {{\"zzz\": 1}}]}}", element.join(","));
+        let e = Json::parse(&event).unwrap();
+        assert!(matches(&p, &e));
+        assert!(explain(&p, &e).matched());
+        let m = CompiledMatcher::new(std::slice::from_ref(&p));
+        assert_eq!(m.matching_text(&event), Ok(vec![0]));
+    });
+}
