@@ -61,7 +61,7 @@ fn shown(c: char) -> String {
     out
 }
 
-/// "a leading space", "a trailing space", "spaces around it".
+/// "leading whitespace", "trailing whitespace", "whitespace around it".
 fn padding(leading: bool, trailing: bool) -> &'static str {
     match (leading, trailing) {
         (true, true) => "whitespace around it",
