@@ -28,29 +28,48 @@ pub const MAX_BYTES: usize = 1024;
 /// How the event's text differs from the pattern's by one slip. Positions count characters from 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Slip {
-    /// The event lacks the pattern's character `ch` at position `at`.
-    #[allow(missing_docs)]
-    Missing { at: usize, ch: char },
-    /// The event has an extra character `ch` at position `at`.
-    #[allow(missing_docs)]
-    Extra { at: usize, ch: char },
-    /// The character at position `at` differs: `pattern`'s and `event`'s.
-    #[allow(missing_docs)]
-    Replaced {
+    /// The event lacks one of the pattern's characters.
+    Missing {
+        /// Where it belongs.
         at: usize,
+        /// The character.
+        ch: char,
+    },
+    /// The event has a character more than the pattern.
+    Extra {
+        /// Where it stands in the event.
+        at: usize,
+        /// The character.
+        ch: char,
+    },
+    /// One character differs.
+    Replaced {
+        /// Where.
+        at: usize,
+        /// The pattern's character.
         pattern: char,
+        /// The event's character.
         event: char,
     },
-    /// The characters at positions `at` and `at + 1` are swapped.
-    #[allow(missing_docs)]
-    Swapped { at: usize },
-    /// The event's text is the pattern's with whitespace before it (`leading`), after it
-    /// (`trailing`) or both.
-    #[allow(missing_docs)]
-    EventPadded { leading: bool, trailing: bool },
+    /// Two neighbouring characters are swapped.
+    Swapped {
+        /// The first of the two.
+        at: usize,
+    },
+    /// The event's text is the pattern's with whitespace around it.
+    EventPadded {
+        /// Before it.
+        leading: bool,
+        /// After it.
+        trailing: bool,
+    },
     /// The pattern's text is the event's with whitespace around it.
-    #[allow(missing_docs)]
-    PatternPadded { leading: bool, trailing: bool },
+    PatternPadded {
+        /// Before it.
+        leading: bool,
+        /// After it.
+        trailing: bool,
+    },
 }
 
 /// A character as a message shows it: quoted, with JSON's escapes.
