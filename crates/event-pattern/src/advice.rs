@@ -11,7 +11,7 @@
 //! assert_eq!(e.hint(), Some(r#"did you mean "prefix"?"#));
 //! ```
 
-use crate::error::{PatternError, Span};
+use crate::error::PatternError;
 use crate::near_miss;
 
 /// The operators EventBridge documents, for "did you mean".
@@ -55,28 +55,6 @@ fn operator_like(name: &str) -> Option<&'static str> {
         .copied()
 }
 
-/// The JSON scalar that starts at byte `start` of `text`: a string to its closing quote, else up
-/// to the next delimiter (the tokenizer reads a string's body only when asked, so its span may
-/// hold the opening quote alone).
-pub(crate) fn scalar_at(text: &str, start: usize) -> Span {
-    let rest = text.get(start..).unwrap_or("");
-    let len = if rest.starts_with('"') {
-        let mut escaped = false;
-        rest.char_indices()
-            .skip(1)
-            .find(|&(_, c)| {
-                let end = c == '"' && !escaped;
-                escaped = c == '\\' && !escaped;
-                end
-            })
-            .map_or(rest.len(), |(i, _)| i + 1)
-    } else {
-        rest.find([',', '}', ']', ' ', '\n', '\r', '\t'])
-            .unwrap_or(rest.len())
-    };
-    Span::new(start, start + len)
-}
-
 fn hint_for(e: &PatternError, text: &str) -> Option<String> {
     let reason = e.reason();
     let spanned = || {
@@ -85,6 +63,7 @@ fn hint_for(e: &PatternError, text: &str) -> Option<String> {
             .filter(|t| !t.is_empty())
     };
     if let Some(name) = reason.strip_suffix(" must be an object or an array") {
+        // The parser marks the whole value (`jackson::scalar_at`).
         let value = spanned().unwrap_or("...");
         return Some(format!(
             "a field holds a list of values or operators: {name}: [{value}]"

@@ -904,6 +904,28 @@ fn is_ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_' || c == '$'
 }
 
+/// The JSON scalar that starts at byte `start` of `text`: a string to its closing quote, else up
+/// to the next delimiter (the tokenizer reads a string's body only when asked, so its span may
+/// hold the opening quote alone).
+pub(crate) fn scalar_at(text: &str, start: usize) -> Span {
+    let rest = text.get(start..).unwrap_or("");
+    let len = if rest.starts_with('"') {
+        let mut escaped = false;
+        rest.char_indices()
+            .skip(1)
+            .find(|&(_, c)| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            })
+            .map_or(rest.len(), |(i, _)| i + 1)
+    } else {
+        rest.find([',', '}', ']', ' ', '\n', '\r', '\t'])
+            .unwrap_or(rest.len())
+    };
+    Span::new(start, start + len)
+}
+
 /// Jackson's way of quoting a character in a message (`_getCharDesc`): `''' (code 39)`, a code
 /// above 255 also in hex (`'é' (code 233)` but `'€' (code 8364 / 0x20ac)`), and an ISO control
 /// character (U+0000 to U+001F, U+007F to U+009F) by its code alone.

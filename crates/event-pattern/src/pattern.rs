@@ -384,7 +384,7 @@ impl<'a> Compiler<'a> {
             // Marked on the whole value, which the hint puts in a list.
             _ => Err(self
                 .barf(format!("\"{name}\" must be an object or an array"))
-                .with_span(crate::advice::scalar_at(
+                .with_span(crate::jackson::scalar_at(
                     self.src,
                     self.tok.token_span().start,
                 ))),
