@@ -277,6 +277,7 @@ test('an invalid pattern says what to write instead, beside AWS\'s message', asy
   // The whole value is underlined, not one character of it.
   const editor = page.locator('.editor', { has: pattern });
   assert.deepEqual(await editor.locator('.mark-error').allInnerTexts(), ['"Order Service"']);
+  await screenshot(page, 'pattern-hint-editor');
   // The rule's card says it too.
   await page.getByRole('button', { name: 'New Order', exact: true }).click();
   const card = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
