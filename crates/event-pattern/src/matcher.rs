@@ -465,7 +465,7 @@ pub fn explain(pattern: &EventPattern, event: &Json) -> Verdict {
                 .collect();
             let mut reason = match absent_within {
                 true => format!(
-                    "`{}` is present only in other array elements than the ones the fields before it matched in; EventBridge looks for it there",
+                    "`{}` is absent from the array element where the fields before it matched; it is only in other elements, which EventBridge does not look at for exists:false here",
                     test.path
                 ),
                 false => reason_for(test, &flat, out, passed),
@@ -1116,7 +1116,8 @@ mod tests {
         let tag = &v.branches[0].leaves[1];
         assert!(tag.passed);
         assert!(
-            tag.reason.contains("present only in other array elements"),
+            tag.reason
+                .contains("absent from the array element where the fields before it matched"),
             "{}",
             tag.reason
         );
