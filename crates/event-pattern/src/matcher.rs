@@ -891,7 +891,7 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             {
                 return Some("case differs: exact matching is case-sensitive; use {\"equals-ignore-case\": ...}".into());
             }
-            slip_hint(s, values)
+            slip_hint(s, values, Compared::Whole)
         }
         Op::Number { text, value } => {
             if values
@@ -925,11 +925,7 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
                     "case differs: use {\"prefix\": {\"equals-ignore-case\": ...}}".into(),
                 );
             }
-            values.iter().take(SLIP_VALUES).find_map(|v| match v {
-                JsonValue::String(e) => near_miss::prefix_slip(value, e)
-                    .map(|slip| format!("close to the prefix {}: {slip}", quoted(value))),
-                _ => None,
-            })
+            slip_hint(value, values, Compared::Head)
         }
         Op::Suffix {
             value,
@@ -946,26 +942,13 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
             None
         }
         Op::Wildcard { wildcard, .. } => match (values, whole_text(op)) {
-            (_, Some(text)) => slip_hint(text, values)
+            (_, Some(text)) => slip_hint(text, values, Compared::Whole)
                 .map(|h| format!("{h} (a wildcard without * compares the whole value)")),
             ([JsonValue::String(e)], None) => wildcard.why_not(e),
             _ => None,
         },
-        Op::EqualsIgnoreCase(s) => {
-            spelling_hint(s, values, ignore_case::Anchor::Whole).or_else(|| {
-                // A slip, whatever the case: compared in lower case.
-                let lower: Vec<JsonValue> = values
-                    .iter()
-                    .take(SLIP_VALUES)
-                    .map(|v| match v {
-                        JsonValue::String(e) => JsonValue::String(e.to_lowercase()),
-                        _ => JsonValue::Null,
-                    })
-                    .collect();
-                let lower: Vec<&JsonValue> = lower.iter().collect();
-                slip_hint(&s.to_lowercase(), &lower).map(|h| format!("{h} (in any case)"))
-            })
-        }
+        Op::EqualsIgnoreCase(s) => spelling_hint(s, values, ignore_case::Anchor::Whole)
+            .or_else(|| slip_hint(s, values, Compared::AnyCase)),
         Op::Prefix {
             value,
             ignore_case: true,
@@ -987,25 +970,53 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
 /// How many of a field's values are compared with a pattern's string for a slip.
 const SLIP_VALUES: usize = 64;
 
+/// How a pattern's string is set against a value to find a slip.
+#[derive(Clone, Copy)]
+enum Compared {
+    /// The whole value (an exact string). A value equal up to case has a hint of its own.
+    Whole,
+    /// The whole value, both in lower case (`equals-ignore-case`).
+    AnyCase,
+    /// The value's head (`prefix`: [`near_miss::prefix_slip`]).
+    Head,
+}
+
 /// The first string value (of the first [`SLIP_VALUES`]) one slip from `pattern`'s: its index
-/// and the slip. A value equal up to case has a hint of its own instead.
-fn find_slip(pattern: &str, values: &[&JsonValue]) -> Option<(usize, near_miss::Slip)> {
+/// and the slip.
+fn find_slip(
+    pattern: &str,
+    values: &[&JsonValue],
+    how: Compared,
+) -> Option<(usize, near_miss::Slip)> {
     values
         .iter()
         .take(SLIP_VALUES)
         .enumerate()
-        .find_map(|(k, v)| match v {
-            JsonValue::String(e) if !ignore_case::equals(pattern, e) => {
-                near_miss::slip(pattern, e).map(|slip| (k, slip))
+        .find_map(|(k, v)| {
+            let JsonValue::String(e) = v else {
+                return None;
+            };
+            match how {
+                Compared::Whole if ignore_case::equals(pattern, e) => None,
+                Compared::Whole => near_miss::slip(pattern, e),
+                Compared::AnyCase => near_miss::slip(&pattern.to_lowercase(), &e.to_lowercase()),
+                Compared::Head => near_miss::prefix_slip(pattern, e),
             }
-            _ => None,
+            .map(|slip| (k, slip))
         })
 }
 
 /// "close to "PAID": character 4 is ..." when a string value is one slip from `pattern`'s.
-fn slip_hint(pattern: &str, values: &[&JsonValue]) -> Option<String> {
-    let (_, slip) = find_slip(pattern, values)?;
-    Some(format!("close to {}: {slip}", quoted(pattern)))
+fn slip_hint(pattern: &str, values: &[&JsonValue], how: Compared) -> Option<String> {
+    let (_, slip) = find_slip(pattern, values, how)?;
+    Some(match how {
+        Compared::Whole => format!("close to {}: {slip}", quoted(pattern)),
+        Compared::AnyCase => format!(
+            "close to {}: {slip} (in any case)",
+            quoted(&pattern.to_lowercase())
+        ),
+        Compared::Head => format!("close to the prefix {}: {slip}", quoted(pattern)),
+    })
 }
 
 /// The text a matcher compares whole, where a slip can be named: an exact string, or a
@@ -1030,7 +1041,7 @@ fn slip_span(test: &LeafTest, flat: &FlatEvent<'_>) -> Option<Span> {
         .map(|&i| &flat.leaves[i].value.value)
         .collect();
     test.matchers.iter().find_map(|m| {
-        let (k, slip) = find_slip(whole_text(&m.op)?, &values)?;
+        let (k, slip) = find_slip(whole_text(&m.op)?, &values, Compared::Whole)?;
         let json = flat.leaves[*present.get(k)?].value;
         let JsonValue::String(e) = &json.value else {
             return None;
