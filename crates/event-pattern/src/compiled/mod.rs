@@ -193,9 +193,6 @@ struct Counters {
     inherited: u16,
     /// The value being looked up is inside an array.
     in_array: bool,
-    /// Extra values inside arrays to count for the hit being made: 2 sends a completed branch
-    /// to the reference (see [`Tally::hit_unsure`]).
-    forced: u16,
 }
 
 /// A branch's count of satisfied tests in the current event.
@@ -260,13 +257,20 @@ impl Tally<'_> {
     /// A test is satisfied; when it was the branch's last one, the branch completes.
     #[inline]
     pub(crate) fn hit(&mut self, slot: Slot) {
+        let arrays = self.c.in_array as u16;
+        self.hit_counting(slot, arrays);
+    }
+
+    /// [`Tally::hit`], counting `arrays` values inside arrays for it (two or more send a
+    /// completed branch with several tests to the reference).
+    #[inline]
+    fn hit_counting(&mut self, slot: Slot, arrays: u16) {
         let b = self.t.slot_branch[slot as usize];
         let br = &self.t.branches[b as usize];
         let required = br.required;
         let c = &mut *self.c;
         if required == 1 {
             // A one-test branch needs no counting: it completes.
-            let arrays = c.in_array as u16 + c.forced;
             self.complete(b, arrays);
             return;
         }
@@ -283,7 +287,7 @@ impl Tally<'_> {
             };
         }
         st.count += 1;
-        st.arrays += c.in_array as u16 + c.forced;
+        st.arrays += arrays;
         if st.count == required {
             let arrays = st.arrays;
             self.complete(b, arrays);
@@ -300,9 +304,7 @@ impl Tally<'_> {
         if !self.t.branches[b as usize].confirm {
             return;
         }
-        self.c.forced = 2;
-        self.hit(slot);
-        self.c.forced = 0;
+        self.hit_counting(slot, 2);
     }
 
     #[inline]
