@@ -26,6 +26,19 @@ const OPERATORS: [&str; 8] = [
     "cidr",
 ];
 
+/// The hint for a machine whose wildcards are too complex: its count (Ruler's, taken up to
+/// [`crate::reading::SHOWN_COMPLEXITY`]) and the most EventBridge accepts.
+pub(crate) fn too_complex(count: usize) -> String {
+    let count = match count {
+        c if c >= crate::reading::SHOWN_COMPLEXITY => format!("{c} or more"),
+        c => c.to_string(),
+    };
+    format!(
+        "the wildcards of this field count {count} as EventBridge counts them (the most (pattern, prefix) pairs one value can match), and it accepts at most {}: use fewer wildcards here, or fewer stars",
+        crate::wildcard::COMPLEXITY_LIMIT - 1
+    )
+}
+
 /// `e` with a hint, when there is one for it. `text` is the pattern as given.
 pub(crate) fn advise(e: PatternError, text: &str) -> PatternError {
     match hint_for(&e, text) {
@@ -87,9 +100,6 @@ fn hint_for(e: &PatternError, text: &str) -> Option<String> {
         return Some(format!(
             "write the value in double quotes: {{\"{op}\": \"...\"}}"
         ));
-    }
-    if reason.starts_with("Rule is too complex") {
-        return None;
     }
     // Jackson's syntax errors: the character it met tells the usual slip.
     if let Some(rest) = reason.strip_prefix("Unexpected character (") {

@@ -197,16 +197,9 @@ impl EventPattern {
         let mut branches = c.compile().map_err(|e| crate::advice::advise(e, text))?;
         // Ruler evaluates the machine it built from the whole pattern: after every other check.
         if let Some(too) = crate::reading::assign(&mut branches) {
-            let count = match too.count {
-                c if c >= crate::reading::SHOWN_COMPLEXITY => format!("{c} or more"),
-                c => c.to_string(),
-            };
             return Err(PatternError::pattern(TOO_COMPLEX, text, None)
                 .with_span(too.span)
-                .with_hint(format!(
-                    "the wildcards of this field count {count} as EventBridge counts them (the most (pattern, prefix) pairs one value can match), and it accepts at most {}: use fewer wildcards here, or fewer stars",
-                    crate::wildcard::COMPLEXITY_LIMIT - 1
-                )));
+                .with_hint(crate::advice::too_complex(too.count)));
         }
         Ok(EventPattern {
             branches,
