@@ -15,15 +15,35 @@ use crate::reading;
 /// At most this many steps are spent looking for array-consistent assignments per branch.
 pub const MAX_CONSISTENCY_STEPS: usize = 100_000;
 
-/// One leaf value of an event, with the arrays it sits in.
+/// One leaf value of an event, with the array element it sits in.
 #[derive(Debug, Clone)]
 pub struct FlatLeaf<'a> {
     /// Dot-joined path of object keys (array levels add nothing).
     pub path: String,
     /// The value: a string, number, boolean or null.
     pub value: &'a Json,
-    /// (array id, element index) for every enclosing array, outermost first.
-    pub arrays: Vec<(u32, u32)>,
+    /// The innermost array element holding it (an index into [`FlatEvent::elements`]), or
+    /// [`OUTSIDE_ARRAYS`].
+    pub element: u32,
+}
+
+/// [`FlatLeaf::element`] of a value in no array.
+pub const OUTSIDE_ARRAYS: u32 = u32::MAX;
+
+/// One element of an event array. Elements form a tree (an element's `parent` is the element
+/// of the enclosing array holding its array), so a value deep in nested arrays costs one entry,
+/// not a list of all its enclosing arrays: an event of 256 KB holds at most that many elements
+/// whatever its nesting.
+#[derive(Debug, Clone, Copy)]
+pub struct ArrayElement {
+    /// The element of the enclosing array, or [`OUTSIDE_ARRAYS`].
+    pub parent: u32,
+    /// The array's id (its index in [`FlatEvent::array_paths`]).
+    pub array: u32,
+    /// The element's index in its array, from 0.
+    pub index: u32,
+    /// How many arrays enclose the element, its own included (1 for an outermost array).
+    pub depth: u32,
 }
 
 /// An event flattened into leaf values by path.
@@ -35,30 +55,74 @@ pub struct FlatEvent<'a> {
     pub by_path: HashMap<String, Vec<usize>>,
     /// Paths that hold an object or an array (for "is an object" explanations).
     pub containers: HashMap<String, &'a Json>,
-    /// The path of each array, by the id [`FlatLeaf::arrays`] gives it.
+    /// The path of each array, by the id [`ArrayElement::array`] gives it.
     pub array_paths: Vec<String>,
+    /// The array elements holding values, by the index [`FlatLeaf::element`] gives them.
+    pub elements: Vec<ArrayElement>,
 }
 
 impl<'a> FlatEvent<'a> {
     /// Flattens a parsed event.
     pub fn new(event: &'a Json) -> Self {
         let mut flat = FlatEvent::default();
-        let mut next_array = 0u32;
-        let mut arrays = Vec::new();
-        flat.walk(event, None, &mut arrays, &mut next_array);
+        flat.walk(event, None, OUTSIDE_ARRAYS);
         flat
+    }
+
+    /// Whether the leaf sits inside an array.
+    pub fn in_array(&self, leaf: usize) -> bool {
+        self.leaves
+            .get(leaf)
+            .is_some_and(|l| l.element != OUTSIDE_ARRAYS)
+    }
+
+    /// The elements holding a leaf, innermost first: (array id, element index).
+    pub fn elements_of(&self, leaf: usize) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut at = self.leaves.get(leaf).map_or(OUTSIDE_ARRAYS, |l| l.element);
+        std::iter::from_fn(move || {
+            let e = self.elements.get(at as usize)?;
+            at = e.parent;
+            Some((e.array, e.index))
+        })
+    }
+
+    /// Whether two leaves sit in the same element of every array they share, and how many
+    /// elements were looked at to tell (for bounding searches). Arrays nest, so the arrays two
+    /// leaves share are the outermost ones of each; the outermost elements where the two differ
+    /// decide: elements of one array (different elements) are inconsistent, elements of two
+    /// arrays (so none deeper is shared either) are not.
+    pub fn consistent(&self, a: usize, b: usize) -> (bool, usize) {
+        let element = |l: usize| self.leaves.get(l).map_or(OUTSIDE_ARRAYS, |l| l.element);
+        let up = |e: u32| self.elements.get(e as usize);
+        let depth = |e: u32| up(e).map_or(0, |e| e.depth);
+        let (mut x, mut y) = (element(a), element(b));
+        let mut steps = 0;
+        while depth(x) > depth(y) {
+            x = up(x).map_or(OUTSIDE_ARRAYS, |e| e.parent);
+            steps += 1;
+        }
+        while depth(y) > depth(x) {
+            y = up(y).map_or(OUTSIDE_ARRAYS, |e| e.parent);
+            steps += 1;
+        }
+        let mut differ = None;
+        while x != y {
+            let (Some(ex), Some(ey)) = (up(x), up(y)) else {
+                break;
+            };
+            differ = Some((ex.array, ey.array));
+            x = ex.parent;
+            y = ey.parent;
+            steps += 1;
+        }
+        (differ.is_none_or(|(ax, ay)| ax != ay), steps)
     }
 
     /// `key_path` is `None` above the first key: a scalar there (an event that is a bare value,
     /// or an array of them) is at no field, so it is no leaf. Keys join with `.` as Ruler's
-    /// paths do: a root key `""` has the path `""`, and a key `a` inside it `.a`.
-    fn walk(
-        &mut self,
-        v: &'a Json,
-        key_path: Option<String>,
-        arrays: &mut Vec<(u32, u32)>,
-        next_array: &mut u32,
-    ) {
+    /// paths do: a root key `""` has the path `""`, and a key `a` inside it `.a`. `element` is
+    /// the innermost array element holding `v`.
+    fn walk(&mut self, v: &'a Json, key_path: Option<String>, element: u32) {
         let keyed = key_path.is_some();
         let path = key_path.unwrap_or_default();
         match &v.value {
@@ -72,20 +136,25 @@ impl<'a> FlatEvent<'a> {
                     } else {
                         k.clone()
                     };
-                    self.walk(child, Some(p), arrays, next_array);
+                    self.walk(child, Some(p), element);
                 }
             }
             JsonValue::Array(items) => {
                 if keyed {
                     self.containers.entry(path.clone()).or_insert(v);
                 }
-                let id = *next_array;
-                *next_array += 1;
+                let array = self.array_paths.len() as u32;
                 self.array_paths.push(path.clone());
+                let depth = self.elements.get(element as usize).map_or(0, |e| e.depth) + 1;
                 for (i, item) in items.iter().enumerate() {
-                    arrays.push((id, i as u32));
-                    self.walk(item, keyed.then(|| path.clone()), arrays, next_array);
-                    arrays.pop();
+                    let here = self.elements.len() as u32;
+                    self.elements.push(ArrayElement {
+                        parent: element,
+                        array,
+                        index: i as u32,
+                        depth,
+                    });
+                    self.walk(item, keyed.then(|| path.clone()), here);
                 }
             }
             _ if !keyed => {}
@@ -95,7 +164,7 @@ impl<'a> FlatEvent<'a> {
                 self.leaves.push(FlatLeaf {
                     path,
                     value: v,
-                    arrays: arrays.clone(),
+                    element,
                 });
             }
         }
@@ -239,17 +308,6 @@ fn test_field(test: &LeafTest, flat: &FlatEvent<'_>) -> FieldOutcome {
     }
 }
 
-fn consistent(a: &FlatLeaf<'_>, b: &FlatLeaf<'_>) -> bool {
-    for (ida, ia) in &a.arrays {
-        for (idb, ib) in &b.arrays {
-            if ida == idb && ia != ib {
-                return false;
-            }
-        }
-    }
-    true
-}
-
 /// How each test of a branch is satisfied, per test: by a leaf value (`Some`), or by its field's
 /// absence (`None`).
 type Choice = Vec<Option<usize>>;
@@ -276,11 +334,17 @@ fn choose(branch: &Branch, outcomes: &[FieldOutcome], flat: &FlatEvent<'_>) -> O
         steps: usize,
     }
     impl Search<'_, '_> {
-        fn fits(&self, leaf: usize) -> bool {
-            let l = &self.flat.leaves[leaf];
-            self.chosen
-                .iter()
-                .all(|&o| consistent(&self.flat.leaves[o], l))
+        /// Whether the leaf sits in the same elements as the values chosen; Err: out of budget
+        /// (walking the elements of deeply nested arrays counts).
+        fn fits(&mut self, leaf: usize) -> Result<bool, ()> {
+            for i in 0..self.chosen.len() {
+                let (ok, walked) = self.flat.consistent(self.chosen[i], leaf);
+                self.spend(walked)?;
+                if !ok {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
         }
 
         fn spend(&mut self, n: usize) -> Result<(), ()> {
@@ -298,17 +362,13 @@ fn choose(branch: &Branch, outcomes: &[FieldOutcome], flat: &FlatEvent<'_>) -> O
             };
             let out = &self.outcomes[t];
             // A value outside every array fits whatever is chosen and constrains nothing.
-            if let Some(&c) = out
-                .candidates
-                .iter()
-                .find(|&&c| self.flat.leaves[c].arrays.is_empty())
-            {
+            if let Some(&c) = out.candidates.iter().find(|&&c| !self.flat.in_array(c)) {
                 self.choice[t] = Some(c);
                 return self.go(at + 1);
             }
             for &c in &out.candidates {
                 self.spend(self.chosen.len())?;
-                if self.fits(c) {
+                if self.fits(c)? {
                     self.chosen.push(c);
                     self.choice[t] = Some(c);
                     if self.go(at + 1)? {
@@ -320,7 +380,14 @@ fn choose(branch: &Branch, outcomes: &[FieldOutcome], flat: &FlatEvent<'_>) -> O
             if out.absence {
                 let present = self.flat.values_at(&self.tests[t].path);
                 self.spend(present.len() * self.chosen.len())?;
-                if !present.iter().any(|&p| self.fits(p)) {
+                let mut any = false;
+                for &p in present {
+                    if self.fits(p)? {
+                        any = true;
+                        break;
+                    }
+                }
+                if !any {
                     self.choice[t] = None;
                     return self.go(at + 1);
                 }
@@ -520,7 +587,7 @@ fn absence_sorted_first<'b>(
     flat: &FlatEvent<'_>,
 ) -> Option<&'b str> {
     let present = flat.values_at(&test.path);
-    if present.is_empty() || present.iter().any(|&i| flat.leaves[i].arrays.is_empty()) {
+    if present.is_empty() || present.iter().any(|&i| !flat.in_array(i)) {
         return None;
     }
     branch
@@ -542,16 +609,15 @@ fn inconsistency_note(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> String {
     let leaf = |i: usize| &flat.leaves[i];
     let inside: Vec<&Vec<usize>> = groups
         .iter()
-        .filter(|g| g.iter().all(|&i| !leaf(i).arrays.is_empty()))
+        .filter(|g| g.iter().all(|&i| flat.in_array(i)))
         .collect();
-    // An array every one of those values sits in (the outermost such, as the arrays of a value
-    // are listed outermost first).
+    // An array every one of those values sits in (the outermost such).
     let shared = inside.first().and_then(|g| g.first()).and_then(|&i| {
-        leaf(i).arrays.iter().map(|&(id, _)| id).find(|id| {
-            inside.iter().all(|g| {
-                g.iter()
-                    .all(|&j| leaf(j).arrays.iter().any(|(a, _)| a == id))
-            })
+        let outermost_first: Vec<u32> = flat.elements_of(i).map(|(id, _)| id).collect();
+        outermost_first.into_iter().rev().find(|&id| {
+            inside
+                .iter()
+                .all(|g| g.iter().all(|&j| flat.elements_of(j).any(|(a, _)| a == id)))
         })
     });
     let (Some(id), true) = (shared, inside.len() >= 2) else {
@@ -569,13 +635,7 @@ fn inconsistency_note(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> String {
                 .unwrap_or(path);
             let mut at: Vec<u32> = g
                 .iter()
-                .filter_map(|&i| {
-                    leaf(i)
-                        .arrays
-                        .iter()
-                        .find(|(a, _)| *a == id)
-                        .map(|&(_, e)| e)
-                })
+                .filter_map(|&i| flat.elements_of(i).find(|&(a, _)| a == id).map(|(_, e)| e))
                 .collect();
             at.sort_unstable();
             at.dedup();
@@ -1114,6 +1174,74 @@ const SLIP_PATHS: usize = 4096;
 mod tests {
     use super::*;
     use crate::{EventPattern, Json};
+
+    /// A random value of nested objects and arrays, as text.
+    fn random_value(r: &mut crate::test_rng::Rng, depth: usize) -> String {
+        match if depth == 0 { 0 } else { r.below(4) } {
+            0 => r.below(10).to_string(),
+            1 => {
+                let n = r.below(4);
+                let items: Vec<String> = (0..n).map(|_| random_value(r, depth - 1)).collect();
+                format!("[{}]", items.join(","))
+            }
+            _ => {
+                let n = 1 + r.below(3);
+                let fields: Vec<String> = (0..n)
+                    .map(|i| format!("\"k{i}\":{}", random_value(r, depth - 1)))
+                    .collect();
+                format!("{{{}}}", fields.join(","))
+            }
+        }
+    }
+
+    /// Two leaves are consistent exactly when no array holds them in different elements (the
+    /// definition, over every pair of their enclosing elements), on random nestings of arrays
+    /// and objects; and the elements a leaf lists are its enclosing arrays, innermost first.
+    #[test]
+    fn consistency_is_sharing_no_array_in_different_elements() {
+        let mut r = crate::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut inconsistent = 0;
+        for _ in 0..300 {
+            let text = format!("{{\"a\":{}}}", random_value(&mut r, 6));
+            let event = Json::parse(&text).unwrap();
+            let flat = FlatEvent::new(&event);
+            let n = flat.leaves.len();
+            for a in 0..n {
+                let ea: Vec<(u32, u32)> = flat.elements_of(a).collect();
+                // Innermost first: each array encloses the one before it, so ids decrease.
+                assert!(ea.windows(2).all(|w| w[0].0 > w[1].0), "{text}: {ea:?}");
+                for b in 0..n {
+                    let eb: Vec<(u32, u32)> = flat.elements_of(b).collect();
+                    let by_definition = !ea
+                        .iter()
+                        .any(|(ia, xa)| eb.iter().any(|(ib, xb)| ia == ib && xa != xb));
+                    let (got, _) = flat.consistent(a, b);
+                    assert_eq!(got, by_definition, "{text}: leaves {a} and {b}");
+                    inconsistent += usize::from(!got);
+                }
+            }
+        }
+        assert!(
+            inconsistent > 100,
+            "the events exercise inconsistency: {inconsistent}"
+        );
+    }
+
+    /// A value deep in nested arrays costs one element, not a copy of all its enclosing
+    /// arrays: 100,000 numbers in 120 nested arrays make 100,119 elements.
+    #[test]
+    fn deeply_nested_arrays_cost_one_element_per_value() {
+        let d = 120;
+        let numbers = vec!["1"; 100_000].join(",");
+        let text = format!("{{\"a\":{}{numbers}{}}}", "[".repeat(d), "]".repeat(d));
+        let event = Json::parse(&text).unwrap();
+        let flat = FlatEvent::new(&event);
+        assert_eq!(flat.leaves.len(), 100_000);
+        assert_eq!(flat.elements.len(), 100_000 + d - 1);
+        assert_eq!(flat.elements_of(0).count(), d);
+        // They differ in the innermost array only: one step tells.
+        assert_eq!(flat.consistent(0, 99_999), (false, 1));
+    }
 
     /// `exists: false` satisfied within the array element the tests before it matched in says
     /// so, though the field is present elsewhere; the verdict agrees with `matches`.
