@@ -4,6 +4,7 @@
 //! can be checked against it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, DefaultHasher, Hasher, RandomState};
 
 use crate::error::Span;
 use crate::ignore_case;
@@ -18,8 +19,8 @@ pub const MAX_CONSISTENCY_STEPS: usize = 100_000;
 /// One leaf value of an event, with the array element it sits in.
 #[derive(Debug, Clone)]
 pub struct FlatLeaf<'a> {
-    /// Dot-joined path of object keys (array levels add nothing).
-    pub path: String,
+    /// Its path (see [`FlatEvent::path`]).
+    pub path: u32,
     /// The value: a string, number, boolean or null.
     pub value: &'a Json,
     /// The innermost array element holding it (an index into [`FlatEvent::elements`]), or
@@ -38,7 +39,7 @@ pub const OUTSIDE_ARRAYS: u32 = u32::MAX;
 pub struct ArrayElement {
     /// The element of the enclosing array, or [`OUTSIDE_ARRAYS`].
     pub parent: u32,
-    /// The array's id (its index in [`FlatEvent::array_paths`]).
+    /// The array's id (see [`FlatEvent::array_path`]).
     pub array: u32,
     /// The element's index in its array, from 0.
     pub index: u32,
@@ -47,26 +48,161 @@ pub struct ArrayElement {
 }
 
 /// An event flattened into leaf values by path.
+///
+/// A path is the keys from the top of the event joined with `.`, as Ruler names fields, so
+/// `{"a.b": 1}` and `{"a": {"b": 2}}` both have values at `a.b`. Paths are kept as a tree (a key
+/// and the path it extends), never as whole strings: an event of a long key holding thousands of
+/// fields costs one entry per field, not a copy of the long key for each. Looking a path up hashes
+/// its text and compares it backwards along the tree.
 #[derive(Debug, Default)]
 pub struct FlatEvent<'a> {
     /// Every leaf value, in document order.
     pub leaves: Vec<FlatLeaf<'a>>,
-    /// Per path, the indexes of its leaves in `leaves`.
-    pub by_path: HashMap<String, Vec<usize>>,
-    /// Paths that hold an object or an array (for "is an object" explanations).
-    pub containers: HashMap<String, &'a Json>,
-    /// The path of each array, by the id [`ArrayElement::array`] gives it.
-    pub array_paths: Vec<String>,
     /// The array elements holding values, by the index [`FlatLeaf::element`] gives them.
     pub elements: Vec<ArrayElement>,
+    /// Distinct paths, by id.
+    paths: Vec<PathNode<'a>>,
+    /// (path extended, key) → the path id it makes.
+    steps: HashMap<(u32, &'a str), u32>,
+    /// The hash of a path's text → the ids of the paths with that hash.
+    by_hash: HashMap<u64, Vec<u32>>,
+    /// The path of each array, by the id [`ArrayElement::array`] gives it ([`NO_PATH`] for an
+    /// array above every key).
+    arrays: Vec<u32>,
+    hashing: RandomState,
+}
+
+/// The parent of a top-level key's path, the path of what no key holds.
+const NO_PATH: u32 = u32::MAX;
+
+/// One distinct path of an event.
+#[derive(Debug)]
+struct PathNode<'a> {
+    /// The path this one extends with `.` and `key`, or [`NO_PATH`].
+    parent: u32,
+    key: &'a str,
+    /// The length of the path's text in bytes.
+    len: usize,
+    /// The hasher after the path's text (extended for the paths below it).
+    hasher: DefaultHasher,
+    /// Its leaves, by index in [`FlatEvent::leaves`].
+    leaves: Vec<usize>,
+    /// The first object or array at the path.
+    container: Option<&'a Json>,
 }
 
 impl<'a> FlatEvent<'a> {
     /// Flattens a parsed event.
     pub fn new(event: &'a Json) -> Self {
         let mut flat = FlatEvent::default();
-        flat.walk(event, None, OUTSIDE_ARRAYS);
+        flat.walk(event, NO_PATH, OUTSIDE_ARRAYS);
         flat
+    }
+
+    /// The path `parent` extended with `key` (a top-level key's, with [`NO_PATH`]).
+    fn extend(&mut self, parent: u32, key: &'a str) -> u32 {
+        if let Some(&id) = self.steps.get(&(parent, key)) {
+            return id;
+        }
+        let (mut hasher, len) = match self.paths.get(parent as usize) {
+            Some(p) => {
+                let mut h = p.hasher.clone();
+                h.write(b".");
+                (h, p.len + 1 + key.len())
+            }
+            None => (self.hashing.build_hasher(), key.len()),
+        };
+        hasher.write(key.as_bytes());
+        let digest = hasher.finish();
+        // The same text reached another way (`a.b` as one key or two) is the same path.
+        let text = || {
+            key.bytes()
+                .rev()
+                .chain(self.rev_bytes(parent).is_some().then_some(b'.'))
+                .chain(self.rev_bytes(parent).into_iter().flatten())
+        };
+        let same = self.by_hash.get(&digest).and_then(|ids| {
+            ids.iter().copied().find(|&id| {
+                self.paths[id as usize].len == len
+                    && self.rev_bytes(id).is_some_and(|b| b.eq(text()))
+            })
+        });
+        let id = match same {
+            Some(id) => id,
+            None => {
+                let id = self.paths.len() as u32;
+                self.paths.push(PathNode {
+                    parent,
+                    key,
+                    len,
+                    hasher,
+                    leaves: Vec::new(),
+                    container: None,
+                });
+                self.by_hash.entry(digest).or_default().push(id);
+                id
+            }
+        };
+        self.steps.insert((parent, key), id);
+        id
+    }
+
+    /// The bytes of a path's text, last first (`None` for [`NO_PATH`]).
+    fn rev_bytes(&self, id: u32) -> Option<impl Iterator<Item = u8> + '_> {
+        let first = self.paths.get(id as usize)?;
+        let nodes = std::iter::successors(Some(first), |n| self.paths.get(n.parent as usize));
+        Some(nodes.flat_map(|n| {
+            n.key
+                .bytes()
+                .rev()
+                .chain((n.parent != NO_PATH).then_some(b'.'))
+        }))
+    }
+
+    /// The id of the path with this text.
+    fn find(&self, path: &str) -> Option<u32> {
+        let mut h = self.hashing.build_hasher();
+        h.write(path.as_bytes());
+        self.by_hash.get(&h.finish())?.iter().copied().find(|&id| {
+            self.paths[id as usize].len == path.len()
+                && self.rev_bytes(id).is_some_and(|b| b.eq(path.bytes().rev()))
+        })
+    }
+
+    /// The text of a path, by id (empty for an unknown id).
+    pub fn path(&self, id: u32) -> String {
+        let mut keys: Vec<&str> = std::iter::successors(self.paths.get(id as usize), |n| {
+            self.paths.get(n.parent as usize)
+        })
+        .map(|n| n.key)
+        .collect();
+        keys.reverse();
+        keys.join(".")
+    }
+
+    /// The path of an array, by the id [`ArrayElement::array`] gives it.
+    pub fn array_path(&self, array: u32) -> String {
+        self.arrays
+            .get(array as usize)
+            .map_or(String::new(), |&p| self.path(p))
+    }
+
+    /// The first object or array at a path, if any.
+    pub fn container_at(&self, path: &str) -> Option<&'a Json> {
+        self.find(path)
+            .and_then(|id| self.paths[id as usize].container)
+    }
+
+    /// The texts of the paths holding values or containers whose text is at most `max_len`
+    /// bytes long (for suggestions: an event may hold thousands of long paths).
+    pub fn paths_up_to(&self, max_len: usize) -> Vec<String> {
+        (0..self.paths.len() as u32)
+            .filter(|&id| {
+                let n = &self.paths[id as usize];
+                n.len <= max_len && (!n.leaves.is_empty() || n.container.is_some())
+            })
+            .map(|id| self.path(id))
+            .collect()
     }
 
     /// Whether the leaf sits inside an array.
@@ -118,33 +254,28 @@ impl<'a> FlatEvent<'a> {
         (differ.is_none_or(|(ax, ay)| ax != ay), steps)
     }
 
-    /// `key_path` is `None` above the first key: a scalar there (an event that is a bare value,
-    /// or an array of them) is at no field, so it is no leaf. Keys join with `.` as Ruler's
-    /// paths do: a root key `""` has the path `""`, and a key `a` inside it `.a`. `element` is
-    /// the innermost array element holding `v`.
-    fn walk(&mut self, v: &'a Json, key_path: Option<String>, element: u32) {
-        let keyed = key_path.is_some();
-        let path = key_path.unwrap_or_default();
+    /// `path` is [`NO_PATH`] above the first key: a scalar there (an event that is a bare
+    /// value, or an array of them) is at no field, so it is no leaf. Keys join with `.` as
+    /// Ruler's paths do: a root key `""` has the path `""`, and a key `a` inside it `.a`.
+    /// `element` is the innermost array element holding `v`.
+    fn walk(&mut self, v: &'a Json, path: u32, element: u32) {
+        let node = path as usize;
         match &v.value {
             JsonValue::Object(fields) => {
-                if keyed {
-                    self.containers.entry(path.clone()).or_insert(v);
+                if let Some(n) = self.paths.get_mut(node) {
+                    n.container.get_or_insert(v);
                 }
                 for (k, _, child) in fields {
-                    let p = if keyed {
-                        format!("{path}.{k}")
-                    } else {
-                        k.clone()
-                    };
-                    self.walk(child, Some(p), element);
+                    let p = self.extend(path, k);
+                    self.walk(child, p, element);
                 }
             }
             JsonValue::Array(items) => {
-                if keyed {
-                    self.containers.entry(path.clone()).or_insert(v);
+                if let Some(n) = self.paths.get_mut(node) {
+                    n.container.get_or_insert(v);
                 }
-                let array = self.array_paths.len() as u32;
-                self.array_paths.push(path.clone());
+                let array = self.arrays.len() as u32;
+                self.arrays.push(path);
                 let depth = self.elements.get(element as usize).map_or(0, |e| e.depth) + 1;
                 for (i, item) in items.iter().enumerate() {
                     let here = self.elements.len() as u32;
@@ -154,25 +285,27 @@ impl<'a> FlatEvent<'a> {
                         index: i as u32,
                         depth,
                     });
-                    self.walk(item, keyed.then(|| path.clone()), here);
+                    self.walk(item, path, here);
                 }
             }
-            _ if !keyed => {}
             _ => {
                 let idx = self.leaves.len();
-                self.by_path.entry(path.clone()).or_default().push(idx);
-                self.leaves.push(FlatLeaf {
-                    path,
-                    value: v,
-                    element,
-                });
+                if let Some(n) = self.paths.get_mut(node) {
+                    n.leaves.push(idx);
+                    self.leaves.push(FlatLeaf {
+                        path,
+                        value: v,
+                        element,
+                    });
+                }
             }
         }
     }
 
     /// The indexes in `leaves` of the values at `path` (none when missing).
     pub fn values_at(&self, path: &str) -> &[usize] {
-        self.by_path.get(path).map(|v| v.as_slice()).unwrap_or(&[])
+        self.find(path)
+            .map_or(&[][..], |id| &self.paths[id as usize].leaves)
     }
 }
 
@@ -623,16 +756,18 @@ fn inconsistency_note(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> String {
     let (Some(id), true) = (shared, inside.len() >= 2) else {
         return format!("each field matched, but not within the same array element: {RULE}");
     };
-    let array = flat.array_paths.get(id as usize).map_or("", String::as_str);
+    let array = flat.array_path(id);
     let parts: Vec<String> = inside
         .iter()
         .map(|g| {
-            let path = g.first().map_or("", |&i| leaf(i).path.as_str());
+            let path = g
+                .first()
+                .map_or(String::new(), |&i| flat.path(leaf(i).path));
             let name = path
-                .strip_prefix(array)
+                .strip_prefix(array.as_str())
                 .and_then(|p| p.strip_prefix('.'))
                 .filter(|_| !array.is_empty())
-                .unwrap_or(path);
+                .unwrap_or(&path);
             let mut at: Vec<u32> = g
                 .iter()
                 .filter_map(|&i| flat.elements_of(i).find(|&(a, _)| a == id).map(|(_, e)| e))
@@ -718,7 +853,7 @@ fn reason_for(test: &LeafTest, flat: &FlatEvent<'_>, out: &FieldOutcome, passed:
         };
     }
     if present.is_empty() {
-        if let Some(c) = flat.containers.get(&test.path) {
+        if let Some(c) = flat.container_at(&test.path) {
             return match c.value {
                 JsonValue::Array(ref a) if a.is_empty() => format!(
                     "`{}` is an empty array, which holds no value to test",
@@ -1151,7 +1286,8 @@ fn near_miss(path: &str, flat: &FlatEvent<'_>) -> Option<String> {
             .collect()
     };
     let want = norm(path);
-    let mut candidates: Vec<&String> = flat.by_path.keys().chain(flat.containers.keys()).collect();
+    // Longer paths could only be one slip away from a pattern path of over 1 KB.
+    let mut candidates = flat.paths_up_to(path.len().max(near_miss::MAX_BYTES) + 1);
     candidates.sort();
     // The same name in another case or spelling of dashes first; else a slip of the keyboard
     // (`detail.stauts`), looked for among a bounded number of paths.
@@ -1225,6 +1361,52 @@ mod tests {
             inconsistent > 100,
             "the events exercise inconsistency: {inconsistent}"
         );
+    }
+
+    /// Paths are one whatever the keys that spell them (`a.b` as one key or two), and a path
+    /// is found, spelled back and told apart from its neighbours through the tree of keys.
+    #[test]
+    fn paths_spelled_by_different_keys_are_one() {
+        let text = r#"{"a.b": {"c": 1}, "a": {"b.c": 2, "b": {"c": 3, "d": [4, {"e": 5}]}}, "": {"x": 6}}"#;
+        let event = Json::parse(text).unwrap();
+        let flat = FlatEvent::new(&event);
+        let values = |path: &str| -> Vec<String> {
+            flat.values_at(path)
+                .iter()
+                .map(|&i| flat.leaves[i].value.to_compact())
+                .collect()
+        };
+        assert_eq!(values("a.b.c"), ["1", "2", "3"]);
+        assert_eq!(values("a.b.d"), ["4"]);
+        assert_eq!(values("a.b.d.e"), ["5"]);
+        assert_eq!(values(".x"), ["6"]);
+        for missing in ["a.b", "a", "a.b.c.", "b.c", "a.bc", "x", ""] {
+            assert!(values(missing).is_empty(), "{missing}");
+        }
+        for (i, leaf) in flat.leaves.iter().enumerate() {
+            assert!(flat.values_at(&flat.path(leaf.path)).contains(&i));
+        }
+        assert!(flat.container_at("a.b").is_some());
+        assert!(flat.container_at("a.b.c").is_none());
+        assert_eq!(flat.array_path(0), "a.b.d");
+    }
+
+    /// A long key holding thousands of fields costs an entry per field, not a copy of the key
+    /// for each (a 300 KB event of this shape once took 4 GB and 13 s to flatten).
+    #[test]
+    fn a_long_key_is_not_copied_into_every_path_below_it() {
+        let key = "k".repeat(100_000);
+        let fields: Vec<String> = (0..20_000).map(|i| format!("\"f{i}\":{i}")).collect();
+        let text = format!("{{\"{key}\":{{{}}}}}", fields.join(","));
+        let event = Json::parse(&text).unwrap();
+        let flat = FlatEvent::new(&event);
+        assert_eq!(flat.leaves.len(), 20_000);
+        let last = format!("{key}.f19999");
+        assert_eq!(flat.values_at(&last), [19_999]);
+        assert_eq!(flat.path(flat.leaves[19_999].path), last);
+        assert!(flat.values_at(&format!("{key}.f20000")).is_empty());
+        // Suggestions look only at paths short enough to be one slip from a pattern's.
+        assert!(flat.paths_up_to(1024).is_empty());
     }
 
     /// A value deep in nested arrays costs one element, not a copy of all its enclosing
