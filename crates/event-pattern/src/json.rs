@@ -1,5 +1,7 @@
 //! Events as JSON trees that remember where each value stands in the text.
 
+use std::collections::HashMap;
+
 use crate::error::{Location, Span};
 use crate::jackson::{SyntaxError, Token, Tokenizer};
 
@@ -131,6 +133,9 @@ pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Objects up to this many keys find a repeated key by comparing; larger ones through a map.
+const LINEAR_KEYS: usize = 16;
+
 fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
     let start = tok.token_span().start;
     let value = match first {
@@ -154,7 +159,11 @@ fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
             JsonValue::Array(items)
         }
         Token::StartObject => {
-            let mut fields: Vec<(String, Span, Json)> = Vec::new();
+            // A repeated key keeps its last value, placed last: the earlier one is left empty
+            // and dropped at the end. Keys are looked up in a map once the object is large, so
+            // an object of 40,000 keys costs no 40,000² comparisons.
+            let mut fields: Vec<Option<(String, Span, Json)>> = Vec::new();
+            let mut by_key: Option<HashMap<String, usize>> = None;
             loop {
                 let t = tok.next_token()?;
                 let key = match t {
@@ -165,10 +174,25 @@ fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
                 let key_span = tok.name_span();
                 let vt = tok.next_token()?;
                 let v = build(tok, vt)?;
-                fields.retain(|(k, _, _)| *k != key);
-                fields.push((key, key_span, v));
+                let earlier = match &mut by_key {
+                    Some(map) => map.insert(key.clone(), fields.len()),
+                    None => fields
+                        .iter()
+                        .position(|f| matches!(f, Some((k, _, _)) if *k == key)),
+                };
+                if let Some(slot) = earlier.and_then(|i| fields.get_mut(i)) {
+                    *slot = None;
+                }
+                fields.push(Some((key, key_span, v)));
+                if by_key.is_none() && fields.len() >= LINEAR_KEYS {
+                    let live = fields.iter().enumerate();
+                    by_key = Some(
+                        live.filter_map(|(i, f)| f.as_ref().map(|(k, _, _)| (k.clone(), i)))
+                            .collect(),
+                    );
+                }
             }
-            JsonValue::Object(fields)
+            JsonValue::Object(fields.into_iter().flatten().collect())
         }
         Token::EndArray | Token::EndObject | Token::FieldName(_) | Token::Eof => {
             return Err(tok.error("Unexpected token"))
@@ -188,6 +212,37 @@ pub fn describe_location(l: &Location) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Repeated keys keep the last value, placed where the last one stands, in small objects
+    /// (compared) and large ones (looked up), and an object of 40,000 keys parses in linear time.
+    #[test]
+    fn repeated_keys_keep_the_last_value_in_objects_of_any_size() {
+        for n in [3, LINEAR_KEYS - 1, LINEAR_KEYS, LINEAR_KEYS + 1, 100] {
+            let mut members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+            // Repeat the first, a middle and the last key, one of them twice.
+            members.push("\"k0\":\"a\"".to_string());
+            members.push(format!("\"k{}\":\"b\"", n / 2));
+            members.push(format!("\"k{}\":\"c\"", n - 1));
+            members.push("\"k0\":\"d\"".to_string());
+            let j = Json::parse(&format!("{{{}}}", members.join(","))).unwrap();
+            let JsonValue::Object(fields) = &j.value else {
+                panic!("not an object");
+            };
+            let keys: Vec<&str> = fields.iter().map(|(k, _, _)| k.as_str()).collect();
+            let mut want: Vec<String> = (0..n)
+                .filter(|&i| i != 0 && i != n / 2 && i != n - 1)
+                .map(|i| format!("k{i}"))
+                .collect();
+            want.extend([format!("k{}", n / 2), format!("k{}", n - 1), "k0".into()]);
+            want.dedup();
+            assert_eq!(keys, want, "{n} keys");
+            assert_eq!(j.get("k0").unwrap().to_compact(), "\"d\"");
+            assert_eq!(j.get(&format!("k{}", n - 1)).unwrap().to_compact(), "\"c\"");
+        }
+        let members: Vec<String> = (0..40_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let j = Json::parse(&format!("{{{}}}", members.join(","))).unwrap();
+        assert_eq!(j.get("k39999").unwrap().to_compact(), "39999");
+    }
 
     #[test]
     fn keeps_spans_and_last_duplicate() {
