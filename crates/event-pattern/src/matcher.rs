@@ -744,22 +744,57 @@ fn inconsistency_note(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> String {
         .iter()
         .filter(|g| g.iter().all(|&i| flat.in_array(i)))
         .collect();
-    // An array every one of those values sits in (the outermost such).
-    let shared = inside.first().and_then(|g| g.first()).and_then(|&i| {
-        let outermost_first: Vec<u32> = flat.elements_of(i).map(|(id, _)| id).collect();
-        outermost_first.into_iter().rev().find(|&id| {
-            inside
-                .iter()
-                .all(|g| g.iter().all(|&j| flat.elements_of(j).any(|(a, _)| a == id)))
-        })
-    });
-    let (Some(id), true) = (shared, inside.len() >= 2) else {
+    // An array every one of those values sits in (the outermost such): the arrays of the first
+    // value, kept while every other value sits in them too (one walk up per value).
+    let mut shared: Vec<u32> = inside
+        .first()
+        .and_then(|g| g.first())
+        .map_or(Vec::new(), |&i| {
+            flat.elements_of(i).map(|(id, _)| id).collect()
+        });
+    for &j in inside.iter().flat_map(|g| g.iter()) {
+        if shared.is_empty() {
+            break;
+        }
+        let mut holding = flat.elements_of(j).map(|(id, _)| id).peekable();
+        // Both innermost first, so ids decrease along each: one merge-like pass.
+        shared.retain(|&id| {
+            while holding.next_if(|&h| h > id).is_some() {}
+            holding.peek() == Some(&id)
+        });
+    }
+    // The elements of array `id` each test's values sit in.
+    let elements_in = |id: u32| -> Vec<Vec<u32>> {
+        inside
+            .iter()
+            .map(|g| {
+                let mut at: Vec<u32> = g
+                    .iter()
+                    .filter_map(|&i| flat.elements_of(i).find(|&(a, _)| a == id).map(|(_, e)| e))
+                    .collect();
+                at.sort_unstable();
+                at.dedup();
+                at
+            })
+            .collect()
+    };
+    // The outermost shared array where the values part: not all in one element of it.
+    let parted = shared
+        .iter()
+        .rev()
+        .map(|&id| (id, elements_in(id)))
+        .find(|(_, at)| {
+            !at.first()
+                .is_some_and(|first| first.len() == 1 && at.iter().all(|a| a == first))
+        });
+    let (Some((id, elements)), true) = (parted, inside.len() >= 2) else {
         return format!("each field matched, but not within the same array element: {RULE}");
     };
     let array = flat.array_path(id);
     let parts: Vec<String> = inside
         .iter()
-        .map(|g| {
+        .zip(&elements)
+        .map(|(g, at)| {
             let path = g
                 .first()
                 .map_or(String::new(), |&i| flat.path(leaf(i).path));
@@ -768,12 +803,6 @@ fn inconsistency_note(groups: &[Vec<usize>], flat: &FlatEvent<'_>) -> String {
                 .and_then(|p| p.strip_prefix('.'))
                 .filter(|_| !array.is_empty())
                 .unwrap_or(&path);
-            let mut at: Vec<u32> = g
-                .iter()
-                .filter_map(|&i| flat.elements_of(i).find(|&(a, _)| a == id).map(|(_, e)| e))
-                .collect();
-            at.sort_unstable();
-            at.dedup();
             let shown: Vec<String> = at.iter().take(5).map(u32::to_string).collect();
             match (shown.split_last(), at.len()) {
                 (Some((one, [])), _) => format!("`{name}` in element {one}"),
