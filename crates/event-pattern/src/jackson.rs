@@ -72,12 +72,21 @@ enum Ctx {
     Object {
         expect_name: bool,
         first: bool,
-        start: Location,
+        start: Mark,
     },
     Array {
         first: bool,
-        start: Location,
+        start: Mark,
     },
+}
+
+/// A position with its line, turned into a [`Location`] only for a message: counting its column
+/// at every bracket would cost the length of the line each time (an event is often one line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    pos: usize,
+    line: u32,
+    line_start: usize,
 }
 
 /// A token reader over one JSON text.
@@ -153,12 +162,29 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn location_at(&self, pos: usize) -> Location {
-        let line_text = self.src.get(self.line_start..pos).unwrap_or("");
+        self.located(Mark {
+            pos,
+            line: self.line,
+            line_start: self.line_start,
+        })
+    }
+
+    /// The current position, to be located later.
+    fn mark(&self) -> Mark {
+        Mark {
+            pos: self.pos,
+            line: self.line,
+            line_start: self.line_start,
+        }
+    }
+
+    fn located(&self, m: Mark) -> Location {
+        let line_text = self.src.get(m.line_start..m.pos).unwrap_or("");
         let column = line_text.chars().map(|c| c.len_utf16() as u32).sum::<u32>() + 1;
         Location {
-            line: self.line,
+            line: m.line,
             column,
-            offset: pos,
+            offset: m.pos,
         }
     }
 
@@ -337,20 +363,20 @@ impl<'a> Tokenizer<'a> {
     /// where it started.
     fn close(&mut self, c: u8) -> Result<Token, SyntaxError> {
         let (matched, kind, start) = match self.stack.last() {
-            Some(Ctx::Array { start, .. }) => (c == b']', "Array", *start),
-            Some(Ctx::Object { start, .. }) => (c == b'}', "Object", *start),
+            Some(Ctx::Array { start, .. }) => (c == b']', "Array", Some(*start)),
+            Some(Ctx::Object { start, .. }) => (c == b'}', "Object", Some(*start)),
+            None => (false, "root", None),
+        };
+        if !matched {
             // Jackson's root context starts at line 1, column 0.
-            None => (
-                false,
-                "root",
+            let start = start.map_or(
                 Location {
                     line: 1,
                     column: 0,
                     offset: 0,
                 },
-            ),
-        };
-        if !matched {
+                |m| self.located(m),
+            );
             let expected = if c == b']' { '}' } else { ']' };
             return Err(self.error_on(
                 self.char_span(self.pos),
@@ -375,8 +401,8 @@ impl<'a> Tokenizer<'a> {
     fn eof_error(&self) -> SyntaxError {
         // Jackson names the open container and where it started.
         let what = match self.stack.last() {
-            Some(Ctx::Object { start, .. }) => ("Object", *start),
-            Some(Ctx::Array { start, .. }) => ("Array", *start),
+            Some(Ctx::Object { start, .. }) => ("Object", self.located(*start)),
+            Some(Ctx::Array { start, .. }) => ("Array", self.located(*start)),
             None => return self.error("Unexpected end-of-input: expected a value"),
         };
         let (kind, start) = what;
@@ -509,7 +535,7 @@ impl<'a> Tokenizer<'a> {
                 Ok(Token::String)
             }
             b'{' => {
-                let start = self.location();
+                let start = self.mark();
                 self.pos += 1;
                 self.push(Ctx::Object {
                     expect_name: true,
@@ -519,7 +545,7 @@ impl<'a> Tokenizer<'a> {
                 Ok(Token::StartObject)
             }
             b'[' => {
-                let start = self.location();
+                let start = self.mark();
                 self.pos += 1;
                 self.push(Ctx::Array { first: true, start })?;
                 Ok(Token::StartArray)
