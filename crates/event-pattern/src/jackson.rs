@@ -417,6 +417,17 @@ impl<'a> Tokenizer<'a> {
     fn read_string_body(&mut self, name: bool) -> Result<String, SyntaxError> {
         let mut out = String::new();
         loop {
+            // Plain characters in one copy, up to a quote, a backslash or a control character
+            // (all ASCII, so the run ends on a character boundary).
+            let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+            let run = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            if let Some(plain) = self.src.get(self.pos..self.pos + run) {
+                out.push_str(plain);
+                self.pos += run;
+            }
             let c =
                 match self.char_at(self.pos) {
                     Some(c) => c,
