@@ -213,6 +213,58 @@ pub fn describe_location(l: &Location) -> String {
 mod tests {
     use super::*;
 
+    /// Strings decode as serde_json decodes them, on random strings of plain runs, escapes of
+    /// every kind, surrogate pairs, multi-byte characters and (refused by both) raw control
+    /// characters: the plain runs are copied whole, so their ends must fall where they should.
+    #[test]
+    fn strings_decode_as_serde_json_decodes_them() {
+        let pieces = [
+            "a",
+            "plain text",
+            "é",
+            "日本",
+            "🦀",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b",
+            "\\f",
+            "\\n",
+            "\\r",
+            "\\t",
+            "\\u0041",
+            "\\u00e9",
+            "\\ud83e\\udd80",
+            "\\u2028",
+            "\u{1}",
+            "\u{1f}",
+            "\u{7f}",
+            " ",
+        ];
+        let mut r = crate::test_rng::Rng(0x2545_f491_4f6c_dd1d);
+        let (mut same, mut refused) = (0, 0);
+        for _ in 0..5_000 {
+            let body: String = (0..r.below(12))
+                .map(|_| pieces[r.below(pieces.len())])
+                .collect();
+            let text = format!("\"{body}\"");
+            let ours = Json::parse(&text)
+                .ok()
+                .and_then(|j| j.as_str().map(String::from));
+            let theirs = serde_json::from_str::<String>(&text).ok();
+            assert_eq!(ours, theirs, "{text:?}");
+            if ours.is_some() {
+                same += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        assert!(
+            same > 1000 && refused > 1000,
+            "{same} decoded, {refused} refused"
+        );
+    }
+
     /// Repeated keys keep the last value, placed where the last one stands, in small objects
     /// (compared) and large ones (looked up), and an object of 40,000 keys parses in linear time.
     #[test]
