@@ -115,17 +115,11 @@ impl<'a> FlatEvent<'a> {
         hasher.write(key.as_bytes());
         let digest = hasher.finish();
         // The same text reached another way (`a.b` as one key or two) is the same path.
-        let text = || {
+        let same = self.spelled(digest, len, || {
             key.bytes()
                 .rev()
-                .chain(self.rev_bytes(parent).is_some().then_some(b'.'))
-                .chain(self.rev_bytes(parent).into_iter().flatten())
-        };
-        let same = self.by_hash.get(&digest).and_then(|ids| {
-            ids.iter().copied().find(|&id| {
-                self.paths[id as usize].len == len
-                    && self.rev_bytes(id).is_some_and(|b| b.eq(text()))
-            })
+                .chain((parent != NO_PATH).then_some(b'.'))
+                .chain(self.rev_bytes(parent))
         });
         let id = match same {
             Some(id) => id,
@@ -147,26 +141,39 @@ impl<'a> FlatEvent<'a> {
         id
     }
 
-    /// The bytes of a path's text, last first (`None` for [`NO_PATH`]).
-    fn rev_bytes(&self, id: u32) -> Option<impl Iterator<Item = u8> + '_> {
-        let first = self.paths.get(id as usize)?;
-        let nodes = std::iter::successors(Some(first), |n| self.paths.get(n.parent as usize));
-        Some(nodes.flat_map(|n| {
+    /// The bytes of a path's text, last first (none for [`NO_PATH`]).
+    fn rev_bytes(&self, id: u32) -> impl Iterator<Item = u8> + '_ {
+        let nodes = std::iter::successors(self.paths.get(id as usize), |n| {
+            self.paths.get(n.parent as usize)
+        });
+        nodes.flat_map(|n| {
             n.key
                 .bytes()
                 .rev()
                 .chain((n.parent != NO_PATH).then_some(b'.'))
-        }))
+        })
+    }
+
+    /// The path whose text hashes to `digest`, is `len` bytes long and reads, last byte first,
+    /// as `rev` gives it.
+    fn spelled<I: Iterator<Item = u8>>(
+        &self,
+        digest: u64,
+        len: usize,
+        rev: impl Fn() -> I,
+    ) -> Option<u32> {
+        self.by_hash
+            .get(&digest)?
+            .iter()
+            .copied()
+            .find(|&id| self.paths[id as usize].len == len && self.rev_bytes(id).eq(rev()))
     }
 
     /// The id of the path with this text.
     fn find(&self, path: &str) -> Option<u32> {
         let mut h = self.hashing.build_hasher();
         h.write(path.as_bytes());
-        self.by_hash.get(&h.finish())?.iter().copied().find(|&id| {
-            self.paths[id as usize].len == path.len()
-                && self.rev_bytes(id).is_some_and(|b| b.eq(path.bytes().rev()))
-        })
+        self.spelled(h.finish(), path.len(), || path.bytes().rev())
     }
 
     /// The text of a path, by id (empty for an unknown id).
