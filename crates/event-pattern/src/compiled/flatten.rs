@@ -175,10 +175,41 @@ impl Collected {
     }
 }
 
-/// Children by key: a short list (compared by length first) or, when long, a map.
+/// A child in a node's short list: its name, with the name's first eight bytes as one word
+/// (zeros after a shorter name) and its length, compared before any byte of the rest.
+struct Few {
+    head: u64,
+    len: usize,
+    name: Box<str>,
+    node: u32,
+}
+
+/// The first eight bytes of `b` as one word, zeros after a shorter text: two texts of the same
+/// length up to eight bytes are equal exactly when their words are.
+#[inline(always)]
+fn head_word(t: &[u8]) -> u64 {
+    if let Some(w) = t.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
+    }
+    match *t {
+        [] => 0,
+        [a] => a as u64,
+        [a, b] => u16::from_le_bytes([a, b]) as u64,
+        [a, b, c] => u16::from_le_bytes([a, b]) as u64 | (c as u64) << 16,
+        // Four to seven bytes: two reads of four, overlapping, the second shifted into place.
+        [a, b, c, d, ..] => {
+            let n = t.len();
+            let hi = u32::from_le_bytes([t[n - 4], t[n - 3], t[n - 2], t[n - 1]]) as u64;
+            u32::from_le_bytes([a, b, c, d]) as u64 | hi << (8 * (n - 4))
+        }
+    }
+}
+
+/// Children by key: a short list (compared by length and first eight bytes first) or, when
+/// long, a map.
 #[derive(Default)]
 struct TrieNode {
-    few: Vec<(Box<str>, u32)>,
+    few: Vec<Few>,
     many: Option<FxMap<Box<str>, u32>>,
     path: Option<u32>,
     /// A bit per byte that may follow a key's opening quote in the text of a key leading to a
@@ -195,12 +226,17 @@ impl TrieNode {
         if let Some(m) = &self.many {
             return m.get(key).copied();
         }
-        // Length and first byte first: most keys of an event differ there (no memcmp call).
-        let (len, first) = (key.len(), key.as_bytes().first());
+        // Length and first eight bytes first, as words: most keys of an event differ there, and
+        // short keys need nothing more (no memcmp call).
+        let (len, head) = (key.len(), head_word(key.as_bytes()));
         self.few
             .iter()
-            .find(|(k, _)| k.len() == len && k.as_bytes().first() == first && **k == *key)
-            .map(|(_, n)| *n)
+            .find(|c| {
+                c.head == head
+                    && c.len == len
+                    && (len <= 8 || c.name.as_bytes().get(8..) == key.as_bytes().get(8..))
+            })
+            .map(|c| c.node)
     }
 
     /// Whether some child's name followed by a dot starts `key` (always, for a node with many
@@ -213,7 +249,7 @@ impl TrieNode {
         let key = key.as_bytes();
         self.few
             .iter()
-            .any(|(k, _)| key.get(k.len()) == Some(&b'.') && key.starts_with(k.as_bytes()))
+            .any(|c| key.get(c.len) == Some(&b'.') && key.starts_with(c.name.as_bytes()))
     }
 
     /// Can a key whose text starts with `first` (after its quote) lead to a child?
@@ -236,9 +272,14 @@ impl TrieNode {
             many.insert(key.into(), node);
             return;
         }
-        self.few.push((key.into(), node));
+        self.few.push(Few {
+            head: head_word(key.as_bytes()),
+            len: key.len(),
+            name: key.into(),
+            node,
+        });
         if self.few.len() > FEW_CHILDREN {
-            self.many = Some(self.few.drain(..).collect());
+            self.many = Some(self.few.drain(..).map(|c| (c.name, c.node)).collect());
         }
     }
 }
@@ -466,6 +507,77 @@ impl PathTrie {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rng::Rng;
+
+    /// A name's word is its first eight bytes (zeros after a shorter one): texts of one length
+    /// up to eight bytes have equal words exactly when they are equal, and a node's short list
+    /// finds every child by its name, names sharing their first eight bytes among them.
+    #[test]
+    fn short_lists_find_children_by_length_and_first_eight_bytes() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let len = r.below(10);
+            let a: Vec<u8> = (0..len).map(|_| b"ab\0\xff"[r.below(4)]).collect();
+            let mut b = a.clone();
+            if len > 0 && r.below(2) == 0 {
+                let at = r.below(len);
+                b[at] = b"ab\0\xff"[r.below(4)];
+            }
+            let mut padded = [0u8; 8];
+            padded[..len.min(8)].copy_from_slice(&a[..len.min(8)]);
+            assert_eq!(head_word(&a), u64::from_le_bytes(padded), "{a:?}");
+            if len <= 8 {
+                assert_eq!(head_word(&a) == head_word(&b), a == b, "{a:?} {b:?}");
+            }
+        }
+        let names = [
+            "",
+            "a",
+            "id",
+            "sku",
+            "tier",
+            "email",
+            "status",
+            "currency",
+            "customer",
+            "customer_id",
+            "customer_ip",
+            "detail-type",
+            "\u{e9}t\u{e9}",
+        ];
+        let mut node = TrieNode::default();
+        for (i, n) in names.iter().take(FEW_CHILDREN).enumerate() {
+            node.insert(n, i as u32);
+        }
+        assert!(node.many.is_none());
+        for (i, n) in names.iter().take(FEW_CHILDREN).enumerate() {
+            assert_eq!(node.get(n), Some(i as u32), "{n:?}");
+        }
+        let mut long = TrieNode::default();
+        for (i, n) in ["customer", "customer_id", "customer_ip", "customers"]
+            .iter()
+            .enumerate()
+        {
+            long.insert(n, i as u32);
+        }
+        for (key, want) in [
+            ("customer", Some(0)),
+            ("customer_id", Some(1)),
+            ("customer_ip", Some(2)),
+            ("customers", Some(3)),
+            ("customer_i", None),
+            ("customer_iq", None),
+            ("custome", None),
+            ("", None),
+        ] {
+            assert_eq!(long.get(key), want, "{key:?}");
         }
     }
 }

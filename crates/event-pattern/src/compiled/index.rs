@@ -90,6 +90,10 @@ impl<V: Default> Keyed<V> {
 }
 
 impl<V> Keyed<V> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
         self.map.get(key)
     }
@@ -234,8 +238,26 @@ fn number_key(f: f64) -> u64 {
     }
 }
 
+/// Which tables of a [`PathIndex`] hold anything (bits of `PathIndex::kinds`, set when sealed):
+/// a value looks only in those.
+mod has {
+    pub(super) const ANY: u32 = 1;
+    /// Tables only strings look in: exact, prefix, suffix, case-folded, wildcard, CIDR.
+    pub(super) const STRINGS: u32 = 1 << 1;
+    pub(super) const FOLDED: u32 = 1 << 2;
+    pub(super) const CIDR: u32 = 1 << 3;
+    /// Tables only numbers look in: numbers, lexemes, bounds (and CIDR blocks, by their text).
+    pub(super) const NUMBERS: u32 = 1 << 4;
+    pub(super) const LITERALS: u32 = 1 << 5;
+    /// `anything-but` string lists, counted or direct: every value looks there.
+    pub(super) const BUT: u32 = 1 << 6;
+    pub(super) const SCAN: u32 = 1 << 7;
+}
+
 #[derive(Default)]
 pub(crate) struct PathIndex {
+    /// Which tables hold anything ([`has`]).
+    kinds: u32,
     exact: FxMap<Box<str>, Vec<Slot>>,
     numbers: FxMap<u64, Vec<Slot>>,
     lexemes: FxMap<Box<str>, Vec<Slot>>,
@@ -398,23 +420,62 @@ impl PathIndex {
         self.wild_shapes.dedup();
         self.cidr_shapes.sort_unstable();
         self.cidr_shapes.dedup();
+        let tables = [
+            (!self.any.is_empty(), has::ANY),
+            (
+                !self.exact.is_empty()
+                    || !self.prefix.is_empty()
+                    || !self.suffix.is_empty()
+                    || !self.wild_shapes.is_empty(),
+                has::STRINGS,
+            ),
+            (self.has_folded, has::FOLDED),
+            (!self.cidr.is_empty(), has::CIDR),
+            (
+                !self.numbers.is_empty()
+                    || !self.lexemes.is_empty()
+                    || !self.lower.list.is_empty()
+                    || !self.upper.list.is_empty(),
+                has::NUMBERS,
+            ),
+            (!self.literals.is_empty(), has::LITERALS),
+            (!self.but.is_empty() || self.direct.is_some(), has::BUT),
+            (!self.scan.is_empty(), has::SCAN),
+        ];
+        self.kinds = tables.iter().filter(|t| t.0).fold(0, |k, t| k | t.1);
     }
 
     /// Hits every test of this path that the value satisfies.
+    #[inline]
     pub(crate) fn leaf(&self, v: Leaf<'_>, t: &mut Tally<'_>) {
         if v == Leaf::Other {
             return;
         }
-        t.hit_all(&self.any);
+        let kinds = self.kinds;
+        if kinds & has::ANY != 0 {
+            t.hit_all(&self.any);
+        }
+        // The tables are looked in out of line: inlined, every value would first load the
+        // fields of all of them (measured: about 80 instructions per path and event).
+        if kinds & !has::ANY != 0 {
+            self.tables(v, kinds, t);
+        }
+    }
+
+    /// [`Self::leaf`] past `exists`: the tables that hold anything.
+    #[inline(never)]
+    fn tables(&self, v: Leaf<'_>, kinds: u32, t: &mut Tally<'_>) {
         match v {
             Leaf::Str(text) => {
-                if let Some(l) = self.exact.get(text) {
-                    t.hit_all(l);
+                if kinds & has::STRINGS != 0 {
+                    if let Some(l) = self.exact.get(text) {
+                        t.hit_all(l);
+                    }
+                    self.prefix.heads(text).for_each(|l| t.hit_all(l));
+                    self.suffix.tails(text).for_each(|l| t.hit_all(l));
+                    self.wildcards(text, t);
                 }
-                self.prefix.heads(text).for_each(|l| t.hit_all(l));
-                self.suffix.tails(text).for_each(|l| t.hit_all(l));
-                self.wildcards(text, t);
-                if self.has_folded {
+                if kinds & has::FOLDED != 0 {
                     with_ascii_lowered(text, |f| {
                         if let Some(l) = self.folded.get(f) {
                             t.hit_all(l);
@@ -422,7 +483,7 @@ impl PathIndex {
                         self.prefix_folded.heads(f).for_each(|l| t.hit_all(l));
                     });
                 }
-                if !self.cidr_shapes.is_empty() {
+                if kinds & has::CIDR != 0 {
                     if let Some((addr, v6)) = crate::cidr::parse_address(text) {
                         for &(shape_v6, bits) in &self.cidr_shapes {
                             if shape_v6 == v6 {
@@ -434,39 +495,53 @@ impl PathIndex {
                         }
                     }
                 }
-                self.hit_unvetoed(Some(text), t);
+                if kinds & has::BUT != 0 {
+                    self.hit_unvetoed(Some(text), t);
+                }
             }
             Leaf::Num(text, n) => {
-                if n.is_finite() {
-                    if let Some(l) = self.numbers.get(&number_key(n)) {
+                if kinds & has::NUMBERS != 0 {
+                    if n.is_finite() {
+                        if let Some(l) = self.numbers.get(&number_key(n)) {
+                            t.hit_all(l);
+                        }
+                        self.lower.below(n, t);
+                        self.upper.above(n, t);
+                    }
+                    if let Some(l) = self.lexemes.get(text) {
                         t.hit_all(l);
                     }
-                    self.lower.below(n, t);
-                    self.upper.above(n, t);
-                }
-                if let Some(l) = self.lexemes.get(text) {
-                    t.hit_all(l);
                 }
                 // Rare: a number at a path with `cidr` tests (`Cidr::matches_number_text`).
-                for (&(v6, bits, base), slots) in &self.cidr {
-                    if Cidr::from_block(v6, bits, base).matches_number_text(text) {
-                        t.hit_all(slots);
+                if kinds & has::CIDR != 0 {
+                    for (&(v6, bits, base), slots) in &self.cidr {
+                        if Cidr::from_block(v6, bits, base).matches_number_text(text) {
+                            t.hit_all(slots);
+                        }
                     }
                 }
-                self.hit_unvetoed(None, t);
+                if kinds & has::BUT != 0 {
+                    self.hit_unvetoed(None, t);
+                }
             }
             _ => {
-                for (op, slot) in &self.literals {
-                    if accepts_leaf(op, v) {
-                        t.hit(*slot);
+                if kinds & has::LITERALS != 0 {
+                    for (op, slot) in &self.literals {
+                        if accepts_leaf(op, v) {
+                            t.hit(*slot);
+                        }
                     }
                 }
-                self.hit_unvetoed(None, t);
+                if kinds & has::BUT != 0 {
+                    self.hit_unvetoed(None, t);
+                }
             }
         }
-        for (op, reading, slots) in &self.scan {
-            if reading::accepts(op, v, *reading) {
-                t.hit_all(slots);
+        if kinds & has::SCAN != 0 {
+            for (op, reading, slots) in &self.scan {
+                if reading::accepts(op, v, *reading) {
+                    t.hit_all(slots);
+                }
             }
         }
     }
