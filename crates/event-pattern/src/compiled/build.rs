@@ -136,7 +136,7 @@ impl Builder {
             self.count(id, item);
         }
         let node = &mut self.nodes[id as usize];
-        for (_, idx) in &mut node.index {
+        for idx in &mut node.index {
             idx.seal(&mut self.tables);
         }
         if node.gates.len() > 16 {
@@ -148,10 +148,10 @@ impl Builder {
         }
         if node.index.len() > 16 {
             node.by_path = Some(
-                node.index
+                node.index_paths
                     .iter()
                     .enumerate()
-                    .map(|(i, (pid, _))| (*pid, i as u32))
+                    .map(|(i, pid)| (*pid, i as u32))
                     .collect(),
             );
         }
@@ -359,15 +359,14 @@ impl Builder {
             let pid = self.trie.path_id(&test.path);
             let node = &mut self.nodes[id as usize];
             let at = *self.node_paths[id as usize].entry(pid).or_insert_with(|| {
-                node.index.push((pid, Default::default()));
+                node.index_paths.push(pid);
+                node.index.push(Default::default());
                 node.index.len() - 1
             });
             for m in &test.matchers {
                 match &m.op {
                     Op::Exists(false) => node.absent.push((pid, slot)),
-                    op => node.index[at]
-                        .1
-                        .add(op, test.reading, slot, &mut self.vetoes),
+                    op => node.index[at].add(op, test.reading, slot, &mut self.vetoes),
                 }
             }
         }

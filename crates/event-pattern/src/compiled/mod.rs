@@ -70,8 +70,11 @@ struct Branch {
 
 #[derive(Default)]
 struct Node {
-    /// Counted tests, per path id.
-    index: Vec<(u32, PathIndex)>,
+    /// The paths of `index`, in its order: kept apart, so that finding the event's paths among
+    /// them reads one short array, not every index.
+    index_paths: Vec<u32>,
+    /// Counted tests, per path.
+    index: Vec<PathIndex>,
     /// Path id → position in `index`, for nodes with many paths (then the event's paths are
     /// looked up instead of every path of the node being checked).
     by_path: Option<FxMap<u32, u32>>,
@@ -609,15 +612,15 @@ impl CompiledMatcher {
         match &node.by_path {
             Some(map) => {
                 for &pid in values.seen_paths() {
-                    if let Some(&i) = map.get(&pid) {
-                        lookups(&node.index[i as usize].1, pid, t);
+                    if let Some(idx) = map.get(&pid).and_then(|&i| node.index.get(i as usize)) {
+                        lookups(idx, pid, t);
                     }
                 }
             }
             None => {
-                for (pid, idx) in &node.index {
-                    if values.seen(*pid) {
-                        lookups(idx, *pid, t);
+                for (&pid, idx) in node.index_paths.iter().zip(&node.index) {
+                    if values.seen(pid) {
+                        lookups(idx, pid, t);
                     }
                 }
             }
