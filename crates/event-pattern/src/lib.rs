@@ -56,7 +56,7 @@ mod test_rng;
 pub mod wildcard;
 
 pub use error::{ErrorCode, Location, PatternError, Span};
-pub use json::{Json, JsonValue};
+pub use json::{Json, JsonValue, MAX_EVENT_DEPTH};
 pub use matcher::{explain, matches, matching, BranchVerdict, LeafVerdict, Verdict};
 pub use pattern::{AnythingBut, EventPattern, Matcher, Op};
 

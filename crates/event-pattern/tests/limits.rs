@@ -134,3 +134,54 @@ fn a_branch_of_as_many_fields_as_fit_is_searched_on_a_small_stack() {
         assert_eq!(m.matching_text(&event), Ok(vec![0]));
     });
 }
+
+/// Events nest at most `event_pattern::MAX_EVENT_DEPTH` deep: the compiled matcher, reading the
+/// text, refuses exactly the events `Json::parse` refuses, around that depth, whether the deep
+/// part is a path the rules read (objects down to a string, a number, an empty container, an
+/// array) or one they skip.
+#[test]
+fn the_compiled_matcher_refuses_the_events_the_parser_refuses_around_the_depth_limit() {
+    let max = event_pattern::MAX_EVENT_DEPTH;
+    for depth in max - 2..=max + 2 {
+        let pattern = format!("{}[\"x\"]{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+        let m = CompiledMatcher::new(&[EventPattern::parse(&pattern).unwrap()]);
+        for levels in [depth - 1, depth, depth + 1] {
+            for (leaf, other) in [
+                ("\"x\"", false),
+                ("5", false),
+                ("{}", false),
+                ("[]", false),
+                ("[\"x\", [1, 2]]", false),
+                ("\"x\"", true),
+                ("[1, {\"b\": 2}]", true),
+            ] {
+                let key = if other { "\"b\":" } else { "\"a\":" };
+                let event = format!(
+                    "{}{{{key}{leaf}{}",
+                    "{\"a\":".repeat(levels - 1),
+                    "}".repeat(levels)
+                );
+                let parsed = Json::parse(&event);
+                let scanned = m.matching_text(&event);
+                let mut prechecked =
+                    CompiledMatcher::new(&[EventPattern::parse(&pattern).unwrap()]);
+                prechecked.set_text_prechecked(true);
+                if let Ok(tree) = &parsed {
+                    // Valid text: taking it as checked changes nothing.
+                    assert_eq!(
+                        prechecked.matching_text(&event).ok(),
+                        Some(m.matching(tree))
+                    );
+                }
+                assert_eq!(
+                    scanned.is_ok(),
+                    parsed.is_ok(),
+                    "depth {depth}, {levels} levels, {leaf}: {scanned:?}"
+                );
+                if let Ok(tree) = parsed {
+                    assert_eq!(scanned.ok(), Some(m.matching(&tree)), "{levels} {leaf}");
+                }
+            }
+        }
+    }
+}

@@ -420,7 +420,9 @@ impl PathTrie {
         col: &mut Collected,
         depth: usize,
     ) -> Result<(), ()> {
-        if depth > MAX_EVENT_DEPTH {
+        // A container at `depth` is nesting level `depth + 1` (the event itself is the first);
+        // a scalar adds no level.
+        if depth >= MAX_EVENT_DEPTH && matches!(sc.peek(), Some(b'{' | b'[')) {
             return Err(());
         }
         match sc.peek().ok_or(())? {
@@ -446,7 +448,14 @@ impl PathTrie {
                     match child {
                         Some(child) => {
                             let first = col.values.len() as u32;
-                            self.scan_value::<PRECHECKED>(sc, child, arrays, col, depth + 1)?;
+                            // A string, the usual value, read here: no call into this whole
+                            // function for it (a scalar adds no nesting level).
+                            if sc.peek() == Some(b'"') {
+                                let v = sc.string()?;
+                                self.at_leaf(child, Kind::Str, &v, 0.0, arrays, col);
+                            } else {
+                                self.scan_value::<PRECHECKED>(sc, child, arrays, col, depth + 1)?;
+                            }
                             let values = first..col.values.len() as u32;
                             col.key_done(child, object, values);
                         }

@@ -115,13 +115,14 @@ impl<'a> Scanner<'a> {
         let mut stack: u128 = 0;
         let mut level = 0usize;
         'value: loop {
-            if depth + level > MAX_EVENT_DEPTH {
-                return Err(());
-            }
             match self.peek().ok_or(())? {
                 b'"' => self.skip_string()?,
                 b'[' if self.number_array(depth + level) => {}
                 b'{' | b'[' => {
+                    // This container is nesting level `depth + level + 1`.
+                    if depth + level >= MAX_EVENT_DEPTH {
+                        return Err(());
+                    }
                     let object = self.b[self.i] == b'{';
                     let close = if object { b'}' } else { b']' };
                     self.i += 1;
