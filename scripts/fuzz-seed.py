@@ -44,6 +44,13 @@ for i, (pattern, arrays) in enumerate([
              f'"geometry": {{"type": "Polygon", "coordinates": {arrays}}}}}')
     put("compiled_vs_reference", f"arrays{i}", pattern + "\0" + event)
 
+# Events nested around the limit (128 levels), on paths the pattern reads and skips: the
+# mutations rarely build such depth by themselves.
+for depth in (127, 128, 129):
+    deep_objects = '{"a":' * (depth - 1) + '{"a":"x"' + '}' * depth
+    put("compiled_vs_reference", f"deep-objects{depth}", '{"a": ["x"]}\0' + deep_objects)
+    put("compiled_vs_reference", f"deep-arrays{depth}", '{"b": ["x"]}\0' + "[" * depth + "]" * depth)
+
 template = (samples / "apigw-mapping-template.vtl").read_text()
 for f in samples.glob("stripe-*.json"):
     put("vtl", f.stem, template + "\0" + f.read_text())
