@@ -184,7 +184,7 @@ struct Few {
     node: u32,
 }
 
-/// The first eight bytes of `b` as one word, zeros after a shorter text: two texts of the same
+/// The first eight bytes of `t` as one word, zeros after a shorter text: two texts of the same
 /// length up to eight bytes are equal exactly when their words are.
 #[inline(always)]
 fn head_word(t: &[u8]) -> u64 {

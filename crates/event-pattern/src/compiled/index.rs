@@ -242,15 +242,19 @@ fn number_key(f: f64) -> u64 {
 /// a value looks only in those.
 mod has {
     pub(super) const ANY: u32 = 1;
-    /// Tables only strings look in: exact, prefix, suffix, case-folded, wildcard, CIDR.
+    /// Tables only strings look in: exact values, prefixes, suffixes, wildcards.
     pub(super) const STRINGS: u32 = 1 << 1;
+    /// Case-folded values and prefixes (strings).
     pub(super) const FOLDED: u32 = 1 << 2;
+    /// CIDR blocks: strings by their address, numbers by their text.
     pub(super) const CIDR: u32 = 1 << 3;
-    /// Tables only numbers look in: numbers, lexemes, bounds (and CIDR blocks, by their text).
+    /// Tables only numbers look in: numeric values, number lexemes, one-sided bounds.
     pub(super) const NUMBERS: u32 = 1 << 4;
+    /// `true`, `false`, `null`.
     pub(super) const LITERALS: u32 = 1 << 5;
     /// `anything-but` string lists, counted or direct: every value looks there.
     pub(super) const BUT: u32 = 1 << 6;
+    /// Operators evaluated one by one: every value.
     pub(super) const SCAN: u32 = 1 << 7;
 }
 
