@@ -435,8 +435,8 @@ impl PathTrie {
                 }
                 let object = col.new_object();
                 let trie = &self.nodes[node as usize];
+                // Whitespace is behind: skipped after the `{` above and by `comma` below.
                 loop {
-                    sc.ws();
                     let child = match sc.b.get(sc.i + 1) {
                         Some(&first) if !trie.may_lead(first) => {
                             sc.skip_string()?;
@@ -481,8 +481,8 @@ impl PathTrie {
                     sc.i += 1;
                     return Ok(());
                 }
+                // Whitespace is behind: skipped after the `[` above and by `comma` below.
                 loop {
-                    sc.ws();
                     self.scan_value::<PRECHECKED>(sc, node, arrays + 1, col, depth + 1)?;
                     if sc.comma() {
                         continue;
