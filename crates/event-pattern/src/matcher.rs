@@ -141,12 +141,16 @@ impl<'a> FlatEvent<'a> {
         id
     }
 
+    /// A path and the paths it extends, last key first (none for [`NO_PATH`]).
+    fn ancestry(&self, id: u32) -> impl Iterator<Item = &PathNode<'a>> + '_ {
+        std::iter::successors(self.paths.get(id as usize), |n| {
+            self.paths.get(n.parent as usize)
+        })
+    }
+
     /// The bytes of a path's text, last first (none for [`NO_PATH`]).
     fn rev_bytes(&self, id: u32) -> impl Iterator<Item = u8> + '_ {
-        let nodes = std::iter::successors(self.paths.get(id as usize), |n| {
-            self.paths.get(n.parent as usize)
-        });
-        nodes.flat_map(|n| {
+        self.ancestry(id).flat_map(|n| {
             n.key
                 .bytes()
                 .rev()
@@ -178,11 +182,7 @@ impl<'a> FlatEvent<'a> {
 
     /// The text of a path, by id (empty for an unknown id).
     pub fn path(&self, id: u32) -> String {
-        let mut keys: Vec<&str> = std::iter::successors(self.paths.get(id as usize), |n| {
-            self.paths.get(n.parent as usize)
-        })
-        .map(|n| n.key)
-        .collect();
+        let mut keys: Vec<&str> = self.ancestry(id).map(|n| n.key).collect();
         keys.reverse();
         keys.join(".")
     }

@@ -7,6 +7,7 @@
 //! `cargo bench -p ebw-bench --bench shapes`
 use std::time::Instant;
 
+use ebw_bench::median;
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::{explain, EventPattern, Json};
 
@@ -99,11 +100,6 @@ fn time(mut f: impl FnMut()) -> f64 {
     t.elapsed().as_secs_f64() / f64::from(n)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
     // Patterns reaching into the shapes: an array-consistency pair, a wildcard, a missing field
     // (which looks for a near-miss key in the explanation).
@@ -145,11 +141,11 @@ fn main() {
                 r.push(t / serde);
             }
         }
-        let [p, e, c] = ratios.map(median);
+        let [p, e, c] = ratios.map(|mut r| median(&mut r));
         println!(
             "| {name} | {} | {:.2} | {p:.2}× | {e:.2}× | {c:.2}× |",
             text.len(),
-            median(serde_ms)
+            median(&mut serde_ms)
         );
     }
     println!(

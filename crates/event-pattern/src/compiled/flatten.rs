@@ -3,7 +3,7 @@
 //! collects the leaf values of mentioned paths, while everything else is skipped (text is still
 //! checked to be valid JSON as it is skipped, unless it is known to be: `prechecked.rs`).
 
-use super::index::FxMap;
+use super::index::{head_word, FxMap};
 use super::scanner::Scanner;
 use crate::json::{Json, JsonValue, MAX_EVENT_DEPTH};
 use crate::matcher::Leaf;
@@ -182,27 +182,6 @@ struct Few {
     len: usize,
     name: Box<str>,
     node: u32,
-}
-
-/// The first eight bytes of `t` as one word, zeros after a shorter text: two texts of the same
-/// length up to eight bytes are equal exactly when their words are.
-#[inline(always)]
-fn head_word(t: &[u8]) -> u64 {
-    if let Some(w) = t.first_chunk::<8>() {
-        return u64::from_le_bytes(*w);
-    }
-    match *t {
-        [] => 0,
-        [a] => a as u64,
-        [a, b] => u16::from_le_bytes([a, b]) as u64,
-        [a, b, c] => u16::from_le_bytes([a, b]) as u64 | (c as u64) << 16,
-        // Four to seven bytes: two reads of four, overlapping, the second shifted into place.
-        [a, b, c, d, ..] => {
-            let n = t.len();
-            let hi = u32::from_le_bytes([t[n - 4], t[n - 3], t[n - 2], t[n - 1]]) as u64;
-            u32::from_le_bytes([a, b, c, d]) as u64 | hi << (8 * (n - 4))
-        }
-    }
 }
 
 /// Children by key: a short list (compared by length and first eight bytes first) or, when

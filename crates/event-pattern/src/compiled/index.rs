@@ -31,18 +31,10 @@ impl std::hash::Hasher for FxHasher {
         }
         // The last bytes (up to seven) as one word: one round instead of one per byte.
         let rest = chunks.remainder();
-        let word = match *rest {
-            [] => return,
-            [a] => a as u64,
-            [a, b] => u16::from_le_bytes([a, b]) as u64,
-            [a, b, c] => u16::from_le_bytes([a, b]) as u64 | (c as u64) << 16,
-            [a, b, c, d, ..] => {
-                // Two reads of four bytes, overlapping when fewer than eight are left.
-                let n = rest.len();
-                let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
-                u32::from_le_bytes([a, b, c, d]) as u64 | (hi as u64) << 32
-            }
-        };
+        if rest.is_empty() {
+            return;
+        }
+        let word = head_word(rest);
         // The length in the top bits: "ab" and "ab\0", "aaaa" and "aaaaa" differ.
         let word = word ^ (rest.len() as u64) << 61;
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_K);
@@ -65,6 +57,28 @@ impl std::hash::Hasher for FxHasher {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The first eight bytes of `t` as one little-endian word, zeros after a shorter text: two texts
+/// of the same length up to eight bytes are equal exactly when their words are. (The hasher's
+/// last bytes, and the trie's names compared a word at a time.)
+#[inline(always)]
+pub(crate) fn head_word(t: &[u8]) -> u64 {
+    if let Some(w) = t.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
+    }
+    match *t {
+        [] => 0,
+        [a] => a as u64,
+        [a, b] => u16::from_le_bytes([a, b]) as u64,
+        [a, b, c] => u16::from_le_bytes([a, b]) as u64 | (c as u64) << 16,
+        // Four to seven bytes: two reads of four, overlapping, the second shifted into place.
+        [a, b, c, d, ..] => {
+            let n = t.len();
+            let hi = u32::from_le_bytes([t[n - 4], t[n - 3], t[n - 2], t[n - 1]]) as u64;
+            u32::from_le_bytes([a, b, c, d]) as u64 | hi << (8 * (n - 4))
+        }
+    }
+}
 
 /// Values by string key, with the key lengths in use, so that a value's heads (or tails) of
 /// those lengths can be looked up: prefix and suffix indexes, and the gates of the tree.
@@ -270,7 +284,6 @@ pub(crate) struct PathIndex {
     prefix_folded: Keyed<Vec<Slot>>,
     suffix: Keyed<Vec<Slot>>,
     folded: FxMap<Box<str>, Vec<Slot>>,
-    has_folded: bool,
     any: Vec<Slot>,
     /// `anything-but` string lists: every entry `(id, slot)` (ids increasing), and the entries
     /// each value vetoes. Sealing splits the entries in two (below).
@@ -326,10 +339,7 @@ impl PathIndex {
                 value,
                 ignore_case: true,
             } => match ignore_case::ascii_key(value) {
-                Some(key) => {
-                    self.prefix_folded.entry(key).push(slot);
-                    self.has_folded = true;
-                }
+                Some(key) => self.prefix_folded.entry(key).push(slot),
                 None => self.add_scanned(op, reading, slot),
             },
             Op::Suffix {
@@ -337,10 +347,7 @@ impl PathIndex {
                 ignore_case: false,
             } => self.suffix.entry(value.clone()).push(slot),
             Op::EqualsIgnoreCase(s) => match ignore_case::ascii_key(s) {
-                Some(key) => {
-                    self.folded.entry(key.into()).or_default().push(slot);
-                    self.has_folded = true;
-                }
+                Some(key) => self.folded.entry(key.into()).or_default().push(slot),
                 None => self.add_scanned(op, reading, slot),
             },
             Op::Exists(true) => self.any.push(slot),
@@ -433,7 +440,10 @@ impl PathIndex {
                     || !self.wild_shapes.is_empty(),
                 has::STRINGS,
             ),
-            (self.has_folded, has::FOLDED),
+            (
+                !self.folded.is_empty() || !self.prefix_folded.is_empty(),
+                has::FOLDED,
+            ),
             (!self.cidr.is_empty(), has::CIDR),
             (
                 !self.numbers.is_empty()
@@ -551,10 +561,8 @@ impl PathIndex {
     }
 
     /// Hits the `anything-but` string-list entries a value does not veto (only a string can).
+    /// Called only where [`has::BUT`] is set: there are such entries.
     fn hit_unvetoed(&self, text: Option<&str>, t: &mut Tally<'_>) {
-        if self.but.is_empty() && self.direct.is_none() {
-            return;
-        }
         // The ids of the entries naming this value, increasing.
         let vetoes = text
             .and_then(|text| self.but_vetoes.get(text))

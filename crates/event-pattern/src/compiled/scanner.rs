@@ -305,12 +305,12 @@ impl<'a> Scanner<'a> {
         let start = self.i + 1;
         let j = string_stop(self.b, start);
         match self.b.get(j) {
-            Some(b'"') if j <= self.src.len() => {
+            Some(b'"') => {
                 self.i = j + 1;
                 // SAFETY: `start` follows a quote and `j` is one, both ASCII bytes of the valid
                 // UTF-8 `src` (`b` is its bytes), so both are character boundaries, and
-                // `start <= j <= src.len()` (`string_stop` never goes back; `j` was checked just
-                // above). A checked `get` tests both boundaries again for every string read.
+                // `start <= j < src.len()` (`string_stop` never goes back; `b.get(j)` found the
+                // quote). A checked `get` tests both boundaries again for every string read.
                 Ok(Cow::Borrowed(unsafe { self.src.get_unchecked(start..j) }))
             }
             Some(b'\\') => self.escaped_string(),
