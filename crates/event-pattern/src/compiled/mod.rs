@@ -189,8 +189,6 @@ struct Counters {
     /// increasing, as (`Tables::directs` entry, from, to) of its patterns; merged with `out` at
     /// the end (cheaper than bits, which cost a step per match to turn back into a list).
     runs: Vec<(u32, u32, u32)>,
-    /// Room for merging runs of `out` (see `in_order`).
-    spare: Vec<usize>,
     veto: Vec<u32>,
     veto_tag: u32,
     key: String,
@@ -766,7 +764,7 @@ impl CompiledMatcher {
         // Usually in order and without repeats already (patterns are indexed in order; the
         // counters noted whether they still are).
         if !c.ordered {
-            in_order(&mut c.out, &mut c.order, &mut c.spare);
+            in_order(&mut c.out, &mut c.order);
         }
         false
     }
@@ -929,78 +927,18 @@ fn or_bits(bits: &mut [u64], mask: &[u64], from: usize, lo: usize, hi: usize) {
     }
 }
 
-/// Puts pattern numbers in increasing order without repeats: for many, a bit per pattern
-/// (`bits`, all zero, as many words as patterns need) set and read back in order (with thousands
-/// of matches per event, sorting them was most of the work); for few, a merge of their runs.
-///
-/// Few matches usually come as a few increasing runs (the patterns sharing one body are listed
-/// in order, and completed together; at 10,000 EventBridge rules, two to five runs of 30 to 90
-/// matches): the runs are merged pairwise, in passes through `spare`, without a branch on which
-/// run the next match comes from. A sort's comparisons there are as good as random, and
-/// mispredicted. More than [`MERGED_RUNS`] runs are sorted.
-fn in_order(out: &mut Vec<usize>, bits: &mut [u64], spare: &mut Vec<usize>) {
-    if out.len() >= bits.len() {
-        set_bits(bits, out.iter().copied());
-        out.clear();
-        take_bits(bits, out);
+/// Puts pattern numbers in increasing order without repeats: a sort when they are few, else a
+/// bit per pattern (`bits`, all zero, as many words as patterns need) set and read back in order
+/// (with thousands of matches per event, sorting them was most of the work).
+fn in_order(out: &mut Vec<usize>, bits: &mut [u64]) {
+    if out.len() < bits.len() {
+        out.sort_unstable();
+        out.dedup();
         return;
     }
-    // Where each run starts (a repeat starts a run too: runs are strictly increasing).
-    let mut starts = [0usize; MERGED_RUNS];
-    let mut runs = 1;
-    for i in 1..out.len() {
-        if out[i - 1] >= out[i] {
-            if runs == MERGED_RUNS {
-                out.sort_unstable();
-                out.dedup();
-                return;
-            }
-            starts[runs] = i;
-            runs += 1;
-        }
-    }
-    while runs > 1 {
-        // One pass: runs 2k and 2k + 1 become run k.
-        spare.clear();
-        spare.resize(out.len(), 0);
-        let (mut merged, mut written) = (0, 0);
-        for k in (0..runs).step_by(2) {
-            let end = |r: usize| if r < runs { starts[r] } else { out.len() };
-            let a = out.get(starts[k]..end(k + 1)).unwrap_or(&[]);
-            let b = out.get(end(k + 1)..end(k + 2)).unwrap_or(&[]);
-            starts[merged] = written;
-            merged += 1;
-            written += merge_increasing(a, b, spare.get_mut(written..).unwrap_or(&mut []));
-        }
-        spare.truncate(written);
-        runs = merged;
-        std::mem::swap(out, spare);
-    }
-}
-
-/// At most this many runs are merged; more are sorted.
-const MERGED_RUNS: usize = 8;
-
-/// Writes the union of `a` and `b` (each strictly increasing) to the start of `dst` (room for
-/// both), strictly increasing: a value in both is written once. Returns how many were written.
-/// The choice of the next value is made without a branch (which run it comes from is as good
-/// as random), and written through an index, not pushed (a push reloads the length each time).
-fn merge_increasing(a: &[usize], b: &[usize], dst: &mut [usize]) -> usize {
-    let (mut i, mut j, mut k) = (0, 0, 0);
-    while let (Some(&x), Some(&y), Some(d)) = (a.get(i), b.get(j), dst.get_mut(k)) {
-        // Equal values advance both runs.
-        *d = x.min(y);
-        i += (x <= y) as usize;
-        j += (y <= x) as usize;
-        k += 1;
-    }
-    for &v in a.get(i..).unwrap_or(&[]).iter().chain(b.get(j..).unwrap_or(&[])) {
-        if let Some(d) = dst.get_mut(k) {
-            *d = v;
-            k += 1;
-        }
-    }
-    k
+    set_bits(bits, out.iter().copied());
+    out.clear();
+    take_bits(bits, out);
 }
 
 /// The union of `list` and `runs`, each strictly increasing and each run above the one before,
@@ -1082,7 +1020,7 @@ mod tests {
     /// in increasing order without repeats, and leave the bit set clear.
     #[test]
     fn matches_come_out_in_order_without_repeats() {
-        let (mut bits, mut spare) = (Vec::new(), Vec::new());
+        let mut bits = Vec::new();
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for n in [1usize, 63, 64, 65, 200, 10_000] {
             for len in [0usize, 1, 2, 5, 64, 300, 5_000] {
@@ -1098,34 +1036,10 @@ mod tests {
                 want.sort_unstable();
                 want.dedup();
                 bits.resize(n.div_ceil(64), 0);
-                in_order(&mut out, &mut bits, &mut spare);
+                in_order(&mut out, &mut bits);
                 assert_eq!(out, want, "n {n}, len {len}");
                 assert!(bits.iter().all(|w| *w == 0));
             }
-        }
-    }
-
-    /// Matches that come as a few increasing runs are merged: every number of runs up to
-    /// the most merged and one past it (sorted), runs empty or of one match, sharing matches
-    /// with each other or not, give the numbers in increasing order without repeats.
-    #[test]
-    fn runs_of_matches_are_merged_in_order_without_repeats() {
-        let mut r = crate::test_rng::Rng(0x243f_6a88_85a3_08d3);
-        let (mut bits, mut spare) = (vec![0u64; 200], Vec::new());
-        for _ in 0..3_000 {
-            let runs = 1 + r.below(MERGED_RUNS + 1);
-            let mut out = Vec::new();
-            for _ in 0..runs {
-                let mut run: Vec<usize> = (0..r.below(12)).map(|_| r.below(40)).collect();
-                run.sort_unstable();
-                run.dedup();
-                out.extend(run);
-            }
-            let mut want = out.clone();
-            want.sort_unstable();
-            want.dedup();
-            in_order(&mut out, &mut bits, &mut spare);
-            assert_eq!(out, want);
         }
     }
 
