@@ -125,8 +125,8 @@ struct Masks {
     space: u64,
 }
 
-/// The masks of a 64-byte block, `$lanes` bytes per load, with the `load`, `digits`, `eq` and
-/// `lower` helpers in scope where it is used (SSE2's or AVX2's): one list of the classes for both.
+/// The masks of a 64-byte block, `$lanes` bytes per load, with the `load`, `digits`, `eq`,
+/// `lower` and `spaces` helpers in scope where it is used (SSE2's or AVX2's): one list of the classes for both.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 macro_rules! classify {
     ($block:expr, $lanes:literal, $load:ident) => {{
@@ -145,7 +145,7 @@ macro_rules! classify {
             m.open |= at(eq(v, b'['));
             m.close |= at(eq(v, b']'));
             m.comma |= at(eq(v, b','));
-            m.space |= at(eq(v, b' ') | eq(v, b'\n') | eq(v, b'\r') | eq(v, b'\t'));
+            m.space |= at(spaces(v));
         }
         m
     }};
@@ -155,7 +155,7 @@ macro_rules! classify {
 impl Masks {
     #[inline(always)]
     fn of(block: &[u8; 64]) -> Masks {
-        use super::wide::{digits, eq, load16, lower};
+        use super::wide::{digits, eq, load16, lower, spaces};
         classify!(block, 16, load16)
     }
 
@@ -163,7 +163,7 @@ impl Masks {
     #[inline]
     #[target_feature(enable = "avx2")]
     fn of_avx2(block: &[u8; 64]) -> Masks {
-        use super::wide::avx2::{digits, eq, load32, lower};
+        use super::wide::avx2::{digits, eq, load32, lower, spaces};
         classify!(block, 32, load32)
     }
 
@@ -239,9 +239,9 @@ impl Carry {
             (x << 1) | (prev >> 63)
         }
         fn add(a: u64, b: u64, carry: &mut u64) -> u64 {
-            let sum = a as u128 + b as u128 + *carry as u128;
-            *carry = (sum >> 64) as u64;
-            sum as u64
+            let mut sum = 0;
+            *carry = std::arch::x86_64::_addcarry_u64(*carry as u8, a, b, &mut sum) as u64;
+            sum
         }
         let number = m.digit | m.minus | m.plus | m.dot | m.exp;
         let starts = number & !later(number, self.number);
