@@ -75,6 +75,45 @@ fn throughput(events: &[String], engines: &mut [&mut dyn FnMut(&str) -> usize]) 
     rates.into_iter().map(|mut r| median(&mut r)).collect()
 }
 
+/// The slowdown from 1 to 10,000 patterns measured in paired turns: the two matchers take
+/// turns over the same events, and the median of the rounds' ratios counts (the rows' figures
+/// for 1 and 10,000 patterns are measured minutes apart, and a busier machine in between moves
+/// their ratio most of all). Ours as a list, then into a set.
+fn paired_slowdown(pattern: &dyn Fn(u64) -> String, events: &[String]) -> (f64, f64) {
+    let compile = |n: u64| {
+        let ps: Vec<EventPattern> = (0..n)
+            .map(|i| EventPattern::parse(&pattern(i)).expect("valid pattern"))
+            .collect();
+        CompiledMatcher::new(&ps)
+    };
+    let (one, many) = (compile(1), compile(10_000));
+    let mut a = |e: &str| one.matching_text(e).map(|v| v.len()).unwrap_or(0);
+    let mut b = |e: &str| many.matching_text(e).map(|v| v.len()).unwrap_or(0);
+    let list_ratio = paired_ratio(events, &mut a, &mut b);
+    let (mut set_one, mut set_many) = (MatchSet::default(), MatchSet::default());
+    let mut a = |e: &str| match one.matching_text_into(e, &mut set_one) {
+        Ok(()) => set_one.len(),
+        Err(_) => 0,
+    };
+    let mut b = |e: &str| match many.matching_text_into(e, &mut set_many) {
+        Ok(()) => set_many.len(),
+        Err(_) => 0,
+    };
+    (list_ratio, paired_ratio(events, &mut a, &mut b))
+}
+
+/// The median over the rounds of `a`'s events per second over `b`'s, their turns alternating.
+fn paired_ratio(
+    events: &[String],
+    a: &mut dyn FnMut(&str) -> usize,
+    b: &mut dyn FnMut(&str) -> usize,
+) -> f64 {
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|_| turn(events, a) / turn(events, b))
+        .collect();
+    median(&mut ratios)
+}
+
 struct Row {
     workload: String,
     patterns: usize,
@@ -282,6 +321,7 @@ fn main() {
     }
     let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     let mut rows = Vec::new();
+    let mut paired = Vec::new();
     for (name, pattern, events) in &workloads {
         if only.as_deref().is_some_and(|o| !name.contains(o)) {
             continue;
@@ -290,6 +330,7 @@ fn main() {
             let ps: Vec<String> = (0..n).map(pattern).collect();
             rows.push(run(name, &ps, events));
         }
+        paired.push((name.clone(), paired_slowdown(pattern, events)));
     }
     println!();
     println!("| workload | patterns | ours ev/s | quamina ev/s | serde_json validate ev/s | ours ÷ quamina | ours ÷ serde | compile µs/pattern (ours, quamina) | bytes/pattern | ours on a parsed event ev/s | ours into a set ev/s | set ÷ serde | set ÷ quamina | ours, text prechecked ev/s | prechecked ÷ quamina | prechecked ÷ serde |");
@@ -343,6 +384,11 @@ fn main() {
     }
     // Slowdown from 1 to 10,000 patterns, per workload.
     println!();
+    for (workload, (list, set)) in &paired {
+        println!(
+            "slowdown 1 → 10,000 patterns, {workload}, in paired turns: ours {list:.2}× (into a set {set:.2}×)"
+        );
+    }
     // The rows are measured minutes apart; a busier machine then shifts one row's figures. Each
     // row's serde_json turns ran between its own, over the same events, so dividing by them
     // cancels that shift: the second pair of figures.
