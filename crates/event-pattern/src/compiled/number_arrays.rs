@@ -126,7 +126,8 @@ struct Masks {
 }
 
 /// The masks of a 64-byte block, `$lanes` bytes per load, with the `load`, `digits`, `eq`,
-/// `lower` and `spaces` helpers in scope where it is used (SSE2's or AVX2's): one list of the classes for both.
+/// `lower` and `spaces` helpers in scope where it is used (SSE2's or AVX2's): one list of the
+/// classes for both.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 macro_rules! classify {
     ($block:expr, $lanes:literal, $load:ident) => {{
@@ -179,12 +180,8 @@ impl Masks {
                 _mm512_cmpeq_epi8_mask($x, _mm512_set1_epi8($c as i8))
             };
         }
-        // Whitespace by a lookup on the low four bits: the table holds each space character
-        // at its own low nibble (and 0xFF, which no such byte equals, elsewhere); bytes with
-        // the high bit set look up 0.
-        let spaces = _mm512_broadcast_i32x4(_mm_setr_epi8(
-            0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, -1,
-        ));
+        // Whitespace by one lookup on the low four bits, in each 128-bit lane.
+        let spaces = _mm512_broadcast_i32x4(super::wide::spaces_by_low_nibble());
         Masks {
             digit: _mm512_cmplt_epu8_mask(
                 _mm512_sub_epi8(v, _mm512_set1_epi8(b'0' as i8)),

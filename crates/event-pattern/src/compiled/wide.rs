@@ -160,6 +160,21 @@ pub(super) fn spaces(v: __m128i) -> u32 {
     eq(v, b' ') | eq(v, b'\t') | eq(v, b'\n') | eq(v, b'\r')
 }
 
+/// JSON's whitespace by a byte's low four bits, for a byte shuffle (AVX2, AVX-512BW; SSE2 has
+/// none, so [`spaces`] compares four times): each whitespace byte sits at its own low nibble, and
+/// 0xFF, which no byte with that nibble equals, elsewhere; a byte with the high bit set looks up
+/// 0, which it does not equal either. So a byte is whitespace exactly when it equals what it
+/// looks up.
+#[inline(always)]
+pub(super) fn spaces_by_low_nibble() -> __m128i {
+    const TABLE: [u8; 16] = [
+        b' ', 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, b'\t', b'\n', 0xFF, 0xFF, b'\r',
+        0xFF, 0xFF,
+    ];
+    let t = u128::from_le_bytes(TABLE);
+    unsafe { _mm_set_epi64x((t >> 64) as i64, t as i64) }
+}
+
 /// Thirty-two bytes at a time with AVX2, on the processors that have it. The baseline x86-64
 /// target does not assume AVX2, so callers check for it at run time
 /// (`is_x86_feature_detected!`) before calling into code compiled with it.
@@ -191,17 +206,12 @@ pub(super) mod avx2 {
         _mm256_or_si256(v, _mm256_set1_epi8(0x20))
     }
 
-    /// One bit per JSON whitespace byte, by a lookup on the low four bits (what SSE2 does in
-    /// four comparisons): each lane's table holds each whitespace byte at its own low nibble, and
-    /// 0xFF, which no byte with that nibble equals, elsewhere; bytes with the high bit set look
-    /// up 0, which they do not equal either.
+    /// One bit per JSON whitespace byte, by one lookup ([`super::spaces_by_low_nibble`], in
+    /// each 128-bit lane).
     #[inline]
     #[target_feature(enable = "avx2")]
     pub(in super::super) fn spaces(v: __m256i) -> u32 {
-        let table = _mm256_setr_epi8(
-            0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, -1, 0x20, -1, -1,
-            -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, -1,
-        );
+        let table = _mm256_broadcastsi128_si256(super::spaces_by_low_nibble());
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, v), v)) as u32
     }
 
@@ -241,8 +251,9 @@ mod tests {
         Brackets::Open(depth)
     }
 
-    /// Counting and following the brackets agree with the definition: blocks with few and many brackets, balanced and not, from containers that
-    /// end in the block, just before it, or deep; rooms that fit or are exceeded.
+    /// Counting and following the brackets agree with the definition: blocks with few and many
+    /// brackets, balanced and not, from containers that end in the block, just before it, or
+    /// deep; rooms that fit or are exceeded.
     #[test]
     fn brackets_are_followed_as_one_by_one() {
         let mut r = Rng(0x2545_f491_4f6c_dd1d);
