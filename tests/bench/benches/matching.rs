@@ -75,31 +75,43 @@ fn throughput(events: &[String], engines: &mut [&mut dyn FnMut(&str) -> usize]) 
     rates.into_iter().map(|mut r| median(&mut r)).collect()
 }
 
+/// Our matcher over patterns given as text.
+fn compiled(patterns: impl IntoIterator<Item = String>) -> CompiledMatcher {
+    let parsed: Vec<EventPattern> = patterns
+        .into_iter()
+        .map(|p| EventPattern::parse(&p).expect("valid pattern"))
+        .collect();
+    CompiledMatcher::new(&parsed)
+}
+
+/// How many patterns an event matches, answered as a list (a new vector per event).
+fn listed(m: &CompiledMatcher, event: &str) -> usize {
+    m.matching_text(event).map(|v| v.len()).unwrap_or(0)
+}
+
+/// How many patterns an event matches, answered into a reused set.
+fn into_set(m: &CompiledMatcher, set: &mut MatchSet, event: &str) -> usize {
+    match m.matching_text_into(event, set) {
+        Ok(()) => set.len(),
+        Err(_) => 0,
+    }
+}
+
 /// The slowdown from 1 to 10,000 patterns measured in paired turns: the two matchers take
 /// turns over the same events, and the median of the rounds' ratios counts (the rows' figures
 /// for 1 and 10,000 patterns are measured minutes apart, and a busier machine in between moves
 /// their ratio most of all). Ours as a list, then into a set.
 fn paired_slowdown(pattern: &dyn Fn(u64) -> String, events: &[String]) -> (f64, f64) {
-    let compile = |n: u64| {
-        let ps: Vec<EventPattern> = (0..n)
-            .map(|i| EventPattern::parse(&pattern(i)).expect("valid pattern"))
-            .collect();
-        CompiledMatcher::new(&ps)
-    };
-    let (one, many) = (compile(1), compile(10_000));
-    let mut a = |e: &str| one.matching_text(e).map(|v| v.len()).unwrap_or(0);
-    let mut b = |e: &str| many.matching_text(e).map(|v| v.len()).unwrap_or(0);
-    let list_ratio = paired_ratio(events, &mut a, &mut b);
+    let (one, many) = (
+        compiled((0..1).map(pattern)),
+        compiled((0..10_000).map(pattern)),
+    );
+    let list_ratio = paired_ratio(events, &mut |e| listed(&one, e), &mut |e| listed(&many, e));
     let (mut set_one, mut set_many) = (MatchSet::default(), MatchSet::default());
-    let mut a = |e: &str| match one.matching_text_into(e, &mut set_one) {
-        Ok(()) => set_one.len(),
-        Err(_) => 0,
-    };
-    let mut b = |e: &str| match many.matching_text_into(e, &mut set_many) {
-        Ok(()) => set_many.len(),
-        Err(_) => 0,
-    };
-    (list_ratio, paired_ratio(events, &mut a, &mut b))
+    let set_ratio = paired_ratio(events, &mut |e| into_set(&one, &mut set_one, e), &mut |e| {
+        into_set(&many, &mut set_many, e)
+    });
+    (list_ratio, set_ratio)
 }
 
 /// The median over the rounds of `a`'s events per second over `b`'s, their turns alternating.
@@ -145,10 +157,7 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
     let compile = t.elapsed();
     drop(parsed);
     let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before) as f64 / patterns.len() as f64;
-    let counts: Vec<usize> = events
-        .iter()
-        .map(|e| m.matching_text(e).map(|v| v.len()).unwrap_or(0))
-        .collect();
+    let counts: Vec<usize> = events.iter().map(|e| listed(&m, e)).collect();
     let ours_matched: usize = counts.iter().sum();
     let tree_matched: usize = events
         .iter()
@@ -159,24 +168,16 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         "{workload}: text scan and tree walk disagree"
     );
     let mut set = MatchSet::default();
-    let mut ours_set = |e: &str| match m.matching_text_into(e, &mut set) {
-        Ok(()) => set.len(),
-        Err(_) => 0,
-    };
+    let mut ours_set = |e: &str| into_set(&m, &mut set, e);
     let set_matched: usize = events.iter().map(|e| ours_set(e)).sum();
     assert_eq!(
         ours_matched, set_matched,
         "{workload}: list and set disagree"
     );
-    let mut ours = |e: &str| m.matching_text(e).map(|v| v.len()).unwrap_or(0);
-    let mut prechecked = CompiledMatcher::new(
-        &patterns
-            .iter()
-            .map(|p| EventPattern::parse(p).expect("valid pattern"))
-            .collect::<Vec<_>>(),
-    );
+    let mut ours = |e: &str| listed(&m, e);
+    let mut prechecked = compiled(patterns.iter().cloned());
     prechecked.set_text_prechecked(true);
-    let mut ours_prechecked = |e: &str| prechecked.matching_text(e).map(|v| v.len()).unwrap_or(0);
+    let mut ours_prechecked = |e: &str| listed(&prechecked, e);
     let prechecked_matched: usize = events.iter().map(|e| ours_prechecked(e)).sum();
     assert_eq!(
         ours_matched, prechecked_matched,

@@ -1,24 +1,19 @@
 //! The quamina crate's loop alone, for counting its instructions beside ours
 //! (`valgrind --tool=callgrind`, the difference between two round counts):
 //! `cargo build --profile bench -p ebw-bench --features quamina --example profile_quamina`, then
-//! `target/release/examples/profile_quamina <kind|eventbridge> <patterns> <rounds>` (the kinds
-//! of `profile_scan`'s city-lots workloads). Prints events/s and matches.
-use ebw_bench::{city_pattern, eb_pattern, sample_events};
+//! `target/release/examples/profile_quamina <kind> <patterns> <rounds>` (the workloads of
+//! `profile_scan`). Prints events/s and matches.
+use ebw_bench::{eventbridge_kind, pattern_for, sample_events};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let kind = args.get(1).map(String::as_str).unwrap_or("exact");
     let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1);
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(100);
-    let eb = kind == "eventbridge";
-    let events = sample_events(eb);
+    let events = sample_events(eventbridge_kind(kind));
     let mut q = quamina::Quamina::<usize>::new();
     for i in 0..n {
-        let p = if eb {
-            eb_pattern(i)
-        } else {
-            city_pattern(kind, i)
-        };
+        let p = pattern_for(kind, i);
         if q.add_pattern(i as usize, &p).is_err() {
             eprintln!("quamina refused pattern {i}: {p}");
             return;

@@ -11,7 +11,7 @@
 //! `set` matches text into a reused set (`matching_text_into`) instead of a list. A further
 //! argument `prechecked` takes the text as known to be valid JSON (`set_text_prechecked`), and
 //! `grouped` matches the events in order of source and detail type (see below).
-use ebw_bench::{city_pattern, eb_paths_pattern, eb_pattern, median, sample_events, shape_pattern};
+use ebw_bench::{eventbridge_kind, median, pattern_for, sample_events};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
@@ -20,11 +20,7 @@ fn main() {
     let kind = args.get(1).map(String::as_str).unwrap_or("exact");
     let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
-    let eb = matches!(
-        kind,
-        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb" | "eb-paths" | "eb-custom"
-    );
-    let mut events = sample_events(eb);
+    let mut events = sample_events(eventbridge_kind(kind));
     // `grouped` (any further argument): the events in order of their text, so that events of
     // one source and detail type come one after another (EventBridge-like events start with
     // their id, so the order is by the text after it): consecutive events then reach the same
@@ -35,18 +31,7 @@ fn main() {
         events.sort_by_key(key);
     }
     let ps: Vec<EventPattern> = (0..n)
-        .map(|i| {
-            let text = match kind {
-                "eventbridge" => eb_pattern(i),
-                "eb-paths" => eb_paths_pattern(),
-                "eb-custom" | "custom" => std::env::var("EBW_PATTERN").unwrap_or_default(),
-                "distinct-paths" | "paired-tests" => shape_pattern(kind, i),
-                // A path no event has: the whole event is only validated and skipped.
-                "none" | "none-eb" => r#"{"zzz": ["x"]}"#.to_string(),
-                _ => city_pattern(kind, i),
-            };
-            EventPattern::parse(&text).unwrap()
-        })
+        .map(|i| EventPattern::parse(&pattern_for(kind, i)).unwrap())
         .collect();
     let mut m = CompiledMatcher::new(&ps);
     m.set_text_prechecked(args.iter().skip(4).any(|a| a == "prechecked"));

@@ -24,6 +24,29 @@ pub fn median(turns: &mut [f64]) -> f64 {
     turns.get(turns.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// Whether a profiling example's workload `kind` matches EventBridge-like events (else
+/// city-lots features).
+pub fn eventbridge_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "eventbridge" | "distinct-paths" | "paired-tests" | "none-eb" | "eb-paths" | "eb-custom"
+    )
+}
+
+/// Pattern `i` of a profiling example's workload `kind`: `eventbridge`, `eb-paths`, the shapes,
+/// `custom` and `eb-custom` (the pattern in `EBW_PATTERN`), `none` and `none-eb` (a path no
+/// event has, so each event is only checked and skipped), else a city-lots kind.
+pub fn pattern_for(kind: &str, i: u64) -> String {
+    match kind {
+        "eventbridge" => eb_pattern(i),
+        "eb-paths" => eb_paths_pattern(),
+        "eb-custom" | "custom" => std::env::var("EBW_PATTERN").unwrap_or_default(),
+        "distinct-paths" | "paired-tests" => shape_pattern(kind, i),
+        "none" | "none-eb" => r#"{"zzz": ["x"]}"#.to_string(),
+        _ => city_pattern(kind, i),
+    }
+}
+
 /// The 2,000 events the profiling examples match (seed 42): EventBridge-like ones when `eb`,
 /// else city-lots features.
 pub fn sample_events(eb: bool) -> Vec<String> {

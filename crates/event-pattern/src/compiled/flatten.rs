@@ -351,6 +351,20 @@ impl PathTrie {
         }
     }
 
+    /// Reads the string at the scanner (on its opening quote) as a value under `node`.
+    #[inline(always)]
+    fn string_leaf(
+        &self,
+        sc: &mut Scanner<'_>,
+        node: u32,
+        arrays: u32,
+        col: &mut Collected,
+    ) -> Result<(), ()> {
+        let v = sc.string()?;
+        self.at_leaf(node, Kind::Str, &v, 0.0, arrays, col);
+        Ok(())
+    }
+
     /// Collects the values of a parsed event.
     pub(crate) fn walk(&self, v: &Json, node: u32, arrays: u32, col: &mut Collected) {
         match &v.value {
@@ -437,8 +451,7 @@ impl PathTrie {
                             // A string, the usual value, read here: no call into this whole
                             // function for it (a scalar adds no nesting level).
                             if sc.peek() == Some(b'"') {
-                                let v = sc.string()?;
-                                self.at_leaf(child, Kind::Str, &v, 0.0, arrays, col);
+                                self.string_leaf(sc, child, arrays, col)?;
                             } else {
                                 self.scan_value::<PRECHECKED>(sc, child, arrays, col, depth + 1)?;
                             }
@@ -476,11 +489,7 @@ impl PathTrie {
                     return sc.close(b']');
                 }
             }
-            b'"' => {
-                let v = sc.string()?;
-                self.at_leaf(node, Kind::Str, &v, 0.0, arrays, col);
-                Ok(())
-            }
+            b'"' => self.string_leaf(sc, node, arrays, col),
             b't' | b'f' | b'n' => {
                 let (lit, kind) = match sc.peek() {
                     Some(b't') => ("true", Kind::Bool(true)),
