@@ -26,8 +26,8 @@
 //! Before that loop, the AVX2 copy tries a shorter one made for arrays as JSON writers print
 //! them (no exponent, a space only after a comma): there most rules are about two neighbouring
 //! bytes, and two byte-shuffle lookups check them all (see `by_pairs`). On city-lots features
-//! that halved the time spent on their coordinates. An array it does not prove valid goes to
-//! the loop above, from its start.
+//! it cut the time spent on their coordinates by about 40 %. An array it does not prove valid
+//! goes to the loop above, from its start.
 //!
 //! Anything else in the array (a string, an object, a literal, a control character), too deep a
 //! nesting, or any broken rule, and the answer is "don't know": the scanner then checks the
