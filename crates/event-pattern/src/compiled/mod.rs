@@ -673,6 +673,8 @@ impl CompiledMatcher {
 
     /// The matches, in increasing order.
     fn resolve(&self, c: &mut Counters, tree: Option<&FlatEvent<'_>>) -> Vec<usize> {
+        /// Answers up to this long are copied out of the buffer.
+        const COPIED_ANSWER: usize = 256;
         if self.settle(c, tree) {
             let mut out = Vec::new();
             take_bits(&mut c.order, &mut out);
@@ -683,8 +685,15 @@ impl CompiledMatcher {
             self.merge_runs_into(c, &mut out);
             return out;
         }
-        // Hand the vector out and leave one as large for the next event (growing a fresh one
-        // would allocate several times; copying would move every match once more).
+        // A short answer is copied out, into a vector of its size: the buffer keeps its room,
+        // and the next event's matches need not grow a fresh one (which allocated again on most
+        // events). A long one is handed out whole, not moved once more, and the buffer is made
+        // as large again.
+        if c.out.len() <= COPIED_ANSWER {
+            let out = c.out.clone();
+            c.out.clear();
+            return out;
+        }
         let room = c.out.len();
         std::mem::replace(&mut c.out, Vec::with_capacity(room))
     }
