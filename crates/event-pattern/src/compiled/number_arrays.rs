@@ -343,31 +343,36 @@ mod by_pairs {
     const D2: u8 = 0x80;
     const DIGIT: u8 = D1 | D2;
 
-    /// A byte's class by its high four bits (`0x2_`: space and punctuation, `0x3_`: digits,
-    /// `0x5_`: brackets)…
-    const CLASS_HIGH: [u8; 16] = {
+    /// A table by a byte's high four bits: `0x2_` (space and punctuation), `0x3_` (digits),
+    /// `0x5_` (brackets); 0 for the others.
+    const fn by_high(punctuation: u8, digit: u8, bracket: u8) -> [u8; 16] {
         let mut t = [0; 16];
-        t[0x2] = SPACE | COMMA | MINUS | DOT;
-        t[0x3] = DIGIT;
-        t[0x5] = OPEN | CLOSE;
+        t[0x2] = punctuation;
+        t[0x3] = digit;
+        t[0x5] = bracket;
         t
-    };
-    /// …and by its low four: `0x20` space, `0x30` `0`; `0x3_` digits; `0x5B` `[`; `0x2C` `,`;
-    /// `0x2D` `-` and `0x5D` `]`; `0x2E` `.`.
-    const CLASS_LOW: [u8; 16] = {
+    }
+
+    /// A table by a byte's low four bits: `0x_0` (a space, a `0`), `0x_1`–`0x_9` (digits),
+    /// `0x_B` (`[`), `0x_C` (`,`), `0x_D` (`-`, `]`), `0x_E` (`.`); 0 for the others.
+    const fn by_low(zero: u8, digit: u8, open: u8, comma: u8, minus: u8, dot: u8) -> [u8; 16] {
         let mut t = [0; 16];
-        t[0x0] = SPACE | DIGIT;
+        t[0x0] = zero;
         let mut i = 1;
         while i <= 9 {
-            t[i] = DIGIT;
+            t[i] = digit;
             i += 1;
         }
-        t[0xB] = OPEN;
-        t[0xC] = COMMA;
-        t[0xD] = MINUS | CLOSE;
-        t[0xE] = DOT;
+        t[0xB] = open;
+        t[0xC] = comma;
+        t[0xD] = minus;
+        t[0xE] = dot;
         t
-    };
+    }
+
+    /// A byte's class: its two lookups and-ed.
+    const CLASS_HIGH: [u8; 16] = by_high(SPACE | COMMA | MINUS | DOT, DIGIT, OPEN | CLOSE);
+    const CLASS_LOW: [u8; 16] = by_low(SPACE | DIGIT, DIGIT, OPEN, COMMA, MINUS | CLOSE, DOT);
 
     /// What may follow a space or a comma, a `-` or a `.`, a `[`, a `]`, a digit.
     const AFTER_SPACE: u8 = SPACE | D1 | MINUS | OPEN;
@@ -376,29 +381,20 @@ mod by_pairs {
     const AFTER_CLOSE: u8 = COMMA | CLOSE;
     const AFTER_DIGIT: u8 = D1 | DOT | COMMA | CLOSE;
 
-    /// What may follow a byte, by its high four bits…
-    const NEXT_HIGH: [u8; 16] = {
-        let mut t = [0; 16];
-        t[0x2] = AFTER_SPACE | AFTER_SIGN;
-        t[0x3] = AFTER_DIGIT;
-        t[0x5] = AFTER_OPEN | AFTER_CLOSE;
-        t
-    };
-    /// …and by its low four (and-ed, each of the bytes above gets exactly its own set).
-    const NEXT_LOW: [u8; 16] = {
-        let mut t = [0; 16];
-        t[0x0] = AFTER_SPACE | AFTER_DIGIT;
-        let mut i = 1;
-        while i <= 9 {
-            t[i] = AFTER_DIGIT;
-            i += 1;
-        }
-        t[0xB] = AFTER_OPEN;
-        t[0xC] = AFTER_SPACE;
-        t[0xD] = AFTER_SIGN | AFTER_CLOSE;
-        t[0xE] = AFTER_SIGN;
-        t
-    };
+    /// What may follow a byte: its two lookups and-ed (each byte above gets exactly its set).
+    const NEXT_HIGH: [u8; 16] = by_high(
+        AFTER_SPACE | AFTER_SIGN,
+        AFTER_DIGIT,
+        AFTER_OPEN | AFTER_CLOSE,
+    );
+    const NEXT_LOW: [u8; 16] = by_low(
+        AFTER_SPACE | AFTER_DIGIT,
+        AFTER_DIGIT,
+        AFTER_OPEN,
+        AFTER_SPACE,
+        AFTER_SIGN | AFTER_CLOSE,
+        AFTER_SIGN,
+    );
 
     /// A 16-byte table in both 128-bit lanes, for `_mm256_shuffle_epi8`.
     #[inline]
