@@ -63,13 +63,7 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
         }
     }
     let mut carry = Carry::default();
-    let mut depth = 0usize;
-    let mut pos = start;
-    // The last block may be short: padded with spaces (an array still open there is
-    // unfinished, and the byte-by-byte path reports it).
-    let mut padded = [b' '; 64];
-    loop {
-        let block = block_at(b, pos, &mut padded)?;
+    walk_blocks(b, start, room, |block| {
         let m = match WITH {
             // SAFETY: only reached through `number_array_end_avx512`, after the check for it.
             WITH_AVX512 => unsafe { Masks::of_avx512(block) },
@@ -77,8 +71,43 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
             WITH_AVX2 => unsafe { Masks::of_avx2(block) },
             _ => Masks::of(block),
         };
+        // Most blocks of coordinates have no exponent, and no exponent's effects come in from
+        // the block before: then the exponent's rules are known to hold and are skipped. (An
+        // exponent reaching into this block always carries out of the addition of the one
+        // before, even one that is that block's last byte: the `e` adds to its own bit.)
+        let plain = (m.exp | m.plus) == 0 && carry.exps == 0;
+        let bad = if plain {
+            carry.check::<true>(&m)
+        } else {
+            carry.check::<false>(&m)
+        };
+        (m.open, m.close, bad)
+    })
+}
+
+/// Follows the blocks of the array that opens at `start` (on its `[`): `block` gives each
+/// block's opening and closing brackets and the bytes that break a rule (carrying what it needs
+/// from block to block). The array's end, just past its `]`, when no byte of the array breaks a
+/// rule; `None` when one does, when it nests deeper than `room`, or when the text ends first.
+/// Only the array's own bytes count: a rule broken after its `]` (by what follows it) is the
+/// caller's business.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn walk_blocks(
+    b: &[u8],
+    start: usize,
+    room: usize,
+    mut block: impl FnMut(&[u8; 64]) -> (u64, u64, u64),
+) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = start;
+    // The last block may be short: padded with spaces (an array still open there is
+    // unfinished, and the byte-by-byte path reports it).
+    let mut padded = [b' '; 64];
+    loop {
+        let (open, close, bad) = block(block_at(b, pos, &mut padded)?);
         // Where the depth comes back to zero, if it does in this block.
-        let end = match follow_brackets(depth, m.open, m.close, room) {
+        let end = match follow_brackets(depth, open, close, room) {
             Brackets::Open(after) => {
                 depth = after;
                 None
@@ -86,21 +115,9 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
             Brackets::Closed(bit) => Some(bit),
             Brackets::Refused => return None,
         };
-        // Only the array's own bytes count; its closing bracket's follower is the caller's.
-        let (region, last) = match end {
-            Some(63) => (!0u64, 1u64 << 63),
-            Some(bit) => ((1u64 << (bit + 1)) - 1, 1u64 << bit),
-            None => (!0u64, 0),
-        };
-        // Most blocks of coordinates have no exponent, and no exponent's effects come in from
-        // the block before: then the exponent's rules are known to hold and are skipped. (An
-        // exponent reaching into this block always carries out of the addition of the one
-        // before, even one that is that block's last byte: the `e` adds to its own bit.)
-        let plain = (m.exp | m.plus) == 0 && carry.exps == 0;
-        let bad = if plain {
-            carry.check::<true>(&m, last)
-        } else {
-            carry.check::<false>(&m, last)
+        let region = match end {
+            Some(63) | None => !0u64,
+            Some(bit) => (1u64 << (bit + 1)) - 1,
         };
         if bad & region != 0 {
             return None;
@@ -236,13 +253,12 @@ struct Carry {
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 impl Carry {
-    /// The bytes of this block that break a rule (`last`: the closing bracket of the array,
-    /// whose follower is not checked). Updates the carries for the next block.
+    /// The bytes of this block that break a rule. Updates the carries for the next block.
     ///
     /// `PLAIN`: the caller saw no `e`, `E` or `+` in the block and no exponent carried in from
     /// the previous one; the exponent's rules then hold by themselves and are not computed.
     #[inline(always)]
-    fn check<const PLAIN: bool>(&mut self, m: &Masks, last: u64) -> u64 {
+    fn check<const PLAIN: bool>(&mut self, m: &Masks) -> u64 {
         // `x` moved one byte later, the previous block's top bit coming in at the bottom.
         fn later(x: u64, prev: u64) -> u64 {
             (x << 1) | (prev >> 63)
@@ -279,11 +295,10 @@ impl Carry {
         bad |= later(int_zero, self.int_zero) & m.digit;
         // What follows each token, whitespace skipped.
         let ends = later(number, self.number) & !number;
-        let closes = m.close & !last;
         let mut next = |after: u64, i: usize| add(after, m.space, &mut self.next[i]) & !m.space;
         let after_open = next(later(m.open, self.open), 0);
         let after_comma = next(later(m.comma, self.comma), 1);
-        let after_close = next(later(closes, self.close), 2);
+        let after_close = next(later(m.close, self.close), 2);
         let after_number = next(ends, 3);
         bad |= after_open & !(starts | m.open | m.close);
         bad |= after_comma & !(starts | m.open);
@@ -298,7 +313,7 @@ impl Carry {
             minus_start,
             int_zero,
             open: m.open,
-            close: closes,
+            close: m.close,
             comma: m.comma,
             ..*self
         };
@@ -326,7 +341,6 @@ impl Carry {
 /// feed, a space before a comma, an error) it gives up, and the full loop above decides.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod by_pairs {
-    use super::super::wide::{block_at, follow_brackets, Brackets};
     use std::arch::x86_64::*;
 
     // One bit per class. Digits have two bits: `-` and `.` may be followed by a digit (`D1`),
@@ -466,11 +480,7 @@ mod by_pairs {
         // The previous block's masks (for their top bits) and the addition's carry.
         let (mut dot_before, mut digit_or_dot_before, mut int_zero_before) = (0u64, 0u64, 0u64);
         let mut dots_carry = 0u8;
-        let mut depth = 0usize;
-        let mut pos = start;
-        let mut padded = [b' '; 64];
-        loop {
-            let block = block_at(b, pos, &mut padded)?;
+        super::walk_blocks(b, start, room, |block| {
             // SAFETY: reads the 64 bytes of `block`.
             let (lo, hi) = unsafe {
                 (
@@ -481,19 +491,6 @@ mod by_pairs {
             let (a, z) = (half(lo, before), half(hi, lo));
             before = hi;
             let join = |x: u32, y: u32| x as u64 | (y as u64) << 32;
-            let (open, close) = (join(a.open, z.open), join(a.close, z.close));
-            let end = match follow_brackets(depth, open, close, room) {
-                Brackets::Open(after) => {
-                    depth = after;
-                    None
-                }
-                Brackets::Closed(bit) => Some(bit),
-                Brackets::Refused => return None,
-            };
-            let region = match end {
-                Some(63) | None => !0u64,
-                Some(bit) => (1u64 << (bit + 1)) - 1,
-            };
             let (digit, dot) = (join(a.digit, z.digit), join(a.dot, z.dot));
             let mut bad = join(a.refused, z.refused);
             // A second `.` in a number: the digits after a `.`, plus one, carry to the byte
@@ -507,17 +504,8 @@ mod by_pairs {
             let int_zero = join(a.zero, z.zero) & !later(digit_or_dot, digit_or_dot_before);
             bad |= later(int_zero, int_zero_before) & digit;
             (dot_before, digit_or_dot_before, int_zero_before) = (dot, digit_or_dot, int_zero);
-            if bad & region != 0 {
-                return None;
-            }
-            if let Some(bit) = end {
-                return Some(pos + bit as usize + 1);
-            }
-            if b.len() <= pos + 64 {
-                return None;
-            }
-            pos += 64;
-        }
+            (join(a.open, z.open), join(a.close, z.close), bad)
+        })
     }
 }
 
