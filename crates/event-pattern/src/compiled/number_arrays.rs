@@ -53,9 +53,6 @@ use super::wide::{block_at, follow_brackets, Brackets, WITH_AVX2, WITH_AVX512};
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
 fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usize> {
-    if b.get(start) != Some(&b'[') {
-        return None;
-    }
     if WITH == WITH_AVX2 {
         // SAFETY: only reached through `number_array_end_avx2`, after the check for AVX2.
         if let Some(end) = unsafe { by_pairs::array_end(b, start, room) } {
@@ -85,9 +82,16 @@ fn array_end<const WITH: u8>(b: &[u8], start: usize, room: usize) -> Option<usiz
     })
 }
 
-/// Follows the blocks of the array that opens at `start` (on its `[`): `block` gives each
-/// block's opening and closing brackets and the bytes that break a rule (carrying what it needs
-/// from block to block). The array's end, just past its `]`, when no byte of the array breaks a
+/// `x` moved one byte later, the previous block's top bit coming in at the bottom.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn later(x: u64, prev: u64) -> u64 {
+    (x << 1) | (prev >> 63)
+}
+
+/// Follows the blocks of the array that opens at `start` (on its `[`; `None` when there is
+/// none): `block` gives each block's opening and closing brackets and the bytes that break a
+/// rule (carrying what it needs from block to block). The array's end, just past its `]`, when no byte of the array breaks a
 /// rule; `None` when one does, when it nests deeper than `room`, or when the text ends first.
 /// Only the array's own bytes count: a rule broken after its `]` (by what follows it) is the
 /// caller's business.
@@ -99,6 +103,9 @@ fn walk_blocks(
     room: usize,
     mut block: impl FnMut(&[u8; 64]) -> (u64, u64, u64),
 ) -> Option<usize> {
+    if b.get(start) != Some(&b'[') {
+        return None;
+    }
     let mut depth = 0usize;
     let mut pos = start;
     // The last block may be short: padded with spaces (an array still open there is
@@ -259,10 +266,6 @@ impl Carry {
     /// the previous one; the exponent's rules then hold by themselves and are not computed.
     #[inline(always)]
     fn check<const PLAIN: bool>(&mut self, m: &Masks) -> u64 {
-        // `x` moved one byte later, the previous block's top bit coming in at the bottom.
-        fn later(x: u64, prev: u64) -> u64 {
-            (x << 1) | (prev >> 63)
-        }
         fn add(a: u64, b: u64, carry: &mut u64) -> u64 {
             let mut sum = 0;
             *carry = std::arch::x86_64::_addcarry_u64(*carry as u8, a, b, &mut sum) as u64;
@@ -414,10 +417,7 @@ mod by_pairs {
     #[inline]
     #[target_feature(enable = "avx2")]
     fn table(t: [u8; 16]) -> __m256i {
-        _mm256_broadcastsi128_si256(_mm_set_epi64x(
-            (u128::from_le_bytes(t) >> 64) as i64,
-            u128::from_le_bytes(t) as i64,
-        ))
+        _mm256_broadcastsi128_si256(super::super::wide::bytes16(t))
     }
 
     /// The masks of one half block (32 bytes).
@@ -469,12 +469,7 @@ mod by_pairs {
     /// The processor must have AVX2 and POPCNT.
     #[target_feature(enable = "avx2,popcnt")]
     pub(super) unsafe fn array_end(b: &[u8], start: usize, room: usize) -> Option<usize> {
-        fn later(x: u64, prev: u64) -> u64 {
-            (x << 1) | (prev >> 63)
-        }
-        if b.get(start) != Some(&b'[') {
-            return None;
-        }
+        use super::later;
         // The byte before the array counts as a comma, after which a `[` may come.
         let mut before = _mm256_set1_epi8(b',' as i8);
         // The previous block's masks (for their top bits) and the addition's carry.
@@ -553,21 +548,36 @@ mod tests {
     ];
     const SPACES: [&str; 6] = ["", "", " ", "  ", "\n\t", "\r\n    "];
 
-    fn array(r: &mut Rng, depth: usize, out: &mut String) {
+    /// A random array of `numbers` (nested up to `depth`), with one of `around` after each `[`
+    /// and each element, and one of `after_comma` after each comma.
+    struct Form<'a> {
+        numbers: &'a [&'a str],
+        around: &'a [&'a str],
+        after_comma: &'a [&'a str],
+    }
+
+    /// Anything JSON allows around the tokens.
+    const ANY_FORM: Form = Form {
+        numbers: &NUMBERS,
+        around: &SPACES,
+        after_comma: &SPACES,
+    };
+
+    fn array(r: &mut Rng, form: &Form, depth: usize, out: &mut String) {
         out.push('[');
-        out.push_str(SPACES[r.below(SPACES.len())]);
+        out.push_str(form.around[r.below(form.around.len())]);
         let n = if r.below(8) == 0 { 0 } else { 1 + r.below(12) };
         for i in 0..n {
             if i > 0 {
                 out.push(',');
-                out.push_str(SPACES[r.below(SPACES.len())]);
+                out.push_str(form.after_comma[r.below(form.after_comma.len())]);
             }
             if depth > 1 && r.below(3) != 0 {
-                array(r, depth - 1, out);
+                array(r, form, depth - 1, out);
             } else {
-                out.push_str(NUMBERS[r.below(NUMBERS.len())]);
+                out.push_str(form.numbers[r.below(form.numbers.len())]);
             }
-            out.push_str(SPACES[r.below(SPACES.len())]);
+            out.push_str(form.around[r.below(form.around.len())]);
         }
         out.push(']');
     }
@@ -651,7 +661,7 @@ mod tests {
         for round in 0..30_000 {
             let mut text = String::new();
             let depth = 1 + r.below(4);
-            array(&mut r, depth, &mut text);
+            array(&mut r, &ANY_FORM, depth, &mut text);
             for _ in 0..r.below(3) {
                 let at = r.below(text.len() + 1);
                 let bit = BITS[r.below(BITS.len())];
@@ -789,33 +799,24 @@ mod tests {
     /// either refuse or answer for as the full loop does.
     #[test]
     fn pair_lookups_answer_for_printed_coordinates() {
-        // The numbers without an exponent, as writers print coordinates.
+        // The numbers without an exponent, and spaces only after commas, as writers print
+        // coordinates.
         let plain: Vec<&str> = NUMBERS
             .iter()
             .copied()
             .filter(|n| !n.contains(['e', 'E']))
             .collect();
-        fn printed(r: &mut Rng, plain: &[&str], depth: usize, out: &mut String) {
-            out.push('[');
-            let n = if r.below(8) == 0 { 0 } else { 1 + r.below(12) };
-            for i in 0..n {
-                if i > 0 {
-                    out.push_str([",", ", ", ",  "][r.below(3)]);
-                }
-                if depth > 1 && r.below(3) != 0 {
-                    printed(r, plain, depth - 1, out);
-                } else {
-                    out.push_str(plain[r.below(plain.len())]);
-                }
-            }
-            out.push(']');
-        }
+        let printed = Form {
+            numbers: &plain,
+            around: &[""],
+            after_comma: &["", " ", "  "],
+        };
         let mut r = Rng(0x0123_4567_89AB_CDEF);
         let (mut answered, mut mutated_answers) = (0, 0);
         for round in 0..20_000 {
             let mut text = String::new();
             let depth = 1 + r.below(4);
-            printed(&mut r, &plain, depth, &mut text);
+            array(&mut r, &printed, depth, &mut text);
             let mutate = round % 2 == 1;
             if mutate {
                 let at = r.below(text.len());

@@ -171,7 +171,13 @@ pub(super) fn spaces_by_low_nibble() -> __m128i {
         b' ', 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, b'\t', b'\n', 0xFF, 0xFF, b'\r',
         0xFF, 0xFF,
     ];
-    let t = u128::from_le_bytes(TABLE);
+    bytes16(TABLE)
+}
+
+/// Sixteen bytes in a register, the first at the bottom (a table for a byte shuffle).
+#[inline(always)]
+pub(super) fn bytes16(t: [u8; 16]) -> __m128i {
+    let t = u128::from_le_bytes(t);
     unsafe { _mm_set_epi64x((t >> 64) as i64, t as i64) }
 }
 
