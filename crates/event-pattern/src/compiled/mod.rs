@@ -181,6 +181,9 @@ struct Counters {
     /// A bit per pattern (all zero between events): runs of patterns reported as ranges of
     /// bits (`dense`), and many matches put in order.
     order: Vec<u64>,
+    /// A bit per word of `order` (all zero between events): which words an out-of-order list
+    /// touched, so that reading them back in order skips the others.
+    touched: Vec<u64>,
     /// Some matches of this event are bits in `order`, not entries of `out`.
     dense: bool,
     /// The caller wants the matches as bits (a [`MatchSet`]).
@@ -588,6 +591,7 @@ impl CompiledMatcher {
         c.pending_epoch.resize(self.patterns.len(), 0);
         c.veto.resize(self.vetoes as usize, 0);
         c.order.resize(self.patterns.len().div_ceil(64), 0);
+        c.touched.resize(c.order.len().div_ceil(64), 0);
         c.pending.clear();
         c.out.clear();
         c.ordered = true;
@@ -773,7 +777,7 @@ impl CompiledMatcher {
         // Usually in order and without repeats already (patterns are indexed in order; the
         // counters noted whether they still are).
         if !c.ordered {
-            in_order(&mut c.out, &mut c.order);
+            in_order(&mut c.out, &mut c.order, &mut c.touched);
         }
         false
     }
@@ -936,18 +940,45 @@ fn or_bits(bits: &mut [u64], mask: &[u64], from: usize, lo: usize, hi: usize) {
     }
 }
 
-/// Puts pattern numbers in increasing order without repeats: a sort when they are few, else a
-/// bit per pattern (`bits`, all zero, as many words as patterns need) set and read back in order
-/// (with thousands of matches per event, sorting them was most of the work).
-fn in_order(out: &mut Vec<usize>, bits: &mut [u64]) {
-    if out.len() < bits.len() {
+/// Puts pattern numbers in increasing order without repeats: a sort when they are very few,
+/// else a bit per pattern (`bits`, all zero, as many words as patterns need) set and read back
+/// in order. With thousands of matches, every word is read back; with dozens, only the words
+/// they touched, found through a bit per word (`touched`, all zero, a bit per word of `bits`).
+/// Both are left zero.
+fn in_order(out: &mut Vec<usize>, bits: &mut [u64], touched: &mut [u64]) {
+    /// Below this many, sorting costs less than setting and reading bits.
+    const SORTED: usize = 16;
+    if out.len() < SORTED {
         out.sort_unstable();
         out.dedup();
         return;
     }
-    set_bits(bits, out.iter().copied());
+    if out.len() >= bits.len() {
+        set_bits(bits, out.iter().copied());
+        out.clear();
+        take_bits(bits, out);
+        return;
+    }
+    for &p in out.iter() {
+        let word = p / 64;
+        if let (Some(w), Some(t)) = (bits.get_mut(word), touched.get_mut(word / 64)) {
+            *w |= 1 << (p % 64);
+            *t |= 1 << (word % 64);
+        }
+    }
     out.clear();
-    take_bits(bits, out);
+    for (ti, t) in touched.iter_mut().enumerate() {
+        let mut words = std::mem::take(t);
+        while words != 0 {
+            let word = ti * 64 + words.trailing_zeros() as usize;
+            words &= words - 1;
+            if let Some(w) = bits.get_mut(word) {
+                for p in word_bits(word, std::mem::take(w)) {
+                    out.push(p);
+                }
+            }
+        }
+    }
 }
 
 /// The union of `list` and `runs`, each strictly increasing and each run above the one before,
@@ -1025,14 +1056,15 @@ mod tests {
         }
     }
 
-    /// Both ways of ordering the matches (a sort for few, a bit set for many) give the numbers
-    /// in increasing order without repeats, and leave the bit set clear.
+    /// Every way of ordering the matches (a sort for very few, bits read back through the words
+    /// they touched for dozens, every word for many) gives the numbers in increasing order
+    /// without repeats, and leaves the bits clear.
     #[test]
     fn matches_come_out_in_order_without_repeats() {
-        let mut bits = Vec::new();
+        let (mut bits, mut touched) = (Vec::new(), Vec::new());
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for n in [1usize, 63, 64, 65, 200, 10_000] {
-            for len in [0usize, 1, 2, 5, 64, 300, 5_000] {
+            for len in [0usize, 1, 2, 5, 15, 16, 17, 40, 64, 300, 5_000] {
                 let mut out: Vec<usize> = (0..len)
                     .map(|_| {
                         x ^= x << 13;
@@ -1045,9 +1077,10 @@ mod tests {
                 want.sort_unstable();
                 want.dedup();
                 bits.resize(n.div_ceil(64), 0);
-                in_order(&mut out, &mut bits);
+                touched.resize(bits.len().div_ceil(64), 0);
+                in_order(&mut out, &mut bits, &mut touched);
                 assert_eq!(out, want, "n {n}, len {len}");
-                assert!(bits.iter().all(|w| *w == 0));
+                assert!(bits.iter().chain(&touched).all(|w| *w == 0));
             }
         }
     }
