@@ -142,20 +142,27 @@ struct Bounds {
 }
 
 impl Bounds {
-    /// Lower bounds: every test whose bound lies below `x` (or at it, when closed).
+    /// Lower bounds: every test whose bound lies below `x` (or at it, when closed). Read from
+    /// the lowest bound up to the first above `x`: every bound read but that one is hit (no
+    /// binary search first, whose reads of a list cold in the cache wait on one another).
     fn below(&self, x: f64, t: &mut Tally<'_>) {
-        let end = self.list.partition_point(|e| e.0 <= x);
-        for &(b, open, slot) in &self.list[..end] {
+        for &(b, open, slot) in &self.list {
+            if b > x {
+                break;
+            }
             if b < x || !open {
                 t.hit(slot);
             }
         }
     }
 
-    /// Upper bounds: every test whose bound lies above `x` (or at it, when closed).
+    /// Upper bounds: every test whose bound lies above `x` (or at it, when closed). Read from
+    /// the highest bound down to the first below `x`, likewise.
     fn above(&self, x: f64, t: &mut Tally<'_>) {
-        let start = self.list.partition_point(|e| e.0 < x);
-        for &(b, open, slot) in &self.list[start..] {
+        for &(b, open, slot) in self.list.iter().rev() {
+            if b < x {
+                break;
+            }
             if b > x || !open {
                 t.hit(slot);
             }
