@@ -431,7 +431,7 @@ impl Counters {
             self.ordered &= last < first as usize;
         }
         self.ordered &= increasing;
-        self.out.extend(run.iter().map(|&p| p as usize));
+        widen_into(&mut self.out, run);
     }
 }
 
