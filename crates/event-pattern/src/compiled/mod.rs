@@ -416,6 +416,9 @@ impl Tally<'_> {
     }
 }
 
+/// Runs of matches from this long on are appended by [`widen_into`].
+const WIDEN_CALLED: usize = 16;
+
 impl Counters {
     /// Appends a match, noting whether the matches are still in strictly increasing order.
     #[inline]
@@ -431,7 +434,12 @@ impl Counters {
             self.ordered &= last < first as usize;
         }
         self.ordered &= increasing;
-        widen_into(&mut self.out, run);
+        // A long run in the copy for the widest vectors; a short one here, without the call.
+        if run.len() < WIDEN_CALLED {
+            self.out.extend(run.iter().map(|&p| p as usize));
+        } else {
+            widen_into(&mut self.out, run);
+        }
     }
 }
 
