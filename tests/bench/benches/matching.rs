@@ -115,14 +115,24 @@ fn paired_slowdown(pattern: &dyn Fn(u64) -> String, events: &[String]) -> (f64, 
     (list_ratio, set_ratio)
 }
 
-/// The median over the rounds of `a`'s events per second over `b`'s, their turns alternating.
+/// The median over the rounds of `a`'s events per second over `b`'s, their turns alternating,
+/// each going first in every other round (the turn that goes second finds the machine in the
+/// state the first left it in).
 fn paired_ratio(
     events: &[String],
     a: &mut dyn FnMut(&str) -> usize,
     b: &mut dyn FnMut(&str) -> usize,
 ) -> f64 {
     let mut ratios: Vec<f64> = (0..ROUNDS)
-        .map(|_| turn(events, a) / turn(events, b))
+        .map(|round| {
+            if round % 2 == 0 {
+                let first = turn(events, a);
+                first / turn(events, b)
+            } else {
+                let first = turn(events, b);
+                turn(events, a) / first
+            }
+        })
         .collect();
     median(&mut ratios)
 }
