@@ -948,8 +948,8 @@ fn or_bits(bits: &mut [u64], mask: &[u64], from: usize, lo: usize, hi: usize) {
     }
 }
 
-/// Puts pattern numbers in increasing order without repeats: a sort when they are very few,
-/// else a bit per pattern (`bits`, all zero, as many words as patterns need) set and read back
+/// Puts pattern numbers in increasing order without repeats: a sort when they are very few
+/// (fewer than 8, or than the words of `touched` below), else a bit per pattern (`bits`, all zero, as many words as patterns need) set and read back
 /// in order. With thousands of matches, every word is read back; with dozens, only the words
 /// they touched, found through a bit per word (`touched`, all zero, a bit per word of `bits`).
 /// Both are left zero.
@@ -958,7 +958,8 @@ fn in_order(out: &mut Vec<usize>, bits: &mut [u64], touched: &mut [u64]) {
     /// numbers below 10,000: the two cost the same at 6 to 12 numbers, fewer when in random
     /// order, more when in a few increasing runs).
     const SORTED: usize = 8;
-    if out.len() < SORTED {
+    // With millions of patterns the marks span many words too: then few matches are sorted.
+    if out.len() < SORTED.max(touched.len()) {
         out.sort_unstable();
         out.dedup();
         return;
@@ -1073,7 +1074,7 @@ mod tests {
     fn matches_come_out_in_order_without_repeats() {
         let (mut bits, mut touched) = (Vec::new(), Vec::new());
         let mut x = 0x2545_f491_4f6c_dd1du64;
-        for n in [1usize, 63, 64, 65, 200, 10_000] {
+        for n in [1usize, 63, 64, 65, 200, 10_000, 100_000] {
             for len in [0usize, 1, 2, 5, 7, 8, 9, 16, 40, 64, 300, 5_000] {
                 let mut out: Vec<usize> = (0..len)
                     .map(|_| {
