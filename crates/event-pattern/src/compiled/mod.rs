@@ -416,9 +416,6 @@ impl Tally<'_> {
     }
 }
 
-/// Runs of matches from this long on are appended by [`widen_into`].
-const WIDEN_CALLED: usize = 16;
-
 impl Counters {
     /// Appends a match, noting whether the matches are still in strictly increasing order.
     #[inline]
@@ -434,12 +431,7 @@ impl Counters {
             self.ordered &= last < first as usize;
         }
         self.ordered &= increasing;
-        // A long run in the copy for the widest vectors; a short one here, without the call.
-        if run.len() < WIDEN_CALLED {
-            self.out.extend(run.iter().map(|&p| p as usize));
-        } else {
-            widen_into(&mut self.out, run);
-        }
+        widen_into(&mut self.out, run);
     }
 }
 
@@ -949,10 +941,10 @@ fn or_bits(bits: &mut [u64], mask: &[u64], from: usize, lo: usize, hi: usize) {
 }
 
 /// Puts pattern numbers in increasing order without repeats: a sort when they are very few
-/// (fewer than 8, or than the words of `touched` below), else a bit per pattern (`bits`, all zero, as many words as patterns need) set and read back
-/// in order. With thousands of matches, every word is read back; with dozens, only the words
-/// they touched, found through a bit per word (`touched`, all zero, a bit per word of `bits`).
-/// Both are left zero.
+/// (fewer than 8, or than the words of `touched` below), else a bit per pattern (`bits`, all
+/// zero, as many words as patterns need) set and read back in order. With thousands of matches,
+/// every word is read back; with dozens, only the words they touched, found through a bit per
+/// word (`touched`, all zero, a bit per word of `bits`). Both are left zero.
 fn in_order(out: &mut Vec<usize>, bits: &mut [u64], touched: &mut [u64]) {
     /// Below this many, sorting costs less than setting and reading bits (timed apart, for
     /// numbers below 10,000: the two cost the same at 6 to 12 numbers, fewer when in random
@@ -1028,12 +1020,16 @@ fn merge_runs<'r>(list: &[usize], runs: impl Iterator<Item = &'r [u32]>, merged:
     merged.extend(list);
 }
 
-/// Appends `src` to `dst` as `usize`s: in the copy compiled for the widest vectors the processor
-/// has, where there is a choice.
+/// Appends `src` to `dst` as `usize`s: a long run in the copy compiled for the widest vectors the
+/// processor has, where there is a choice; a short one in place, without the call.
+#[inline]
 fn widen_into(dst: &mut Vec<usize>, src: &[u32]) {
+    /// Runs from this long on go to the widest copy.
+    const WIDE_FROM: usize = 16;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    wide::widen_into(dst, src);
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    if src.len() >= WIDE_FROM {
+        return wide::widen_into(dst, src);
+    }
     dst.extend(src.iter().map(|&r| r as usize));
 }
 
