@@ -104,10 +104,6 @@ impl<V: Default> Keyed<V> {
 }
 
 impl<V> Keyed<V> {
-    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
-        self.map.values_mut()
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
@@ -432,7 +428,6 @@ impl PathIndex {
             tables.directs.push(direct);
             tables.directs.len() as u32 - 1
         });
-        self.store_slots(tables);
         self.scan_keys = FxMap::default();
         self.prefix.seal();
         self.prefix_folded.seal();
@@ -469,34 +464,6 @@ impl PathIndex {
             (!self.scan.is_empty(), has::SCAN),
         ];
         self.kinds = tables.iter().filter(|t| t.0).fold(0, |k, t| k | t.1);
-    }
-
-    /// Every slot of the tables as [`super::Tables::stored`] keeps it (the `anything-but`
-    /// entries are split above instead).
-    fn store_slots(&mut self, tables: &super::Tables) {
-        let store = |s: &mut Slot| *s = tables.stored(*s);
-        let lists = self
-            .exact
-            .values_mut()
-            .chain(self.numbers.values_mut())
-            .chain(self.lexemes.values_mut())
-            .chain(self.prefix.values_mut())
-            .chain(self.prefix_folded.values_mut())
-            .chain(self.suffix.values_mut())
-            .chain(self.folded.values_mut())
-            .chain(self.cidr.values_mut())
-            .chain(self.scan.iter_mut().map(|(_, _, slots)| slots))
-            .chain(std::iter::once(&mut self.any));
-        for list in lists {
-            list.iter_mut().for_each(store);
-        }
-        let pairs = self.literals.iter_mut().map(|(_, s)| s);
-        let bounds = self.lower.list.iter_mut().chain(&mut self.upper.list);
-        let wild = self.wild.values_mut().flatten().map(|(_, s)| s);
-        pairs
-            .chain(bounds.map(|(_, _, s)| s))
-            .chain(wild)
-            .for_each(store);
     }
 
     /// Hits every test of this path that the value satisfies.

@@ -93,10 +93,6 @@ struct Node {
 
 const NO_MORE: u32 = u32::MAX;
 
-/// The mark of a slot that the index tables keep as the pattern it completes by itself (see
-/// [`Tables::stored`]): a hit on it is that pattern's match, with no table to read first.
-const DIRECT: Slot = 1 << 31;
-
 /// How a gate finds its keys in a string value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum GateKind {
@@ -246,17 +242,6 @@ impl Tables {
         })
     }
 
-    /// `slot` as the index tables keep it: [`DIRECT`] and its pattern when a hit on it completes
-    /// that pattern by itself. Most slots of thousands of rules are such (the gates on the way
-    /// took the rule's other tests), and their hits then read neither `slot_branch` nor
-    /// `branches`, which are as large as the rules and rarely in cache.
-    fn stored(&self, slot: Slot) -> Slot {
-        match self.direct(slot) {
-            p if p < DIRECT => DIRECT | p,
-            _ => slot,
-        }
-    }
-
     /// The pattern a hit on `slot` completes by itself — a one-test branch that needs no
     /// confirmation and shares its body with no other pattern — or `NO_MORE`.
     fn direct(&self, slot: Slot) -> u32 {
@@ -272,18 +257,12 @@ impl Tables {
 impl Tally<'_> {
     #[inline]
     pub(crate) fn is_hit(&self, slot: Slot) -> bool {
-        // A direct slot is never marked (nor is any slot of a one-test branch): its pattern may
-        // be reported twice, and repeats are removed when the matches are put in order.
-        slot & DIRECT == 0 && self.c.slot_epoch[slot as usize] == self.c.epoch
+        self.c.slot_epoch[slot as usize] == self.c.epoch
     }
 
     /// A test is satisfied; when it was the branch's last one, the branch completes.
     #[inline]
     pub(crate) fn hit(&mut self, slot: Slot) {
-        if slot & DIRECT != 0 {
-            self.c.emit((slot & !DIRECT) as usize);
-            return;
-        }
         let arrays = self.c.in_array as u16;
         self.hit_counting(slot, arrays);
     }
@@ -327,10 +306,7 @@ impl Tally<'_> {
     /// reference (array consistency), which decides; a branch of this one test has no earlier
     /// tests, and the field is present.
     pub(crate) fn hit_unsure(&mut self, slot: Slot) {
-        // (`exists: false` slots are kept as they are, never direct: see `PathIndex::seal`.)
-        let Some(&b) = self.t.slot_branch.get(slot as usize) else {
-            return;
-        };
+        let b = self.t.slot_branch[slot as usize];
         if !self.t.branches[b as usize].confirm {
             return;
         }
