@@ -78,6 +78,15 @@ mod spike {
         (bs, q, ctrl, ws, op)
     }
 
+    /// Bytes of `v` equal to `a` or `b`.
+    #[inline(always)]
+    unsafe fn eq2(v: __m128i, a: u8, b: u8) -> __m128i {
+        _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(a as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)),
+        )
+    }
+
     /// Prefix xor: bit i is the xor of bits 0..=i.
     #[inline(always)]
     fn prefix_xor(mut x: u64) -> u64 {
@@ -122,29 +131,11 @@ mod spike {
                         _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v)
                     });
                     let ws = mask(p, |v| {
-                        _mm_or_si128(
-                            _mm_or_si128(
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-                            ),
-                            _mm_or_si128(
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\t' as i8)),
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
-                            ),
-                        )
+                        _mm_or_si128(eq2(v, b' ', b'\n'), eq2(v, b'\t', b'\r'))
                     });
                     let op = mask(p, |v| {
                         let l = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                        _mm_or_si128(
-                            _mm_or_si128(
-                                _mm_cmpeq_epi8(l, _mm_set1_epi8(b'{' as i8)),
-                                _mm_cmpeq_epi8(l, _mm_set1_epi8(b'}' as i8)),
-                            ),
-                            _mm_or_si128(
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8(b':' as i8)),
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8)),
-                            ),
-                        )
+                        _mm_or_si128(eq2(l, b'{', b'}'), eq2(v, b':', b','))
                     });
                     (bs, q, ctrl, ws, op)
                 }
@@ -242,28 +233,23 @@ mod spike {
                     }
                     _ => return None,
                 }
+                // One digit or more from `j`: where they end.
+                let digits = |j: usize| {
+                    let end = j + b[j.min(b.len())..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
+                    (end > j).then_some(end)
+                };
                 if b.get(j) == Some(&b'.') {
-                    j += 1;
-                    let s = j;
-                    while b.get(j).is_some_and(u8::is_ascii_digit) {
-                        j += 1;
-                    }
-                    if j == s {
-                        return None;
-                    }
+                    j = digits(j + 1)?;
                 }
                 if matches!(b.get(j), Some(b'e' | b'E')) {
                     j += 1;
                     if matches!(b.get(j), Some(b'+' | b'-')) {
                         j += 1;
                     }
-                    let s = j;
-                    while b.get(j).is_some_and(u8::is_ascii_digit) {
-                        j += 1;
-                    }
-                    if j == s {
-                        return None;
-                    }
+                    j = digits(j)?;
                 }
                 Some(j)
             }
