@@ -37,29 +37,23 @@ for _ in $(seq "$pairs"); do
   runs_a+=("$(run "$a" "$@")")
   runs_b+=("$(run "$b" "$@")")
 done
+# The median of column `k` (1: ours, 2: serde_json, 3: their ratio) of the runs given.
 median() {
-  sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
-}
-# Column `k` (1: ours, 2: serde_json, 3: ratio) of a build's runs.
-column() {
   local k=$1
   shift
-  printf '%s\n' "$@" | awk -v k="$k" '{print $k}'
+  printf '%s\n' "$@" | awk -v k="$k" '{print $k}' | sort -n |
+    awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
 }
-declare -A med
-for side in a b; do
-  if [ "$side" = a ]; then runs=("${runs_a[@]}"); else runs=("${runs_b[@]}"); fi
-  for k in 1 2 3; do
-    med[$side$k]=$(column "$k" "${runs[@]}" | median)
-  done
-done
 report() {
   local side=$1 bin=$2
   shift 2
-  echo "$side $bin: ours $(column 1 "$@" | tr '\n' ' ')(median ${med[${side,,}1]}); serde_json median ${med[${side,,}2]}; ours ÷ serde median ${med[${side,,}3]}"
+  local ours
+  ours=$(printf '%s\n' "$@" | awk '{printf "%s ", $1}')
+  echo "$side $bin: ours ${ours}(median $(median 1 "$@")); serde_json median $(median 2 "$@"); ours ÷ serde median $(median 3 "$@")"
 }
 report A "$a" "${runs_a[@]}"
 report B "$b" "${runs_b[@]}"
-awk -v o="${med[b1]}" -v oa="${med[a1]}" -v s="${med[b2]}" -v sa="${med[a2]}" 'BEGIN {
+awk -v o="$(median 1 "${runs_b[@]}")" -v oa="$(median 1 "${runs_a[@]}")" \
+  -v s="$(median 2 "${runs_b[@]}")" -v sa="$(median 2 "${runs_a[@]}")" 'BEGIN {
   printf "B ÷ A: ours %.3f, serde_json %.3f (its code is the same: how far placement alone moved it)\n", o / oa, s / sa
 }'
