@@ -415,4 +415,9 @@ fn main() {
             median(&mut o)
         );
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    println!(
+        "the spike needs x86-64 ({} events, {rounds} rounds not run)",
+        events.len()
+    );
 }
