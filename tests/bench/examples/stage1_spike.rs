@@ -17,7 +17,7 @@
 //! our whole scan, whatever the width of the first pass (with AVX2 it ran at 2.9–3.1 M events/s,
 //! with SSE2 2.4–2.5 M), and each number of a coordinate array becomes a position of its own,
 //! where `number_arrays` checks 64 bytes of them at a time.
-use ebw_bench::{median, sample_events, Rng};
+use ebw_bench::sample_events;
 
 #[cfg(target_arch = "x86_64")]
 mod spike {
@@ -346,6 +346,7 @@ fn main() {
     let events = sample_events(eb);
     #[cfg(target_arch = "x86_64")]
     {
+        use ebw_bench::{median, Rng};
         use event_pattern::{compiled::CompiledMatcher, EventPattern};
         let mut idx = Vec::new();
         let avx2 = std::is_x86_feature_detected!("avx2")
