@@ -14,27 +14,42 @@
 //! the processor has (as our widening copies are). No matcher that answers with a list can
 //! go faster than that, so it shows how far the list form of such a workload could go.
 //!
+//! quamina and serde_json run in a process of their own (`ebw-baselines`, driven one turn at a
+//! time between ours): in one binary with our matcher, a change to our code moved their code in
+//! memory, and that alone moved serde_json's speed by up to 9 %, enough to show a gain or a loss
+//! that our code never had. The turns still alternate, so a noisy machine slows all alike.
+//!
 //! Run: `make bench` (or `cargo bench -p ebw-bench --features quamina`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::cell::RefCell;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::time::Instant;
 
-use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, median, shape_pattern, Rng};
+use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, median, shape_pattern, turn, Rng};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
-/// Counts live heap bytes, to report memory per pattern.
+/// Counts the heap's growth while compiling, to report memory per pattern. Only then: counting
+/// every allocation while matching would tax our list answers (a vector per event) with two
+/// atomic operations each, which the baselines, in a process of their own, do not pay.
 struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static GROWTH: AtomicIsize = AtomicIsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            GROWTH.fetch_add(l.size() as isize, Ordering::Relaxed);
+        }
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            GROWTH.fetch_sub(l.size() as isize, Ordering::Relaxed);
+        }
         unsafe { System.dealloc(p, l) }
     }
 }
@@ -42,38 +57,120 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Each engine runs in turns of `SLICE`, `ROUNDS` times, interleaved with the others, and the
-/// median turn counts: a noisy neighbour on the machine then hits all engines alike.
-const SLICE: Duration = Duration::from_millis(100);
+/// Each engine runs in turns of `ebw_bench::SLICE`, `ROUNDS` times, interleaved with the others,
+/// and the median turn counts: a noisy neighbour on the machine then hits all engines alike.
 const ROUNDS: usize = 7;
-const COMPILE_LIMIT: Duration = Duration::from_secs(20);
 /// Matches per event from which the cost of writing the answer alone is measured too.
 const LONG_ANSWER: usize = 64;
 
-/// Events per second over one turn: the events, repeated until the slice is spent.
-fn turn(events: &[String], f: &mut dyn FnMut(&str) -> usize) -> f64 {
-    let start = Instant::now();
-    let mut n = 0usize;
-    let mut matched = 0usize;
-    while start.elapsed() < SLICE {
-        for e in events {
-            matched += f(e);
-            n += 1;
-        }
-    }
-    std::hint::black_box(matched);
-    n as f64 / start.elapsed().as_secs_f64()
-}
-
-/// Interleaved turns of every engine; the median events per second of each.
-fn throughput(events: &[String], engines: &mut [&mut dyn FnMut(&str) -> usize]) -> Vec<f64> {
+/// Interleaved turns of every engine (each runs one turn and gives its events per second); the
+/// median events per second of each.
+fn throughput(engines: &mut [&mut dyn FnMut() -> f64]) -> Vec<f64> {
     let mut rates = vec![Vec::new(); engines.len()];
     for _ in 0..ROUNDS {
         for (e, r) in engines.iter_mut().zip(rates.iter_mut()) {
-            r.push(turn(events, *e));
+            r.push(e());
         }
     }
     rates.into_iter().map(|mut r| median(&mut r)).collect()
+}
+
+/// The baselines, quamina and serde_json, in a process of their own (`ebw-baselines`, whose
+/// code is placed the same whatever ours is), driven one turn at a time between ours.
+struct Baselines {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+    dir: std::path::PathBuf,
+    /// quamina's state: `ok`, or why it does not run.
+    quamina: String,
+    quamina_compile: f64,
+    quamina_matched: usize,
+}
+
+impl Baselines {
+    fn start(patterns: &[String], events: &[String]) -> Baselines {
+        let dir = std::env::temp_dir().join(format!("ebw-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        std::fs::write(dir.join("patterns"), patterns.join("\n")).expect("patterns file");
+        std::fs::write(dir.join("events"), events.join("\n")).expect("events file");
+        let (mut b, died) = Baselines::spawn(dir.clone(), &[]);
+        if let Some(step) = died {
+            // quamina panicked (the process aborts): serde_json's turns from a process without it.
+            let _ = b.child.wait();
+            b = Baselines::spawn(dir, &["--no-quamina"]).0;
+            b.quamina = format!("panicked-{step}");
+        }
+        b
+    }
+
+    /// The process, once it is ready; or, when it died first, the step it died in.
+    fn spawn(dir: std::path::PathBuf, flags: &[&str]) -> (Baselines, Option<String>) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ebw-baselines"))
+            .arg(&dir)
+            .args(flags)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ebw-baselines starts");
+        let input = child.stdin.take().expect("its input");
+        let mut output = BufReader::new(child.stdout.take().expect("its output"));
+        let mut step = String::from("starting");
+        let ready = loop {
+            let mut line = String::new();
+            if output.read_line(&mut line).unwrap_or(0) == 0 {
+                break None;
+            }
+            match line.trim() {
+                "compiling" | "checking" => step = line.trim().to_string(),
+                _ => break Some(line),
+            }
+        };
+        let words: Vec<String> = ready
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let died = ready.is_none().then_some(step);
+        let (state, compile, matched) = match &words[..] {
+            [_, state, compile, matched] => (
+                state.clone(),
+                compile.parse().expect("seconds"),
+                matched.parse().expect("a count"),
+            ),
+            _ => (String::from("died"), 0.0, 0),
+        };
+        let b = Baselines {
+            quamina: state,
+            quamina_compile: compile,
+            quamina_matched: matched,
+            child,
+            input,
+            output,
+            dir,
+        };
+        (b, died)
+    }
+
+    /// One turn of `engine` (`serde` or `quamina`): its events per second.
+    fn turn(&mut self, engine: &str) -> f64 {
+        writeln!(self.input, "{engine}").expect("ebw-baselines reads");
+        let mut line = String::new();
+        self.output
+            .read_line(&mut line)
+            .expect("ebw-baselines answers");
+        line.trim().parse().expect("events per second")
+    }
+}
+
+impl Drop for Baselines {
+    fn drop(&mut self) {
+        let _ = writeln!(self.input, "done");
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// Our matcher over patterns given as text.
@@ -158,7 +255,8 @@ struct Row {
 }
 
 fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
-    let before = LIVE.load(Ordering::Relaxed);
+    GROWTH.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
     let t = Instant::now();
     let parsed: Vec<EventPattern> = patterns
         .iter()
@@ -167,7 +265,8 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
     let m = CompiledMatcher::new(&parsed);
     let compile = t.elapsed();
     drop(parsed);
-    let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before) as f64 / patterns.len() as f64;
+    COUNTING.store(false, Ordering::Relaxed);
+    let bytes = GROWTH.load(Ordering::Relaxed).max(0) as f64 / patterns.len() as f64;
     let counts: Vec<usize> = events.iter().map(|e| listed(&m, e)).collect();
     let ours_matched: usize = counts.iter().sum();
     let tree_matched: usize = events
@@ -205,54 +304,22 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         next = (next + 1) % trees.len();
         n
     };
-    let mut serde = |e: &str| {
-        serde_json::from_str::<serde::de::IgnoredAny>(e)
-            .map(|_| 1)
-            .unwrap_or(0)
+    let baselines = RefCell::new(Baselines::start(patterns, events));
+    let (quamina_note, q_compile, q_matched) = {
+        let b = baselines.borrow();
+        let note = match b.quamina.as_str() {
+            "ok" => None,
+            "panicked-compiling" => Some("panicked while compiling"),
+            "panicked-checking" => Some("panicked while matching"),
+            _ => Some("compile over 20 s or rejected"),
+        };
+        (note, b.quamina_compile, b.quamina_matched)
     };
-
-    // The quamina crate panics on some large workloads (an internal u8 limit); catch that.
-    let t = Instant::now();
-    let built = std::panic::catch_unwind(|| {
-        let mut q = quamina::Quamina::<usize>::new();
-        for (i, p) in patterns.iter().enumerate() {
-            if q.add_pattern(i, p).is_err() || t.elapsed() > COMPILE_LIMIT {
-                return None;
-            }
-        }
-        Some(q)
-    });
-    let q_compile = t.elapsed();
-    let q = match &built {
-        Ok(Some(q)) => Some(q),
-        _ => None,
-    };
-    let q_matches = |e: &str| {
-        q.map_or(0, |q| {
-            q.matches_for_event(e.as_bytes())
-                .map(|v| v.len())
-                .unwrap_or(0)
-        })
-    };
-    // A first pass, to compare answers and to see whether it panics.
-    let checked = q.map(|_| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            events.iter().map(|e| q_matches(e)).sum::<usize>()
-        }))
-    });
-    let quamina_note = match (&built, &checked) {
-        (Err(_), _) => Some("panicked while compiling"),
-        (Ok(None), _) => Some("compile over 20 s or rejected"),
-        (_, Some(Err(_))) => Some("panicked while matching"),
-        _ => None,
-    };
-    if let Some(Ok(matched)) = checked {
-        if matched != ours_matched {
-            eprintln!(
-                "note: {workload}/{}: quamina matched {matched}, we matched {ours_matched}",
-                patterns.len()
-            );
-        }
+    if quamina_note.is_none() && q_matched != ours_matched {
+        eprintln!(
+            "note: {workload}/{}: quamina matched {q_matched}, we matched {ours_matched}",
+            patterns.len()
+        );
     }
     // The answer alone: each event's list, as long as ours, written into a new vector.
     let mut at = 0usize;
@@ -262,8 +329,14 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         std::hint::black_box(numbers_up_to(n)).len()
     };
     let long_answer = ours_matched >= LONG_ANSWER * events.len();
-    let mut quamina = q_matches;
-    let mut engines: Vec<&mut dyn FnMut(&str) -> usize> = vec![
+    let mut ours = || turn(events, &mut ours);
+    let mut ours_tree = || turn(events, &mut ours_tree);
+    let mut ours_set = || turn(events, &mut ours_set);
+    let mut ours_prechecked = || turn(events, &mut ours_prechecked);
+    let mut serde = || baselines.borrow_mut().turn("serde");
+    let mut answer_alone = || turn(events, &mut answer_alone);
+    let mut quamina = || baselines.borrow_mut().turn("quamina");
+    let mut engines: Vec<&mut dyn FnMut() -> f64> = vec![
         &mut ours,
         &mut ours_tree,
         &mut ours_set,
@@ -276,7 +349,7 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
     if quamina_note.is_none() {
         engines.push(&mut quamina);
     }
-    let rates = throughput(events, &mut engines);
+    let rates = throughput(&mut engines);
     let answer_alone = long_answer.then(|| rates[5]);
     let quamina = rates.get(5 + long_answer as usize).copied();
     let (ours, ours_tree, ours_set, ours_prechecked, serde) =
@@ -292,8 +365,7 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
         serde,
         compile_us_per_pattern: compile.as_secs_f64() * 1e6 / patterns.len() as f64,
         bytes_per_pattern: bytes,
-        quamina_compile_us_per_pattern: quamina
-            .map(|_| q_compile.as_secs_f64() * 1e6 / patterns.len() as f64),
+        quamina_compile_us_per_pattern: quamina.map(|_| q_compile * 1e6 / patterns.len() as f64),
         quamina_note,
         answer_alone,
     }
@@ -329,8 +401,6 @@ fn numbers_up_to_avx2(n: usize) -> Vec<usize> {
 }
 
 fn main() {
-    // Keep the output readable when the quamina crate panics inside catch_unwind.
-    std::panic::set_hook(Box::new(|_| {}));
     let mut r = Rng(42);
     let city: Vec<String> = (0..2000).map(|_| city_lot(&mut r)).collect();
     let eb: Vec<String> = (0..2000).map(|_| eb_event(&mut r)).collect();

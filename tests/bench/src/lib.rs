@@ -17,6 +17,24 @@ impl Rng {
     }
 }
 
+/// How long one turn of one engine lasts in the matching bench.
+pub const SLICE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Events per second over one turn: the events, repeated until the slice is spent.
+pub fn turn(events: &[String], f: &mut dyn FnMut(&str) -> usize) -> f64 {
+    let start = std::time::Instant::now();
+    let mut n = 0usize;
+    let mut matched = 0usize;
+    while start.elapsed() < SLICE {
+        for e in events {
+            matched += f(e);
+            n += 1;
+        }
+    }
+    std::hint::black_box(matched);
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
 /// The median of the turns measured (sorts them): the figure the benches report, so that a noisy
 /// neighbour on the machine moves it less than it moves a mean.
 pub fn median(turns: &mut [f64]) -> f64 {
