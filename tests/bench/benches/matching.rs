@@ -96,9 +96,15 @@ impl Baselines {
         std::fs::write(dir.join("events"), events.join("\n")).expect("events file");
         let (mut b, died) = Baselines::spawn(dir.clone(), &[]);
         if let Some(step) = died {
+            assert_ne!(
+                step, "starting",
+                "ebw-baselines died before quamina was reached"
+            );
             // quamina panicked (the process aborts): serde_json's turns from a process without it.
             let _ = b.child.wait();
-            b = Baselines::spawn(dir, &["--no-quamina"]).0;
+            let (without, died) = Baselines::spawn(dir, &["--no-quamina"]);
+            assert!(died.is_none(), "ebw-baselines died without quamina");
+            b = without;
             b.quamina = format!("panicked-{step}");
         }
         b
