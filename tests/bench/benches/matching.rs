@@ -82,8 +82,8 @@ struct Baselines {
     input: ChildStdin,
     output: BufReader<ChildStdout>,
     dir: std::path::PathBuf,
-    /// quamina's state: `ok`, or why it does not run.
-    quamina: String,
+    /// Why quamina has no turns (`None`: it has them).
+    quamina_note: Option<&'static str>,
     quamina_compile: f64,
     quamina_matched: usize,
 }
@@ -94,26 +94,24 @@ impl Baselines {
         std::fs::create_dir_all(&dir).expect("temporary directory");
         std::fs::write(dir.join("patterns"), patterns.join("\n")).expect("patterns file");
         std::fs::write(dir.join("events"), events.join("\n")).expect("events file");
-        let (mut b, died) = Baselines::spawn(dir.clone(), &[]);
-        if let Some(step) = died {
-            assert_ne!(
-                step, "starting",
-                "ebw-baselines died before quamina was reached"
-            );
+        Baselines::spawn(&dir, &[]).unwrap_or_else(|step| {
             // quamina panicked (the process aborts): serde_json's turns from a process without it.
-            let _ = b.child.wait();
-            let (without, died) = Baselines::spawn(dir, &["--no-quamina"]);
-            assert!(died.is_none(), "ebw-baselines died without quamina");
-            b = without;
-            b.quamina = format!("panicked-{step}");
-        }
-        b
+            let note = match step {
+                "compiling" => "panicked while compiling",
+                "checking" => "panicked while matching",
+                _ => panic!("ebw-baselines died before quamina was reached"),
+            };
+            let mut b = Baselines::spawn(&dir, &["--no-quamina"])
+                .unwrap_or_else(|_| panic!("ebw-baselines died without quamina"));
+            b.quamina_note = Some(note);
+            b
+        })
     }
 
-    /// The process, once it is ready; or, when it died first, the step it died in.
-    fn spawn(dir: std::path::PathBuf, flags: &[&str]) -> (Baselines, Option<String>) {
+    /// The process, once it is ready; or, when it died first, the last step it announced.
+    fn spawn(dir: &std::path::Path, flags: &[&str]) -> Result<Baselines, &'static str> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ebw-baselines"))
-            .arg(&dir)
+            .arg(dir)
             .args(flags)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -122,42 +120,34 @@ impl Baselines {
             .expect("ebw-baselines starts");
         let input = child.stdin.take().expect("its input");
         let mut output = BufReader::new(child.stdout.take().expect("its output"));
-        let mut step = String::from("starting");
+        let mut step = "starting";
         let ready = loop {
             let mut line = String::new();
             if output.read_line(&mut line).unwrap_or(0) == 0 {
-                break None;
+                let _ = child.wait();
+                return Err(step);
             }
             match line.trim() {
-                "compiling" | "checking" => step = line.trim().to_string(),
-                _ => break Some(line),
+                "compiling" => step = "compiling",
+                "checking" => step = "checking",
+                _ => break line,
             }
         };
-        let words: Vec<String> = ready
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        let died = ready.is_none().then_some(step);
-        let (state, compile, matched) = match &words[..] {
-            [_, state, compile, matched] => (
-                state.clone(),
-                compile.parse().expect("seconds"),
-                matched.parse().expect("a count"),
-            ),
-            _ => (String::from("died"), 0.0, 0),
+        let [_, state, compile, matched] = ready.split_whitespace().collect::<Vec<_>>()[..] else {
+            panic!("ebw-baselines said {ready:?}");
         };
-        let b = Baselines {
-            quamina: state,
-            quamina_compile: compile,
-            quamina_matched: matched,
+        Ok(Baselines {
+            quamina_note: match state {
+                "ok" | "not-run" => None,
+                _ => Some("compile over 20 s or rejected"),
+            },
+            quamina_compile: compile.parse().expect("seconds"),
+            quamina_matched: matched.parse().expect("a count"),
             child,
             input,
             output,
-            dir,
-        };
-        (b, died)
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// One turn of `engine` (`serde` or `quamina`): its events per second.
@@ -313,13 +303,7 @@ fn run(workload: &str, patterns: &[String], events: &[String]) -> Row {
     let baselines = RefCell::new(Baselines::start(patterns, events));
     let (quamina_note, q_compile, q_matched) = {
         let b = baselines.borrow();
-        let note = match b.quamina.as_str() {
-            "ok" => None,
-            "panicked-compiling" => Some("panicked while compiling"),
-            "panicked-checking" => Some("panicked while matching"),
-            _ => Some("compile over 20 s or rejected"),
-        };
-        (note, b.quamina_compile, b.quamina_matched)
+        (b.quamina_note, b.quamina_compile, b.quamina_matched)
     };
     if quamina_note.is_none() && q_matched != ours_matched {
         eprintln!(
