@@ -66,6 +66,17 @@ pub struct SyntaxError {
     pub located: bool,
 }
 
+/// Jackson's message, then where it stands: `Unexpected end-of-input ... at line 1, column 9`.
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at line {}, column {}",
+            self.message, self.location.line, self.location.column
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Ctx {
     /// `start`: where its opening bracket stands (Jackson's "start marker").

@@ -24,12 +24,7 @@ impl RuleOutcome {
 
 /// Evaluates every rule of `bus` against the event text. Rules of other buses are skipped.
 pub fn route(bus: &EventBus, rules: &[Rule], event: &str) -> Result<Vec<RuleOutcome>, String> {
-    let json = Json::parse(event).map_err(|e| {
-        format!(
-            "{} at line {}, column {}",
-            e.message, e.location.line, e.location.column
-        )
-    })?;
+    let json = Json::parse(event).map_err(|e| e.to_string())?;
     Ok(rules
         .iter()
         .filter(|r| r.bus == bus.name)

@@ -2,7 +2,9 @@
 //! state, byte-identical on every run.
 
 use apigw_vtl::{Integration, IntegrationTrace, Request};
+use event_pattern::{Json, JsonValue, Span};
 use eventbridge_sim::lambda::FunctionKind;
+use eventbridge_sim::putevents::{envelope, PutEventsEntry};
 use eventbridge_sim::schemas::{Schema, DISCOVERY_SERVICE};
 use eventbridge_sim::{Delivery, Discovery, Dropped, EventRecord, Function, World};
 use serde::Serialize;
@@ -164,24 +166,35 @@ pub fn run_sample(
                 w.deliver_to_bus(BUILDKITE_SOURCE, &text, time);
             }
         }
-        "custom" => match custom_entry(state) {
-            Ok((bus, entry)) if bus == BUILDKITE_SOURCE || bus.starts_with("aws.partner/") => {
-                // Partner buses only receive from their partner: deliver the event as the partner would.
-                let id = format!("custom-{}", w.events.len());
-                let v = serde_json::json!({"version": "0", "id": id, "detail-type": entry["DetailType"], "source": entry["Source"], "account": w.account.id, "time": "2026-11-28T00:00:00Z", "region": w.account.region, "resources": [], "detail": serde_json::from_str::<serde_json::Value>(entry["Detail"].as_str().unwrap_or("{}")).unwrap_or_default()});
-                w.deliver_to_bus(&bus, &v.to_string(), 1_795_824_000);
-            }
-            Ok((_, entry)) => {
-                let out = w.put_events(
-                    None,
-                    &serde_json::json!({"Entries": [entry]}).to_string(),
-                    1_795_824_000,
-                );
-                producers.push(LambdaResult {
-                    function: "custom PutEvents".into(),
-                    status: out.status,
-                    response: out.body,
-                });
+        "custom" => match CustomEventJson::read(&state.custom.event) {
+            Ok(custom) => {
+                let bus = state.custom.bus.as_str();
+                if bus == BUILDKITE_SOURCE || bus.starts_with("aws.partner/") {
+                    // Partner buses only receive from their partner: deliver the event as the
+                    // partner would.
+                    let id = format!("custom-{}", w.events.len());
+                    let entry = PutEventsEntry {
+                        source: custom.string("source"),
+                        detail_type: custom.string("detail-type"),
+                        ..PutEventsEntry::default()
+                    };
+                    let event = envelope(
+                        &id,
+                        &entry,
+                        &w.account.id,
+                        &w.account.region,
+                        "2026-11-28T00:00:00Z",
+                        &custom.detail(),
+                    );
+                    w.deliver_to_bus(bus, &event, 1_795_824_000);
+                } else {
+                    let out = w.put_events(None, &custom.put_events_request(bus), 1_795_824_000);
+                    producers.push(LambdaResult {
+                        function: "custom PutEvents".into(),
+                        status: out.status,
+                        response: out.body,
+                    });
+                }
             }
             Err(e) => errors.push(e),
         },
@@ -191,26 +204,63 @@ pub fn run_sample(
     }
 }
 
-/// The custom event as a PutEvents entry: `(bus, entry)`.
-fn custom_entry(state: &WorkshopState) -> Result<(String, serde_json::Value), String> {
-    let v: serde_json::Value = serde_json::from_str(&state.custom.event)
-        .map_err(|e| format!("the custom event is not valid JSON: {e}"))?;
-    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
-    let detail = v
-        .get("detail")
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "{}".into());
-    let mut entry = serde_json::json!({"Detail": detail, "EventBusName": state.custom.bus});
-    if let Some(src) = s("source") {
-        entry["Source"] = src.into();
+/// The custom event, read with the same parser as every other event (so its nesting limit and its
+/// number lexemes are those of the rest of the simulator: `1.50` stays `1.50`).
+struct CustomEventJson<'t> {
+    text: &'t str,
+    event: Json,
+}
+
+impl<'t> CustomEventJson<'t> {
+    fn read(text: &'t str) -> Result<Self, String> {
+        let event =
+            Json::parse(text).map_err(|e| format!("the custom event is not valid JSON: {e}"))?;
+        Ok(CustomEventJson { text, event })
     }
-    if let Some(dt) = s("detail-type") {
-        entry["DetailType"] = dt.into();
+
+    /// The text of a top-level string field.
+    fn string(&self, key: &str) -> Option<String> {
+        self.event.get(key).and_then(Json::as_str).map(String::from)
     }
-    if let Some(r) = v.get("resources") {
-        entry["Resources"] = r.clone();
+
+    /// A top-level field's text as written.
+    fn raw(&self, key: &str) -> Option<&'t str> {
+        self.event
+            .get(key)
+            .and_then(|v| self.text.get(v.span.start..v.span.end))
     }
-    Ok((state.custom.bus.clone(), entry))
+
+    /// The `detail` object (`{}` when the event has none).
+    fn detail(&self) -> Json {
+        match self.event.get("detail") {
+            Some(d) => d.clone(),
+            None => Json {
+                value: JsonValue::Object(Vec::new()),
+                span: Span::new(0, 0),
+            },
+        }
+    }
+
+    /// The PutEvents request that puts this event on `bus`: its `detail` as the entry's `Detail`
+    /// text, exactly as written; `resources` as written too, so that PutEvents decides what a
+    /// malformed one means.
+    fn put_events_request(&self, bus: &str) -> String {
+        let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+        let mut entry = vec![
+            format!("\"Detail\":{}", q(self.raw("detail").unwrap_or("{}"))),
+            format!("\"EventBusName\":{}", q(bus)),
+        ];
+        if let Some(source) = self.string("source") {
+            entry.push(format!("\"Source\":{}", q(&source)));
+        }
+        if let Some(detail_type) = self.string("detail-type") {
+            entry.push(format!("\"DetailType\":{}", q(&detail_type)));
+        }
+        if let Some(resources) = self.raw("resources") {
+            entry.push(format!("\"Resources\":{resources}"));
+        }
+        format!("{{\"Entries\":[{{{}}}]}}", entry.join(","))
+    }
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` → epoch seconds.

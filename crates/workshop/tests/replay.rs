@@ -172,3 +172,82 @@ fn pending_partner_source_receives_nothing() {
     assert!(r.events.is_empty());
     assert!(r.errors[0].contains("Pending"));
 }
+
+/// The state with a custom event written for `bus`, replayed.
+fn replay_custom(bus: &str, event: &str) -> workshop::Replay {
+    let mut state = WorkshopState::default();
+    state.custom.bus = bus.into();
+    state.custom.event = event.into();
+    replay(&state, &["custom"])
+}
+
+const WRITTEN: &str = r#"{"source": "Order Service", "detail-type": "New Order", "resources": ["arn:x"],
+  "detail": {"z": 1.50, "a": 1e2, "n": -0.0, "big": 12345678901234567890123}}"#;
+const AS_WRITTEN: &str = r#""detail":{"z":1.50,"a":1e2,"n":-0.0,"big":12345678901234567890123}}"#;
+
+/// The custom event's detail reaches the bus as written (compacted): its numbers keep their
+/// lexemes and its keys their order, as in every other event the simulator carries.
+#[test]
+fn a_custom_event_keeps_its_number_lexemes_and_key_order_through_put_events() {
+    let r = replay_custom("orders", WRITTEN);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.producers[0].status, 200, "{}", r.producers[0].response);
+    let event = &r.events[0].event;
+    assert!(event.ends_with(AS_WRITTEN), "{event}");
+    assert!(event.contains(r#""resources":["arn:x"]"#), "{event}");
+    let catchall = r.deliveries.iter().find(|d| d.rule == "orders-catchall");
+    assert!(catchall.is_some_and(|d| d.payload.ends_with(AS_WRITTEN)));
+}
+
+#[test]
+fn a_custom_event_for_the_partner_bus_keeps_its_detail_as_written() {
+    let r = replay_custom(workshop::BUILDKITE_SOURCE, WRITTEN);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let event = &r.events[0].event;
+    assert!(event.ends_with(AS_WRITTEN), "{event}");
+    assert!(
+        event.contains(r#""detail-type":"New Order","source":"Order Service""#),
+        "{event}"
+    );
+}
+
+/// What PutEvents makes of the entry decides: a detail that is not an object is malformed, and
+/// resources that are not a list of strings fail the whole request.
+#[test]
+fn a_custom_event_goes_through_put_events_validation_as_written() {
+    let r = replay_custom(
+        "orders",
+        r#"{"source": "s", "detail-type": "d", "detail": [1]}"#,
+    );
+    assert!(
+        r.producers[0].response.contains("MalformedDetail"),
+        "{}",
+        r.producers[0].response
+    );
+    let r = replay_custom(
+        "orders",
+        r#"{"source": "s", "detail-type": "d", "detail": {}, "resources": [1]}"#,
+    );
+    assert_eq!(r.producers[0].status, 400, "{}", r.producers[0].response);
+    let r = replay_custom("orders", r#"{"detail-type": "d", "detail": {}}"#);
+    assert!(
+        r.producers[0]
+            .response
+            .contains("Source is a required argument"),
+        "{}",
+        r.producers[0].response
+    );
+}
+
+#[test]
+fn a_custom_event_that_is_not_json_is_reported_with_its_position() {
+    let r = replay_custom("orders", "{\"source\": \"s\",\n \"detail\": tru}");
+    assert!(r.events.is_empty());
+    assert_eq!(r.errors.len(), 1);
+    let e = &r.errors[0];
+    assert!(
+        e.starts_with("the custom event is not valid JSON: Unrecognized token 'tru'"),
+        "{e}"
+    );
+    assert!(e.ends_with("at line 2, column 15"), "{e}");
+}
