@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { serveDist, openBrowser, screenshot, isLoopback } from './harness.mjs';
+import { join } from 'node:path';
+import { serveDist, openBrowser, screenshot, screenshotDir, isLoopback } from './harness.mjs';
 
 let server, url, browser;
 before(async () => { ({ server, url } = await serveDist()); browser = await openBrowser(); });
@@ -94,6 +95,39 @@ test('patterns as deep as AWS allows run in the page, and one level deeper is re
   // A thousand and one containers: Jackson's limit, in its words, next to the editor.
   await page.getByRole('tab', { name: /Rules & targets/ }).click();
   await editor.fill('{"":'.repeat(1001));
+  await page.getByText(/Document nesting depth \(1001\) exceeds the maximum allowed \(1000/).first().waitFor();
+  assert.equal(await page.getByText(/Something went wrong inside the workshop/).count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('an event as deep as AWS allows goes through the page, against a pattern nearly as deep', async () => {
+  const { ctx, page, errors } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: /Rules & targets/ }).click();
+  // 790 empty keys under `detail` fill nearly all of the 4096 characters a pattern may have.
+  const keys = 790;
+  const pattern = '{"detail":' + '{"":'.repeat(keys) + '{"c":[1]}' + '}'.repeat(keys) + '}';
+  assert.ok(pattern.length <= 4096);
+  await page.getByLabel('Event pattern of orders-catchall').fill(pattern);
+  // The event, `detail`, the keys' objects and the one holding `c` are keys + 2 levels; arrays
+  // beside `c` make the event 1000 levels deep, then 1001.
+  const event = (levels) => {
+    const arrays = levels - keys - 2;
+    return '{"source":"Order Service","detail-type":"New Order","detail":' + '{"":'.repeat(keys) +
+      '{"c":1,"deep":' + '['.repeat(arrays) + '1' + ']'.repeat(arrays) + '}' + '}'.repeat(keys) + '}';
+  };
+  await page.getByRole('tab', { name: 'Sample events' }).click();
+  const custom = page.getByLabel('Custom event (source, detail-type, detail)');
+  await custom.fill(event(1000));
+  await page.getByRole('button', { name: 'Send custom event' }).click();
+  const line = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  await line.getByText(/^matched$/).waitFor();
+  // The viewport only: the whole page, with the event written out in every view, is over
+  // 100,000 pixels tall.
+  await page.screenshot({ path: join(screenshotDir, 'deepest-event.png') });
+  await page.getByRole('tab', { name: 'Sample events' }).click();
+  await custom.fill(event(1001));
   await page.getByText(/Document nesting depth \(1001\) exceeds the maximum allowed \(1000/).first().waitFor();
   assert.equal(await page.getByText(/Something went wrong inside the workshop/).count(), 0);
   assert.deepEqual(errors, []);

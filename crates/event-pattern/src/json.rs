@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use crate::error::{Location, Span};
 use crate::jackson::{SyntaxError, Token, Tokenizer};
 
-/// Events may nest this deep. EventBridge allows 1000 levels in `detail`; we stop at 128 so that
-/// every recursive walk stays far from the stack's end, in WASM too (docs/SIMULATION.md).
-pub const MAX_EVENT_DEPTH: usize = 128;
+/// Events may nest this deep: Jackson's default `StreamReadConstraints`, which Ruler's parser keeps
+/// for patterns and events alike (docs/SIMULATION.md).
+pub const MAX_EVENT_DEPTH: usize = 1000;
 
 /// A JSON value with its byte span.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,13 @@ pub enum JsonValue {
 impl Json {
     /// Parses one JSON document (strict; nothing but whitespace may follow it).
     pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-        let mut tok = Tokenizer::new(text).with_max_depth(MAX_EVENT_DEPTH);
+        Json::parse_nested(text, MAX_EVENT_DEPTH)
+    }
+
+    /// Parses one JSON document that may nest at most `max_depth` levels (every object and array
+    /// is one), with Jackson's message for the first one too deep.
+    pub fn parse_nested(text: &str, max_depth: usize) -> Result<Json, SyntaxError> {
+        let mut tok = Tokenizer::new(text).with_max_depth(max_depth);
         let first = tok.next_token()?;
         let v = build(&mut tok, first)?;
         match tok.next_token() {
@@ -86,33 +92,116 @@ impl Json {
 
 /// Compact text; `text` writes each string and key.
 fn write_compact(v: &Json, out: &mut String, text: fn(&str, &mut String)) {
-    match &v.value {
-        JsonValue::Null => out.push_str("null"),
-        JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        JsonValue::Number(t, _) => out.push_str(t),
-        JsonValue::String(s) => text(s, out),
-        JsonValue::Array(items) => {
-            out.push('[');
-            for (i, it) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(it, out, text);
-            }
-            out.push(']');
+    v.walk(false, |step, _| match step {
+        Step::Scalar(v) => match &v.value {
+            JsonValue::String(s) => text(s, out),
+            JsonValue::Number(t, _) => out.push_str(t),
+            JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            _ => out.push_str("null"),
+        },
+        Step::Open(v) => out.push(if v.is_object() { '{' } else { '[' }),
+        Step::Key(k) => {
+            text(k, out);
+            out.push(':');
         }
-        JsonValue::Object(fields) => {
-            out.push('{');
-            for (i, (k, _, it)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                text(k, out);
-                out.push(':');
-                write_compact(it, out, text);
+        Step::Next => out.push(','),
+        Step::Close(v) => out.push(if v.is_object() { '}' } else { ']' }),
+    });
+}
+
+/// One step of [`Json::walk`], in the order a writer writes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step<'a> {
+    /// A string, number, boolean or null.
+    Scalar(&'a Json),
+    /// An object or array, before its contents.
+    Open(&'a Json),
+    /// An object's key, before its value.
+    Key(&'a str),
+    /// Between two items of the innermost open object or array.
+    Next,
+    /// An object or array, after its contents.
+    Close(&'a Json),
+}
+
+/// An object or array [`Json::walk`] is inside, with what is left of it.
+enum Inside<'a> {
+    Items(std::slice::Iter<'a, Json>),
+    Fields(std::slice::Iter<'a, (String, Span, Json)>),
+    Sorted(std::vec::IntoIter<&'a (String, Span, Json)>),
+}
+
+impl Json {
+    /// Walks the value depth first, calling `f` with each [`Step`] and the number of objects and
+    /// arrays around it; with `sort_keys`, an object's keys come in code point order (Python's
+    /// `pprint`), else in document order. Not a recursion: events nest 1000 levels deep, and a
+    /// frame per level would need more stack than the browser's WASM has to spare.
+    ///
+    /// ```
+    /// use event_pattern::json::Step;
+    /// use event_pattern::Json;
+    ///
+    /// let v = Json::parse(r#"{"b": [1, true], "a": null}"#).unwrap();
+    /// let mut keys = Vec::new();
+    /// v.walk(true, |step, depth| {
+    ///     if let Step::Key(k) = step {
+    ///         keys.push((k.to_string(), depth));
+    ///     }
+    /// });
+    /// assert_eq!(keys, [("a".to_string(), 1), ("b".to_string(), 1)]);
+    /// ```
+    pub fn walk<'a>(&'a self, sort_keys: bool, mut f: impl FnMut(Step<'a>, usize)) {
+        let mut open: Vec<(Inside<'a>, &'a Json, bool)> = Vec::new();
+        let mut next = Some(self);
+        loop {
+            if let Some(v) = next.take() {
+                let inside = match &v.value {
+                    JsonValue::Array(items) => Inside::Items(items.iter()),
+                    JsonValue::Object(fields) if sort_keys => {
+                        let mut sorted: Vec<_> = fields.iter().collect();
+                        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                        Inside::Sorted(sorted.into_iter())
+                    }
+                    JsonValue::Object(fields) => Inside::Fields(fields.iter()),
+                    _ => {
+                        f(Step::Scalar(v), open.len());
+                        continue;
+                    }
+                };
+                f(Step::Open(v), open.len());
+                open.push((inside, v, true));
             }
-            out.push('}');
+            let depth = open.len();
+            let Some((inside, container, first)) = open.last_mut() else {
+                return;
+            };
+            let item = match inside {
+                Inside::Items(items) => items.next().map(|v| (None, v)),
+                Inside::Fields(fields) => fields.next().map(|(k, _, v)| (Some(k), v)),
+                Inside::Sorted(fields) => fields.next().map(|(k, _, v)| (Some(k), v)),
+            };
+            match item {
+                Some((key, v)) => {
+                    if !std::mem::replace(first, false) {
+                        f(Step::Next, depth);
+                    }
+                    if let Some(k) = key {
+                        f(Step::Key(k), depth);
+                    }
+                    next = Some(v);
+                }
+                None => {
+                    let container = *container;
+                    open.pop();
+                    f(Step::Close(container), open.len());
+                }
+            }
         }
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self.value, JsonValue::Object(_))
     }
 }
 
@@ -136,72 +225,110 @@ pub fn write_string(s: &str, out: &mut String) {
 /// Objects up to this many keys find a repeated key by comparing; larger ones through a map.
 const LINEAR_KEYS: usize = 16;
 
+/// An object's fields as they are read. A repeated key keeps its last value, placed last: the
+/// earlier one is left empty and dropped at the end. Keys are looked up in a map once the object
+/// is large, so an object of 40,000 keys costs no 40,000² comparisons.
+#[derive(Default)]
+struct Fields {
+    fields: Vec<Option<(String, Span, Json)>>,
+    by_key: Option<HashMap<String, usize>>,
+}
+
+impl Fields {
+    fn insert(&mut self, key: String, key_span: Span, v: Json) {
+        let earlier = match &mut self.by_key {
+            Some(map) => map.insert(key.clone(), self.fields.len()),
+            None => self
+                .fields
+                .iter()
+                .position(|f| matches!(f, Some((k, _, _)) if *k == key)),
+        };
+        if let Some(slot) = earlier.and_then(|i| self.fields.get_mut(i)) {
+            *slot = None;
+        }
+        self.fields.push(Some((key, key_span, v)));
+        if self.by_key.is_none() && self.fields.len() >= LINEAR_KEYS {
+            let live = self.fields.iter().enumerate();
+            self.by_key = Some(
+                live.filter_map(|(i, f)| f.as_ref().map(|(k, _, _)| (k.clone(), i)))
+                    .collect(),
+            );
+        }
+    }
+}
+
+/// A container whose end has not been read yet, with where it starts.
+enum Open {
+    Array(usize, Vec<Json>),
+    /// With the key whose value comes next.
+    Object(usize, Fields, Option<(String, Span)>),
+}
+
+/// Builds the value that starts with `first`. Not a recursion: events nest 1000 levels deep, and
+/// a frame per level would need more stack than the browser's WASM has to spare.
 fn build(tok: &mut Tokenizer<'_>, first: Token) -> Result<Json, SyntaxError> {
-    let start = tok.token_span().start;
-    let value = match first {
-        Token::Null => JsonValue::Null,
-        Token::True => JsonValue::Bool(true),
-        Token::False => JsonValue::Bool(false),
-        Token::Number { text, .. } => {
-            let v = text.parse().unwrap_or(f64::NAN);
-            JsonValue::Number(text, v)
+    let mut open: Vec<Open> = Vec::new();
+    let mut t = first;
+    loop {
+        let in_object = matches!(open.last(), Some(Open::Object(_, _, None)));
+        if in_object && !matches!(t, Token::FieldName(_) | Token::EndObject) {
+            return Err(tok.error("Expected a field name"));
         }
-        Token::String => JsonValue::String(tok.text()?),
-        Token::StartArray => {
-            let mut items = Vec::new();
-            loop {
-                let t = tok.next_token()?;
-                if t == Token::EndArray {
-                    break;
-                }
-                items.push(build(tok, t)?);
+        let start = tok.token_span().start;
+        let (start, value) = match t {
+            Token::Null => (start, JsonValue::Null),
+            Token::True => (start, JsonValue::Bool(true)),
+            Token::False => (start, JsonValue::Bool(false)),
+            Token::Number { text, .. } => {
+                let v = text.parse().unwrap_or(f64::NAN);
+                (start, JsonValue::Number(text, v))
             }
-            JsonValue::Array(items)
-        }
-        Token::StartObject => {
-            // A repeated key keeps its last value, placed last: the earlier one is left empty
-            // and dropped at the end. Keys are looked up in a map once the object is large, so
-            // an object of 40,000 keys costs no 40,000² comparisons.
-            let mut fields: Vec<Option<(String, Span, Json)>> = Vec::new();
-            let mut by_key: Option<HashMap<String, usize>> = None;
-            loop {
-                let t = tok.next_token()?;
-                let key = match t {
-                    Token::EndObject => break,
-                    Token::FieldName(k) => k,
-                    _ => return Err(tok.error("Expected a field name")),
-                };
-                let key_span = tok.name_span();
-                let vt = tok.next_token()?;
-                let v = build(tok, vt)?;
-                let earlier = match &mut by_key {
-                    Some(map) => map.insert(key.clone(), fields.len()),
-                    None => fields
-                        .iter()
-                        .position(|f| matches!(f, Some((k, _, _)) if *k == key)),
-                };
-                if let Some(slot) = earlier.and_then(|i| fields.get_mut(i)) {
-                    *slot = None;
-                }
-                fields.push(Some((key, key_span, v)));
-                if by_key.is_none() && fields.len() >= LINEAR_KEYS {
-                    let live = fields.iter().enumerate();
-                    by_key = Some(
-                        live.filter_map(|(i, f)| f.as_ref().map(|(k, _, _)| (k.clone(), i)))
-                            .collect(),
-                    );
-                }
+            Token::String => (start, JsonValue::String(tok.text()?)),
+            Token::StartArray => {
+                open.push(Open::Array(start, Vec::new()));
+                t = tok.next_token()?;
+                continue;
             }
-            JsonValue::Object(fields.into_iter().flatten().collect())
+            Token::StartObject => {
+                open.push(Open::Object(start, Fields::default(), None));
+                t = tok.next_token()?;
+                continue;
+            }
+            Token::FieldName(key) => match open.last_mut() {
+                Some(Open::Object(_, _, next)) => {
+                    *next = Some((key, tok.name_span()));
+                    t = tok.next_token()?;
+                    continue;
+                }
+                _ => return Err(tok.error("Unexpected token")),
+            },
+            Token::EndArray => match open.pop() {
+                Some(Open::Array(start, items)) => (start, JsonValue::Array(items)),
+                _ => return Err(tok.error("Unexpected token")),
+            },
+            Token::EndObject => match open.pop() {
+                Some(Open::Object(start, fields, None)) => (
+                    start,
+                    JsonValue::Object(fields.fields.into_iter().flatten().collect()),
+                ),
+                _ => return Err(tok.error("Unexpected token")),
+            },
+            Token::Eof => return Err(tok.error("Unexpected token")),
+        };
+        let v = Json {
+            value,
+            span: Span::new(start, tok.offset()),
+        };
+        match open.last_mut() {
+            None => return Ok(v),
+            Some(Open::Array(_, items)) => items.push(v),
+            Some(Open::Object(_, fields, next)) => match next.take() {
+                Some((key, key_span)) => fields.insert(key, key_span, v),
+                None => return Err(tok.error("Expected a field name")),
+            },
         }
-        Token::EndArray | Token::EndObject | Token::FieldName(_) | Token::Eof => {
-            return Err(tok.error("Unexpected token"))
-        }
-    };
-    Ok(Json {
-        value,
-        span: Span::new(start, tok.offset()),
-    })
+        t = tok.next_token()?;
+    }
 }
 
 /// Turns a location into a one-line human description.
@@ -314,7 +441,7 @@ mod tests {
         let err = Json::parse(&deep).unwrap_err();
         assert!(
             err.message
-                .contains("Document nesting depth (129) exceeds the maximum allowed (128, from `StreamReadConstraints.getMaxNestingDepth()`)"),
+                .contains("Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"),
             "{}",
             err.message
         );

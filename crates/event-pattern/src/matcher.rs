@@ -91,11 +91,24 @@ struct PathNode<'a> {
     container: Option<&'a Json>,
 }
 
+/// A container [`FlatEvent::walk`] is inside: the children left to walk, its path, and the
+/// innermost array element holding it (for an array, also its id and its elements' depth).
+enum Open<'a> {
+    Fields(std::slice::Iter<'a, (String, Span, Json)>, u32, u32),
+    Items(
+        std::iter::Enumerate<std::slice::Iter<'a, Json>>,
+        u32,
+        u32,
+        u32,
+        u32,
+    ),
+}
+
 impl<'a> FlatEvent<'a> {
     /// Flattens a parsed event.
     pub fn new(event: &'a Json) -> Self {
         let mut flat = FlatEvent::default();
-        flat.walk(event, NO_PATH, OUTSIDE_ARRAYS);
+        flat.walk(event);
         flat
     }
 
@@ -261,21 +274,57 @@ impl<'a> FlatEvent<'a> {
         (differ.is_none_or(|(ax, ay)| ax != ay), steps)
     }
 
+    /// Flattens `event` in document order. Not a recursion: events nest 1000 levels deep, and a
+    /// frame per level would need more stack than the browser's WASM has to spare.
+    fn walk(&mut self, event: &'a Json) {
+        let mut open: Vec<Open<'a>> = Vec::new();
+        self.visit(event, NO_PATH, OUTSIDE_ARRAYS, &mut open);
+        while let Some(top) = open.last_mut() {
+            let next = match top {
+                Open::Fields(fields, path, element) => fields
+                    .next()
+                    .map(|(k, _, child)| (child, Err(k), *path, *element)),
+                Open::Items(items, path, array, depth, element) => items
+                    .next()
+                    .map(|(i, child)| (child, Ok((*array, i as u32, *depth)), *path, *element)),
+            };
+            let Some((child, step, path, element)) = next else {
+                open.pop();
+                continue;
+            };
+            match step {
+                Err(key) => {
+                    let p = self.extend(path, key);
+                    self.visit(child, p, element, &mut open);
+                }
+                Ok((array, index, depth)) => {
+                    let here = self.elements.len() as u32;
+                    self.elements.push(ArrayElement {
+                        parent: element,
+                        array,
+                        index,
+                        depth,
+                    });
+                    self.visit(child, path, here, &mut open);
+                }
+            }
+        }
+    }
+
+    /// Records `v` (a leaf, or a container whose children `open` gets to walk).
+    ///
     /// `path` is [`NO_PATH`] above the first key: a scalar there (an event that is a bare
     /// value, or an array of them) is at no field, so it is no leaf. Keys join with `.` as
     /// Ruler's paths do: a root key `""` has the path `""`, and a key `a` inside it `.a`.
     /// `element` is the innermost array element holding `v`.
-    fn walk(&mut self, v: &'a Json, path: u32, element: u32) {
+    fn visit(&mut self, v: &'a Json, path: u32, element: u32, open: &mut Vec<Open<'a>>) {
         let node = path as usize;
         match &v.value {
             JsonValue::Object(fields) => {
                 if let Some(n) = self.paths.get_mut(node) {
                     n.container.get_or_insert(v);
                 }
-                for (k, _, child) in fields {
-                    let p = self.extend(path, k);
-                    self.walk(child, p, element);
-                }
+                open.push(Open::Fields(fields.iter(), path, element));
             }
             JsonValue::Array(items) => {
                 if let Some(n) = self.paths.get_mut(node) {
@@ -284,16 +333,13 @@ impl<'a> FlatEvent<'a> {
                 let array = self.arrays.len() as u32;
                 self.arrays.push(path);
                 let depth = self.elements.get(element as usize).map_or(0, |e| e.depth) + 1;
-                for (i, item) in items.iter().enumerate() {
-                    let here = self.elements.len() as u32;
-                    self.elements.push(ArrayElement {
-                        parent: element,
-                        array,
-                        index: i as u32,
-                        depth,
-                    });
-                    self.walk(item, path, here);
-                }
+                open.push(Open::Items(
+                    items.iter().enumerate(),
+                    path,
+                    array,
+                    depth,
+                    element,
+                ));
             }
             _ => {
                 let idx = self.leaves.len();

@@ -312,7 +312,8 @@ fn text_scanner_is_as_strict_as_the_parser() {
         "{valid} valid, {invalid} invalid"
     );
     let deep = |n: usize| format!("{{\"z\": {}1{}}}", "[".repeat(n), "]".repeat(n));
-    for n in [126, 127, 128, 129, 200] {
+    let max = event_pattern::MAX_EVENT_DEPTH;
+    for n in [max - 2, max - 1, max, max + 1, max + 200] {
         assert_eq!(
             Json::parse(&deep(n)).is_ok(),
             m.matching_text(&deep(n)).is_ok(),
@@ -326,6 +327,56 @@ fn text_scanner_is_as_strict_as_the_parser() {
             "prechecked, depth {n}"
         );
     }
+}
+
+/// Skipped values nesting past the 128 levels the skipper's bit stack holds at once (it keeps
+/// the outer levels aside, 128 at a time): random mixes of objects and arrays up to the nesting
+/// limit, half of them with one closing bracket of the wrong kind, at any depth. The scanner errs
+/// exactly when the parser does, in both the checked and the prechecked skip.
+#[test]
+fn deep_skipped_values_close_as_they_opened() {
+    let mut r = Rng(1000);
+    let pattern = [EventPattern::parse(r#"{"a": ["x"]}"#).unwrap()];
+    let m = CompiledMatcher::new(&pattern);
+    let mut prechecked = CompiledMatcher::new(&pattern);
+    prechecked.set_text_prechecked(true);
+    let max = event_pattern::MAX_EVENT_DEPTH as u64;
+    let (mut valid, mut invalid) = (0, 0);
+    for _ in 0..400 {
+        // The event and the key `skip` around the nested value are one level.
+        let levels = 100 + r.below(max - 100 + 2);
+        let objects: Vec<bool> = (0..levels).map(|_| r.below(2) == 0).collect();
+        let mut text = String::from(r#"{"a": "x", "skip": "#);
+        for &object in &objects {
+            text.push_str(if object { r#"{"k": "# } else { "[0, " });
+        }
+        text.push('1');
+        let wrong = (r.below(2) == 0).then(|| r.below(levels) as usize);
+        for (i, &object) in objects.iter().enumerate().rev() {
+            let close = if object { '}' } else { ']' };
+            let swapped = if close == '}' { ']' } else { '}' };
+            text.push(if wrong == Some(i) { swapped } else { close });
+        }
+        text.push('}');
+        let parsed = Json::parse(&text);
+        assert_eq!(
+            parsed.is_ok(),
+            wrong.is_none() && levels < max,
+            "{levels} {wrong:?}"
+        );
+        let want = parsed.as_ref().ok().map(|_| vec![0]);
+        assert_eq!(m.matching_text(&text).ok(), want, "{levels} {wrong:?}");
+        if parsed.is_ok() {
+            valid += 1;
+            assert_eq!(prechecked.matching_text(&text).ok(), want, "{levels}");
+        } else {
+            invalid += 1;
+        }
+    }
+    assert!(
+        valid > 100 && invalid > 200,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 /// Rules whose gated tests list many values, overlapping from rule to rule: a value leads to

@@ -12,8 +12,13 @@ const NUMBER_LIMIT: &str =
     "exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)";
 
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    on_stack(512 << 10, f)
+}
+
+/// Runs `f` on a thread of `bytes` of stack.
+fn on_stack<T: Send + 'static>(bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
-        .stack_size(512 << 10)
+        .stack_size(bytes)
         .spawn(f)
         .unwrap()
         .join()
@@ -137,50 +142,82 @@ fn a_branch_of_as_many_fields_as_fit_is_searched_on_a_small_stack() {
 
 /// Events nest at most `event_pattern::MAX_EVENT_DEPTH` deep: the compiled matcher, reading the
 /// text, refuses exactly the events `Json::parse` refuses, around that depth, whether the deep
-/// part is a path the rules read (objects down to a string, a number, an empty container, an
-/// array) or one they skip.
+/// part lies below a path the rules read (objects down to a string, a number, an empty container,
+/// an array) or off it. Patterns reach at most about 818 levels (4096 characters of `{"":`), so
+/// near the limit the scanner is always skipping: below the deepest pattern, off it, or in a
+/// sibling of a value that matched.
 #[test]
 fn the_compiled_matcher_refuses_the_events_the_parser_refuses_around_the_depth_limit() {
+    // The scan recurses along the paths the patterns name, here 817 levels: about 300 bytes a
+    // level in the release build (1 MiB is the browser's stack), but about 11 KiB unoptimized.
+    on_stack(
+        if cfg!(debug_assertions) {
+            32 << 20
+        } else {
+            1 << 20
+        },
+        deepest_events,
+    );
+}
+
+fn deepest_events() {
     let max = event_pattern::MAX_EVENT_DEPTH;
-    for depth in max - 2..=max + 2 {
-        let pattern = format!("{}[\"x\"]{}", "{\"a\":".repeat(depth), "}".repeat(depth));
-        let m = CompiledMatcher::new(&[EventPattern::parse(&pattern).unwrap()]);
-        let mut prechecked = CompiledMatcher::new(&[EventPattern::parse(&pattern).unwrap()]);
+    let deepest = (4096 - 5) / 5;
+    for depth in [1, 3, deepest - 1, deepest] {
+        let pattern = format!("{}[\"x\"]{}", "{\"\":".repeat(depth), "}".repeat(depth));
+        let p = [EventPattern::parse(&pattern).unwrap()];
+        let m = CompiledMatcher::new(&p);
+        let mut prechecked = CompiledMatcher::new(&p);
         prechecked.set_text_prechecked(true);
-        for levels in [depth - 1, depth, depth + 1] {
-            for (leaf, other) in [
-                ("\"x\"", false),
-                ("5", false),
-                ("{}", false),
-                ("[]", false),
-                ("[\"x\", [1, 2]]", false),
-                ("\"x\"", true),
-                ("[1, {\"b\": 2}]", true),
+        let mut matched = 0;
+        for levels in max - 2..=max + 2 {
+            // The value the pattern reads, with a sibling as deep as the rest of the levels.
+            let sibling = format!(
+                "{}{{\"\":\"x\",\"b\":{}1{}}}{}",
+                "{\"\":".repeat(depth - 1),
+                "[".repeat(levels - depth),
+                "]".repeat(levels - depth),
+                "}".repeat(depth - 1)
+            );
+            // Each event, with how deep it nests.
+            let mut events = vec![(sibling, levels)];
+            for (leaf, leaf_levels, other) in [
+                ("\"x\"", 0, false),
+                ("5", 0, false),
+                ("{}", 1, false),
+                ("[]", 1, false),
+                ("[\"x\", [1, 2]]", 2, false),
+                ("\"x\"", 0, true),
+                ("[1, {\"b\": 2}]", 2, true),
             ] {
-                let key = if other { "\"b\":" } else { "\"a\":" };
+                let key = if other { "\"b\":" } else { "\"\":" };
                 let event = format!(
                     "{}{{{key}{leaf}{}",
-                    "{\"a\":".repeat(levels - 1),
+                    "{\"\":".repeat(levels - 1),
                     "}".repeat(levels)
                 );
-                let parsed = Json::parse(&event);
-                let scanned = m.matching_text(&event);
-                assert_eq!(
-                    scanned.is_ok(),
-                    parsed.is_ok(),
-                    "depth {depth}, {levels} levels, {leaf}: {scanned:?}"
+                events.push((event, levels + leaf_levels));
+            }
+            for (event, nesting) in &events {
+                let what = format!(
+                    "pattern {depth} deep, event {levels} deep: {}",
+                    &event[event.len().saturating_sub(40)..]
                 );
+                let parsed = Json::parse(event);
+                let scanned = m.matching_text(event);
+                assert_eq!(scanned.is_ok(), parsed.is_ok(), "{what}: {scanned:?}");
+                assert_eq!(parsed.is_ok(), *nesting <= max, "{what}");
                 if let Ok(tree) = parsed {
-                    let want = Some(m.matching(&tree));
-                    assert_eq!(scanned.ok(), want, "{levels} {leaf}");
+                    let want = m.matching(&tree);
+                    assert_eq!(want, event_pattern::matching(&p, &tree), "{what}");
+                    matched += want.len();
+                    assert_eq!(scanned.as_ref().ok(), Some(&want), "{what}");
                     // Valid text: taking it as checked changes nothing.
-                    assert_eq!(
-                        prechecked.matching_text(&event).ok(),
-                        want,
-                        "{levels} {leaf}"
-                    );
+                    assert_eq!(prechecked.matching_text(event).ok(), Some(want), "{what}");
                 }
             }
         }
+        // The sibling events up to the limit, and nothing else.
+        assert_eq!(matched, 3, "pattern {depth} deep");
     }
 }

@@ -1,5 +1,6 @@
 //! Simulated Lambda functions: what each one logs when EventBridge invokes it.
 
+use event_pattern::json::Step;
 use event_pattern::{Json, JsonValue};
 use serde::{Deserialize, Serialize};
 
@@ -84,46 +85,35 @@ fn python_float(f: f64) -> String {
 }
 
 /// `repr()` of the value json.loads gives. With `typed`, numbers follow the generated model's
-/// types: numbers inferred as `number` become floats, integers beyond 32 bits stay ints.
+/// types (numbers inferred as `number` become floats, integers beyond 32 bits stay ints), and
+/// keys come sorted, as `pprint` sorts them.
 fn python_repr(v: &Json, typed: bool) -> String {
-    match &v.value {
-        JsonValue::Null => "None".into(),
-        JsonValue::Bool(b) => if *b { "True" } else { "False" }.into(),
-        JsonValue::Number(text, f) => {
-            let is_int = !text.contains(['.', 'e', 'E']);
-            if is_int && !(typed && text.parse::<i64>().is_ok_and(|i| i32::try_from(i).is_ok())) {
-                text.clone()
-            } else {
-                python_float(*f)
+    let mut out = String::new();
+    v.walk(typed, |step, _| match step {
+        Step::Scalar(v) => match &v.value {
+            JsonValue::Null => out.push_str("None"),
+            JsonValue::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
+            JsonValue::Number(text, f) => {
+                let is_int = !text.contains(['.', 'e', 'E']);
+                if is_int && !(typed && text.parse::<i64>().is_ok_and(|i| i32::try_from(i).is_ok()))
+                {
+                    out.push_str(text);
+                } else {
+                    out.push_str(&python_float(*f));
+                }
             }
+            JsonValue::String(s) => out.push_str(&python_str(s)),
+            JsonValue::Array(_) | JsonValue::Object(_) => {}
+        },
+        Step::Open(v) => out.push(if v.is_object() { '{' } else { '[' }),
+        Step::Key(k) => {
+            out.push_str(&python_str(k));
+            out.push_str(": ");
         }
-        JsonValue::String(s) => python_str(s),
-        JsonValue::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|i| python_repr(i, typed))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        JsonValue::Object(fields) => {
-            let mut entries: Vec<(String, String)> = fields
-                .iter()
-                .map(|(k, _, v)| (python_str(k), python_repr(v, typed)))
-                .collect();
-            if typed {
-                entries.sort();
-            }
-            format!(
-                "{{{}}}",
-                entries
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    }
+        Step::Next => out.push_str(", "),
+        Step::Close(v) => out.push(if v.is_object() { '}' } else { ']' }),
+    });
+    out
 }
 
 /// `pprint.pformat(model.to_dict())`: keys sorted; one key per line when wider than 80.
@@ -135,12 +125,12 @@ fn pformat(v: &Json) -> String {
     let JsonValue::Object(fields) = &v.value else {
         return flat;
     };
-    let mut entries: Vec<(String, String)> = fields
+    let mut fields: Vec<_> = fields.iter().collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    let body: Vec<String> = fields
         .iter()
-        .map(|(k, _, v)| (python_str(k), python_repr(v, true)))
+        .map(|(k, _, v)| format!("{}: {}", python_str(k), python_repr(v, true)))
         .collect();
-    entries.sort();
-    let body: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     format!("{{{}}}", body.join(",\n "))
 }
 
@@ -157,6 +147,21 @@ mod tests {
             r#"Raw Event: {'version': '0', 'detail-type': 'New Order', 'detail': {'order_id': 12345, 'items': [{'qty': 1, 'price': 40.0}], 'customer': {'id': 9876543210, 'name': "Jane's"}}}"#
         );
         assert_eq!(lines[2], "New Order: {'customer': {'id': 9876543210, 'name': \"Jane's\"},\n 'items': [{'price': 40.0, 'qty': 1.0}],\n 'order_id': 12345.0}");
+    }
+
+    /// `pprint` sorts a dict by its keys, not by their `repr`: `'A'` comes before `"a'"`, although
+    /// a double quote sorts before a single one. Untyped, the keys keep their order.
+    #[test]
+    fn keys_sort_by_their_text_at_every_level() {
+        let v = Json::parse(r#"{"a'": {"z": 1, "B": [{"y": null, "x": true}]}, "A": 2}"#).unwrap();
+        assert_eq!(
+            python_repr(&v, true),
+            r#"{'A': 2.0, "a'": {'B': [{'x': True, 'y': None}], 'z': 1.0}}"#
+        );
+        assert_eq!(
+            python_repr(&v, false),
+            r#"{"a'": {'z': 1, 'B': [{'y': None, 'x': True}]}, 'A': 2}"#
+        );
     }
 
     #[test]

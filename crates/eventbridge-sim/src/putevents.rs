@@ -1,7 +1,7 @@
 //! PutEvents: the request as it arrives on the wire, its validation with AWS's exact codes and
 //! messages, and the envelope EventBridge builds for each accepted entry.
 
-use event_pattern::{Json, JsonValue};
+use event_pattern::{Json, JsonValue, MAX_EVENT_DEPTH};
 use serde::Serialize;
 
 /// The total entry size limit. The workshop era's (and most docs') 256 KB; the API model now says
@@ -166,7 +166,8 @@ pub fn validate_entry(e: &PutEventsEntry) -> Result<Json, EntryError> {
             "Parameter Detail is not valid. Reason: Detail is a required argument.",
         ));
     };
-    let parsed = match Json::parse(detail) {
+    // The event around the detail is one level more, and must still parse (docs/SIMULATION.md).
+    let parsed = match Json::parse_nested(detail, MAX_EVENT_DEPTH - 1) {
         Ok(j) if matches!(j.value, JsonValue::Object(_)) => j,
         _ => return Err(entry_error("MalformedDetail", "Detail is malformed.")),
     };
@@ -339,6 +340,22 @@ mod tests {
             "NotAuthorizedForSourceException"
         );
         assert!(msg(entry(Some("s"), Some("d"), Some("{}"))).is_none());
+    }
+
+    /// A detail may nest 999 levels: the event around it is one more, and events nest at most
+    /// `MAX_EVENT_DEPTH` (1000) levels.
+    #[test]
+    fn a_detail_nests_one_level_less_than_an_event() {
+        let detail = |levels: usize| "{\"a\":".repeat(levels) + "1" + &"}".repeat(levels);
+        let e = |levels| entry(Some("s"), Some("d"), Some(&detail(levels)));
+        let ok = validate_entry(&e(MAX_EVENT_DEPTH - 1)).unwrap();
+        let event = envelope("id", &e(0), "1", "r", "t", &ok);
+        assert!(Json::parse(&event).is_ok());
+        let err = validate_entry(&e(MAX_EVENT_DEPTH)).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.message.as_str()),
+            ("MalformedDetail", "Detail is malformed.")
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Schema discovery into the `discovered-schemas` registry, and code bindings.
 
-use event_pattern::{Json, JsonValue};
+use event_pattern::{Json, JsonValue, Span};
+
+/// An object's field: its key, the key's span, and its value.
+type Field = (String, Span, Json);
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -84,89 +87,110 @@ fn is_date_time(s: &str) -> bool {
         && b[..4].iter().all(u8::is_ascii_digit)
 }
 
-struct Inferrer {
+/// Discovery's walk over an event. Every object becomes a component of its own, so the walk
+/// keeps the objects still to describe in `pending` rather than recursing into them: events nest
+/// up to 1000 levels, and a frame per level would need more stack than the browser's WASM has to
+/// spare.
+struct Inferrer<'a> {
     components: Vec<(String, Value)>,
+    /// Objects still to describe (their fields), with their component's name and depth; the
+    /// next on top.
+    pending: Vec<(Vec<&'a Field>, String, usize)>,
 }
 
-impl Inferrer {
-    fn property(&mut self, v: &Json, key: &str, parent: &str, depth: usize) -> Value {
-        if depth > MAX_DISCOVERY_DEPTH {
-            return json!({});
-        }
-        match &v.value {
-            JsonValue::Null => json!({}),
-            JsonValue::Bool(_) => json!({"type": "boolean"}),
-            JsonValue::String(s) if is_date_time(s) => {
-                json!({"type": "string", "format": "date-time"})
+impl<'a> Inferrer<'a> {
+    /// The schema of a property's value; objects (also those an array holds) are put in
+    /// `pending` and referred to.
+    fn property(&mut self, v: &'a Json, key: &str, parent: &str, depth: usize) -> Value {
+        // Arrays of arrays: each level wraps the schema of its first element that is not null.
+        let mut arrays = 0;
+        let (mut v, mut depth) = (v, depth);
+        let mut schema = loop {
+            if depth > MAX_DISCOVERY_DEPTH {
+                break json!({});
             }
-            JsonValue::String(_) => json!({"type": "string"}),
-            JsonValue::Number(text, _) => {
-                let int = !text.contains(['.', 'e', 'E']);
-                if int
-                    && text
-                        .parse::<i64>()
-                        .map(|i| i32::try_from(i).is_err())
-                        .unwrap_or(true)
-                {
-                    json!({"type": "integer", "format": "int64"})
-                } else {
-                    json!({"type": "number"})
+            match &v.value {
+                JsonValue::Null => break json!({}),
+                JsonValue::Bool(_) => break json!({"type": "boolean"}),
+                JsonValue::String(s) if is_date_time(s) => {
+                    break json!({"type": "string", "format": "date-time"})
                 }
-            }
-            JsonValue::Object(_) => {
-                let name = pascal(key);
-                self.object(v, &name, depth + 1);
-                json!({"$ref": format!("#/components/schemas/{name}")})
-            }
-            JsonValue::Array(items) => {
-                let item = match items.iter().find(|i| !matches!(i.value, JsonValue::Null)) {
-                    None => json!({"type": "object"}),
-                    Some(first) if matches!(first.value, JsonValue::Object(_)) => {
-                        let name = format!("{parent}Item");
-                        // Merge the keys of every object element.
-                        let mut merged: Vec<(String, event_pattern::Span, Json)> = Vec::new();
-                        for it in items {
-                            if let JsonValue::Object(fields) = &it.value {
-                                for f in fields {
-                                    if !merged.iter().any(|(k, _, _)| *k == f.0) {
-                                        merged.push(f.clone());
+                JsonValue::String(_) => break json!({"type": "string"}),
+                JsonValue::Number(text, _) => {
+                    let int = !text.contains(['.', 'e', 'E']);
+                    break if int
+                        && text
+                            .parse::<i64>()
+                            .map(|i| i32::try_from(i).is_err())
+                            .unwrap_or(true)
+                    {
+                        json!({"type": "integer", "format": "int64"})
+                    } else {
+                        json!({"type": "number"})
+                    };
+                }
+                JsonValue::Object(fields) => {
+                    break self.refer(fields.iter().collect(), pascal(key), depth + 1);
+                }
+                JsonValue::Array(items) => {
+                    arrays += 1;
+                    match items.iter().find(|i| !matches!(i.value, JsonValue::Null)) {
+                        None => break json!({"type": "object"}),
+                        Some(first) if matches!(first.value, JsonValue::Object(_)) => {
+                            // Merge the keys of every object element.
+                            let mut merged: Vec<&Field> = Vec::new();
+                            for it in items {
+                                if let JsonValue::Object(fields) = &it.value {
+                                    for f in fields {
+                                        if !merged.iter().any(|(k, _, _)| *k == f.0) {
+                                            merged.push(f);
+                                        }
                                     }
                                 }
                             }
+                            break self.refer(merged, format!("{parent}Item"), depth + 1);
                         }
-                        let obj = Json {
-                            value: JsonValue::Object(merged),
-                            span: first.span,
-                        };
-                        self.object(&obj, &name, depth + 1);
-                        json!({"$ref": format!("#/components/schemas/{name}")})
+                        Some(first) => (v, depth) = (first, depth + 1),
                     }
-                    Some(first) => self.property(first, key, parent, depth + 1),
-                };
-                json!({"type": "array", "items": item})
+                }
             }
+        };
+        for _ in 0..arrays {
+            schema = json!({"type": "array", "items": schema});
         }
+        schema
     }
 
-    fn object(&mut self, v: &Json, name: &str, depth: usize) {
-        let JsonValue::Object(fields) = &v.value else {
-            return;
-        };
-        let slot = self.components.len();
-        self.components.push((name.to_string(), Value::Null));
-        let mut keys: Vec<&(String, event_pattern::Span, Json)> = fields.iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut props = Map::new();
-        for (k, _, child) in keys {
-            let p = self.property(child, k, name, depth);
-            props.insert(k.clone(), p);
+    /// An object to describe later, as the component `name`; its reference now.
+    fn refer(&mut self, fields: Vec<&'a Field>, name: String, depth: usize) -> Value {
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        self.pending.push((fields, name, depth));
+        reference
+    }
+
+    /// Describes the objects in `pending`, each before those inside it, and those in document
+    /// order.
+    fn run(&mut self) {
+        while let Some((fields, name, depth)) = self.pending.pop() {
+            let slot = self.components.len();
+            self.components.push((name.to_string(), Value::Null));
+            let mut keys = fields.clone();
+            keys.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut props = Map::new();
+            let inside = self.pending.len();
+            for (k, _, child) in keys {
+                let p = self.property(child, k, &name, depth);
+                props.insert(k.clone(), p);
+            }
+            // The first object inside goes on top.
+            self.pending[inside..].reverse();
+            let required: Vec<Value> = fields
+                .iter()
+                .map(|(k, _, _)| Value::String(k.clone()))
+                .collect();
+            self.components[slot].1 =
+                json!({"type": "object", "required": required, "properties": props});
         }
-        let required: Vec<Value> = fields
-            .iter()
-            .map(|(k, _, _)| Value::String(k.clone()))
-            .collect();
-        self.components[slot].1 =
-            json!({"type": "object", "required": required, "properties": props});
     }
 }
 
@@ -177,13 +201,17 @@ pub fn infer(event: &Json) -> Option<(String, Value)> {
     let title = pascal(detail_type);
     let mut inf = Inferrer {
         components: Vec::new(),
+        pending: Vec::new(),
     };
     let detail = event.get("detail")?;
     let resources_items = match event.get("resources").map(|r| &r.value) {
         Some(JsonValue::Array(a)) if !a.is_empty() => json!({"type": "string"}),
         _ => json!({"type": "object"}),
     };
-    inf.object(detail, &title, 1);
+    if let JsonValue::Object(fields) = &detail.value {
+        inf.refer(fields.iter().collect(), title.clone(), 1);
+    }
+    inf.run();
     let mut schemas = Map::new();
     schemas.insert(
         "AWSEvent".into(),
@@ -486,6 +514,49 @@ mod tests {
             package_path("Order-Service@NewOrder"),
             "schema.order_service.neworder"
         );
+    }
+
+    /// Components come in the order of a depth-first walk (an object, then the objects inside
+    /// it, by key), and a name met twice keeps its first description;
+    /// arrays of arrays wrap their first element's schema; nothing deeper than
+    /// `MAX_DISCOVERY_DEPTH` is described.
+    #[test]
+    fn components_come_depth_first_by_key() {
+        let deep: String = (0..MAX_DISCOVERY_DEPTH)
+            .map(|i| format!("{{\"k{i}\":"))
+            .collect::<String>()
+            + "1"
+            + &"}".repeat(MAX_DISCOVERY_DEPTH);
+        let event = format!(
+            r#"{{"source":"s","detail-type":"d","resources":[],"detail":{{
+                "b": {{"c": {{"d": 1}}, "a": {{"z": true}}}},
+                "a": [null, {{"x": {{"y": 1}}}}, {{"w": "2020-01-01T00:00:00Z"}}],
+                "n": [[[1]], [["s"]]],
+                "c": {{"again": 1}},
+                "deep": {deep}}}}}"#
+        );
+        let (_, doc) = infer(&Json::parse(&event).unwrap()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
+        assert_eq!(
+            &names[..8],
+            ["AWSEvent", "D", "DItem", "X", "B", "A", "C", "Deep"]
+        );
+        assert_eq!(schemas["C"]["required"], json!(["d"]));
+        assert_eq!(schemas["DItem"]["required"], json!(["x", "w"]));
+        assert_eq!(schemas["DItem"]["properties"]["w"]["format"], "date-time");
+        assert_eq!(
+            schemas["D"]["properties"]["n"],
+            json!({"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}})
+        );
+        // `deep` is level 2 and each `k` object one more: the value of `k254`, at level 257, is
+        // left undescribed.
+        assert_eq!(schemas.len(), 8 + 254, "{names:?}");
+        assert_eq!(
+            schemas["K252"]["properties"]["k253"]["$ref"],
+            "#/components/schemas/K253"
+        );
+        assert_eq!(schemas["K253"]["properties"]["k254"], json!({}));
     }
 
     #[test]

@@ -32,6 +32,6 @@ pub mod path;
 pub mod render;
 pub mod target;
 
-pub use path::{JsonPath, PathError};
+pub use path::{JsonPath, PathError, Selection};
 pub use render::{render, DeliveryContext, Outcome, PlaceholderContext, XRay};
 pub use target::{InputTransformerSpec, TargetError, TargetInput, TargetSpec};

@@ -115,47 +115,88 @@ impl JsonPath {
     }
 
     /// The value at this path. A wildcard collects the matches into an array (as JSONPath does);
-    /// a missing step gives `None`.
-    pub fn select(&self, root: &Json) -> Option<Json> {
-        let mut current = vec![root.clone()];
+    /// a missing step gives `None`. Nothing is copied: the selection refers to the event.
+    pub fn select<'a>(&self, root: &'a Json) -> Option<Selection<'a>> {
+        let mut current = vec![root];
         let mut multi = false;
         for step in &self.steps {
             let mut next = Vec::new();
-            for v in &current {
+            for v in current {
                 match (step, &v.value) {
-                    (Step::Name(n), JsonValue::Object(_)) => {
-                        if let Some(c) = v.get(n) {
-                            next.push(c.clone());
-                        }
-                    }
-                    (Step::Index(i), JsonValue::Array(items)) => {
-                        if let Some(c) = items.get(*i) {
-                            next.push(c.clone());
-                        }
-                    }
+                    (Step::Name(n), JsonValue::Object(_)) => next.extend(v.get(n)),
+                    (Step::Index(i), JsonValue::Array(items)) => next.extend(items.get(*i)),
                     (Step::Wildcard, JsonValue::Array(items)) => {
                         multi = true;
-                        next.extend(items.iter().cloned());
+                        next.extend(items);
                     }
                     (Step::Wildcard, JsonValue::Object(fields)) => {
                         multi = true;
-                        next.extend(fields.iter().map(|(_, _, c)| c.clone()));
+                        next.extend(fields.iter().map(|(_, _, c)| c));
                     }
                     _ => {}
                 }
             }
             current = next;
         }
-        if multi {
-            if current.is_empty() {
-                return None;
-            }
-            return Some(Json {
-                value: JsonValue::Array(current),
-                span: root.span,
-            });
+        match (multi, current.first()) {
+            (_, None) => None,
+            (true, Some(_)) => Some(Selection::Many(current)),
+            (false, Some(&one)) => Some(Selection::One(one)),
         }
-        current.into_iter().next()
+    }
+}
+
+/// What a path selects in an event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection<'a> {
+    /// The value at a path without wildcards.
+    One(&'a Json),
+    /// The values a wildcard matched, in order: they read as an array.
+    Many(Vec<&'a Json>),
+}
+
+impl Selection<'_> {
+    /// Compact JSON text.
+    pub fn to_compact(&self) -> String {
+        self.write(Json::to_compact)
+    }
+
+    /// Compact text with strings and keys unquoted, as text templates render values.
+    pub fn to_unquoted(&self) -> String {
+        self.write(Json::to_unquoted)
+    }
+
+    fn write(&self, text: fn(&Json) -> String) -> String {
+        match self {
+            Selection::One(v) => text(v),
+            Selection::Many(items) => {
+                let items: Vec<String> = items.iter().map(|v| text(v)).collect();
+                format!("[{}]", items.join(","))
+            }
+        }
+    }
+
+    /// The selected string's text (none for other values).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Selection::One(v) => v.as_str(),
+            Selection::Many(_) => None,
+        }
+    }
+
+    /// The JSON type's name: `string`, `number`, `boolean`, `null`, `object` or `array`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Selection::One(v) => match v.value {
+                JsonValue::String(_) => "string",
+                JsonValue::Number(..) => "number",
+                JsonValue::Bool(_) => "boolean",
+                JsonValue::Null => "null",
+                JsonValue::Object(_) => "object",
+                JsonValue::Array(_) => "array",
+            },
+            Selection::Many(_) => "array",
+        }
     }
 }
 

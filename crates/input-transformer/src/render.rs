@@ -1,9 +1,10 @@
 //! Rendering what a target receives, with an X-ray of how each placeholder was filled.
 
 use event_pattern::json::write_string;
-use event_pattern::{Json, JsonValue};
+use event_pattern::Json;
 use serde::Serialize;
 
+use crate::path::Selection;
 use crate::target::{placeholders, TargetInput};
 
 /// Values of the predefined variables for one delivery.
@@ -95,18 +96,6 @@ impl Outcome {
             Outcome::Delivered { payload, .. } => Some(payload),
             Outcome::Dropped { .. } => None,
         }
-    }
-}
-
-fn json_type(v: Option<&Json>) -> &'static str {
-    match v.map(|v| &v.value) {
-        None => "missing",
-        Some(JsonValue::String(_)) => "string",
-        Some(JsonValue::Number(..)) => "number",
-        Some(JsonValue::Bool(_)) => "boolean",
-        Some(JsonValue::Null) => "null",
-        Some(JsonValue::Object(_)) => "object",
-        Some(JsonValue::Array(_)) => "array",
     }
 }
 
@@ -220,7 +209,7 @@ fn render_template(
     ctx: &DeliveryContext,
 ) -> Outcome {
     let mut xray = XRay::default();
-    let values: Vec<(String, Option<Json>)> = variables
+    let values: Vec<(String, Option<Selection<'_>>)> = variables
         .iter()
         .map(|(name, path)| {
             let v = path.select(event);
@@ -228,7 +217,7 @@ fn render_template(
                 name: name.clone(),
                 path: path.text.clone(),
                 value: v.as_ref().map(|v| v.to_compact()),
-                json_type: json_type(v.as_ref()),
+                json_type: v.as_ref().map_or("missing", Selection::type_name),
             });
             (name.clone(), v)
         })
@@ -281,9 +270,9 @@ fn render_template(
                     (PlaceholderContext::JsonValue, None) => "\"\"".to_string(),
                     (_, None) => String::new(),
                     (PlaceholderContext::JsonValue, Some(v)) => v.to_compact(),
-                    (PlaceholderContext::InsideString, Some(v)) => match &v.value {
-                        JsonValue::String(s) => s.clone(),
-                        _ => v.to_compact(),
+                    (PlaceholderContext::InsideString, Some(v)) => match v.as_str() {
+                        Some(s) => s.to_string(),
+                        None => v.to_compact(),
                     },
                     (PlaceholderContext::Text, Some(v)) => {
                         let mut o = String::new();

@@ -1,44 +1,51 @@
 //! The "Format" button: JSON pretty-printed with two-space indents, keeping every number and
 //! string exactly as written (no round trip through doubles).
 
-use event_pattern::json::write_string;
+use event_pattern::json::{write_string, Step};
 use event_pattern::{Json, JsonValue};
 
 /// Pretty JSON, or `None` when the text is not valid JSON (the editor shows why).
 pub fn pretty_json(text: &str) -> Option<String> {
     let j = Json::parse(text).ok()?;
     let mut out = String::new();
-    write(&j, 0, &mut out);
+    write(&j, &mut out);
     Some(out)
 }
 
-fn write(v: &Json, indent: usize, out: &mut String) {
-    let pad = |n: usize, out: &mut String| out.push_str(&"  ".repeat(n));
-    match &v.value {
-        JsonValue::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
-            for (i, it) in items.iter().enumerate() {
-                pad(indent + 1, out);
-                write(it, indent + 1, out);
-                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+/// Two-space indents; an empty object or array stays `{}` or `[]`.
+fn write(v: &Json, out: &mut String) {
+    let empty = |v: &Json| match &v.value {
+        JsonValue::Array(items) => items.is_empty(),
+        JsonValue::Object(fields) => fields.is_empty(),
+        _ => true,
+    };
+    let line = |depth: usize, out: &mut String| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    v.walk(false, |step, depth| match step {
+        Step::Scalar(v) => out.push_str(&v.to_compact()),
+        Step::Open(v) => {
+            out.push(if v.is_object() { '{' } else { '[' });
+            if !empty(v) {
+                line(depth + 1, out);
             }
-            pad(indent, out);
-            out.push(']');
         }
-        JsonValue::Object(fields) if !fields.is_empty() => {
-            out.push_str("{\n");
-            for (i, (k, _, it)) in fields.iter().enumerate() {
-                pad(indent + 1, out);
-                write_string(k, out);
-                out.push_str(": ");
-                write(it, indent + 1, out);
-                out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
+        Step::Key(k) => {
+            write_string(k, out);
+            out.push_str(": ");
+        }
+        Step::Next => {
+            out.push(',');
+            line(depth, out);
+        }
+        Step::Close(v) => {
+            if !empty(v) {
+                line(depth, out);
             }
-            pad(indent, out);
-            out.push('}');
+            out.push(if v.is_object() { '}' } else { ']' });
         }
-        _ => out.push_str(&v.to_compact()),
-    }
+    });
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! state, byte-identical on every run.
 
 use apigw_vtl::{Integration, IntegrationTrace, Request};
+use std::borrow::Cow;
+
 use event_pattern::{Json, JsonValue, Span};
 use eventbridge_sim::lambda::FunctionKind;
 use eventbridge_sim::putevents::{envelope, PutEventsEntry};
@@ -231,13 +233,13 @@ impl<'t> CustomEventJson<'t> {
     }
 
     /// The `detail` object (`{}` when the event has none).
-    fn detail(&self) -> Json {
+    fn detail(&self) -> Cow<'_, Json> {
         match self.event.get("detail") {
-            Some(d) => d.clone(),
-            None => Json {
+            Some(d) => Cow::Borrowed(d),
+            None => Cow::Owned(Json {
                 value: JsonValue::Object(Vec::new()),
                 span: Span::new(0, 0),
-            },
+            }),
         }
     }
 

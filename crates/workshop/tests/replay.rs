@@ -251,3 +251,93 @@ fn a_custom_event_that_is_not_json_is_reported_with_its_position() {
     );
     assert!(e.ends_with("at line 2, column 15"), "{e}");
 }
+
+/// A custom event whose `items` hold objects nested `levels` deep in all.
+fn nested_event(levels: usize) -> String {
+    // The event, `detail`, `items` and the innermost object with `qty` are four levels.
+    let inner = "{\"a\":".repeat(levels - 4) + "{\"qty\": 1}" + &"}".repeat(levels - 4);
+    format!(
+        r#"{{"source": "Order Service", "detail-type": "New Order", "detail": {{"order_id": 7, "items": [{inner}]}}}}"#
+    )
+}
+
+/// How deep a JSON text nests (brackets inside strings aside: these events have none).
+fn nesting(text: &str) -> i32 {
+    let mut depth = 0;
+    let mut deepest = 0;
+    for b in text.bytes() {
+        depth += match b {
+            b'{' | b'[' => 1,
+            b'}' | b']' => -1,
+            _ => 0,
+        };
+        deepest = deepest.max(depth);
+    }
+    deepest
+}
+
+/// An event nests up to 1000 levels, as Jackson lets EventBridge parse it: PutEvents takes a
+/// detail that makes the event that deep, and the event goes through every part of the workshop
+/// (rules, logs, the forecast function's InputTransformer and its Python log lines, schema
+/// discovery). Every walk over the event is a loop, not a recursion, so this needs little stack:
+/// 128 KiB in the release build, 512 KiB unoptimized.
+#[test]
+fn an_event_nested_a_thousand_levels_goes_through_the_whole_workshop() {
+    let on_small_stack = |bus: &'static str| {
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || replay_custom(bus, &nested_event(1000)))
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    // The partner bus takes the event as the partner sends it.
+    let partner = on_small_stack(workshop::BUILDKITE_SOURCE);
+    assert!(partner.errors.is_empty(), "{:?}", partner.errors);
+    assert_eq!(nesting(&partner.events[0].event), 1000);
+    let r = on_small_stack("orders");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(
+        r.producers[0].response.contains("\"FailedEntryCount\":0"),
+        "{}",
+        r.producers[0].response
+    );
+    let event = &r.events[0].event;
+    assert_eq!(nesting(event), 1000);
+    let forecast = r
+        .deliveries
+        .iter()
+        .find(|d| d.target == "ForecastFunctionNewOrderLambdaTarget")
+        .expect("forecast delivery");
+    assert!(
+        forecast
+            .payload
+            .starts_with(r#"{"order_id": 7,"order_date": "","items": [{"a":{"a":"#),
+        "{}",
+        &forecast.payload[..80]
+    );
+    assert!(r
+        .deliveries
+        .iter()
+        .any(|d| d.rule == "orders-catchall" && d.payload == *event));
+    let logs = &r
+        .log_groups
+        .iter()
+        .find(|(n, _)| *n == format!("/aws/lambda/{FORECAST_FUNCTION}"))
+        .expect("forecast logs")
+        .1;
+    assert!(logs.events().any(|e| e
+        .message
+        .starts_with("Raw Event: {'order_id': 7, 'order_date': '', 'items': [{'a': {'a': ")));
+    assert_eq!(r.discoveries.len(), 1, "{:?}", r.discoveries);
+}
+
+/// The custom event is the event as written: one level more, and it is refused with Jackson's
+/// message before it is sent.
+#[test]
+fn an_event_nested_deeper_than_a_thousand_levels_is_refused() {
+    let r = replay_custom("orders", &nested_event(1001));
+    assert!(r.events.is_empty() && r.producers.is_empty());
+    assert_eq!(r.errors.len(), 1);
+    assert!(r.errors[0].starts_with("the custom event is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000"), "{}", r.errors[0]);
+}

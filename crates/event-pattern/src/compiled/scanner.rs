@@ -110,14 +110,23 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips one value that no pattern mentions (it sits at nesting `depth`), checking its
-    /// structure as it goes. Containers are tracked in a bit stack: 1 for an object.
+    /// structure as it goes.
     pub(crate) fn skip_value(&mut self, depth: usize) -> Result<(), ()> {
-        let mut stack: u128 = 0;
+        self.skip::<u128>(depth)
+    }
+
+    /// [`Self::skip_value`], with the containers it is inside tracked in `L`: 128 bits at most
+    /// in the usual skip, and a container nested deeper than that (rare: events nest up to 1000
+    /// levels) skipped out of line, with as many bits as it needs.
+    #[inline(always)]
+    fn skip<L: Levels>(&mut self, depth: usize) -> Result<(), ()> {
+        let mut stack = L::default();
         let mut level = 0usize;
         'value: loop {
             match self.peek().ok_or(())? {
                 b'"' => self.skip_string()?,
                 b'[' if self.number_array(depth + level) => {}
+                b'{' | b'[' if level >= L::ROOM => self.skip_deep(depth + level)?,
                 b'{' | b'[' => {
                     // This container is nesting level `depth + level + 1`.
                     if depth + level >= MAX_EVENT_DEPTH {
@@ -130,10 +139,7 @@ impl<'a> Scanner<'a> {
                     if self.peek() == Some(close) {
                         self.i += 1;
                     } else {
-                        if level >= 128 {
-                            return Err(());
-                        }
-                        stack = (stack << 1) | object as u128;
+                        stack.push(object);
                         level += 1;
                         if object {
                             self.key()?;
@@ -151,7 +157,7 @@ impl<'a> Scanner<'a> {
                 if level == 0 {
                     return Ok(());
                 }
-                let object = stack & 1 == 1;
+                let object = stack.in_object();
                 if self.comma() {
                     if object {
                         self.key()?;
@@ -164,10 +170,17 @@ impl<'a> Scanner<'a> {
                     _ => return Err(()),
                 }
                 self.i += 1;
-                stack >>= 1;
+                stack.pop();
                 level -= 1;
             }
         }
+    }
+
+    /// A container nested deeper than the usual skip tracks.
+    #[cold]
+    #[inline(never)]
+    fn skip_deep(&mut self, depth: usize) -> Result<(), ()> {
+        self.skip::<Vec<bool>>(depth)
     }
 
     /// [`Self::skip_value`] for text known to be valid JSON: an object or array is skipped by
@@ -407,6 +420,46 @@ fn number_end_slow(b: &[u8], mut i: usize) -> Result<usize, ()> {
         i += n;
     }
     Ok(i)
+}
+
+/// The containers a skip is inside, innermost last: whether each is an object.
+trait Levels: Default {
+    /// How many it can hold.
+    const ROOM: usize;
+    fn push(&mut self, object: bool);
+    fn pop(&mut self);
+    /// Whether the innermost is an object.
+    fn in_object(&self) -> bool;
+}
+
+/// A bit a level, the innermost lowest.
+impl Levels for u128 {
+    const ROOM: usize = 128;
+    #[inline(always)]
+    fn push(&mut self, object: bool) {
+        *self = (*self << 1) | object as u128;
+    }
+    #[inline(always)]
+    fn pop(&mut self) {
+        *self >>= 1;
+    }
+    #[inline(always)]
+    fn in_object(&self) -> bool {
+        *self & 1 == 1
+    }
+}
+
+impl Levels for Vec<bool> {
+    const ROOM: usize = usize::MAX;
+    fn push(&mut self, object: bool) {
+        Vec::push(self, object);
+    }
+    fn pop(&mut self) {
+        Vec::pop(self);
+    }
+    fn in_object(&self) -> bool {
+        self.last() == Some(&true)
+    }
 }
 
 #[cfg(test)]
