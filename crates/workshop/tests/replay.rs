@@ -1,6 +1,21 @@
 //! The default workshop, replayed: what each workshop step shows.
 
-use workshop::{replay, WorkshopState, FORECAST_FUNCTION};
+use workshop::{replay, Replay, WorkshopState, FORECAST_FUNCTION};
+
+/// What `target` received.
+fn payload_of<'r>(r: &'r Replay, target: &str) -> &'r str {
+    let delivery = r.deliveries.iter().find(|d| d.target == target);
+    &delivery
+        .unwrap_or_else(|| panic!("no delivery to {target}"))
+        .payload
+}
+
+/// The messages of a log group, in order.
+fn log_messages<'r>(r: &'r Replay, group: &str) -> Vec<&'r str> {
+    let found = r.log_groups.iter().find(|(n, _)| n == group);
+    let (_, logs) = found.unwrap_or_else(|| panic!("no log group {group}"));
+    logs.events().map(|e| e.message.as_str()).collect()
+}
 
 #[test]
 fn new_order_reaches_the_log_group_and_the_forecast_function_transformed() {
@@ -13,22 +28,11 @@ fn new_order_reaches_the_log_group_and_the_forecast_function_transformed() {
         .find(|d| d.rule == "orders-catchall")
         .expect("orders-catchall delivery");
     assert!(catchall.payload.contains(r#""detail-type":"New Order","source":"Order Service","account":"123456789012","time":"2020-05-24T07:38:02Z","region":"us-west-2","resources":[],"detail":{"order_id":12345,"order_date":"2020-05-24 07:38:01.979602","items":[{"product_id":"shoe_07","qty":1,"price":40.0}],"customer":{"id":9876543210,"name":"Jane Doe","address":"Some address"}}}"#), "{}", catchall.payload);
-    let forecast = r
-        .deliveries
-        .iter()
-        .find(|d| d.target == "ForecastFunctionNewOrderLambdaTarget")
-        .expect("forecast delivery");
     assert_eq!(
-        forecast.payload,
+        payload_of(&r, "ForecastFunctionNewOrderLambdaTarget"),
         r#"{"order_id": 12345,"order_date": "2020-05-24 07:38:01.979602","items": [{"product_id":"shoe_07","qty":1,"price":40.0}]}"#
     );
-    let logs = &r
-        .log_groups
-        .iter()
-        .find(|(n, _)| *n == format!("/aws/lambda/{FORECAST_FUNCTION}"))
-        .expect("forecast logs")
-        .1;
-    let lines: Vec<&str> = logs.events().map(|e| e.message.as_str()).collect();
+    let lines = log_messages(&r, &format!("/aws/lambda/{FORECAST_FUNCTION}"));
     assert!(
         lines.iter().any(|l| l.starts_with(
             "Raw Event: {'order_id': 12345, 'order_date': '2020-05-24 07:38:01.979602'"
@@ -304,31 +308,21 @@ fn an_event_nested_a_thousand_levels_goes_through_the_whole_workshop() {
     );
     let event = &r.events[0].event;
     assert_eq!(nesting(event), 1000);
-    let forecast = r
-        .deliveries
-        .iter()
-        .find(|d| d.target == "ForecastFunctionNewOrderLambdaTarget")
-        .expect("forecast delivery");
+    let forecast = payload_of(&r, "ForecastFunctionNewOrderLambdaTarget");
     assert!(
-        forecast
-            .payload
-            .starts_with(r#"{"order_id": 7,"order_date": "","items": [{"a":{"a":"#),
+        forecast.starts_with(r#"{"order_id": 7,"order_date": "","items": [{"a":{"a":"#),
         "{}",
-        &forecast.payload[..80]
+        &forecast[..80]
     );
     assert!(r
         .deliveries
         .iter()
         .any(|d| d.rule == "orders-catchall" && d.payload == *event));
-    let logs = &r
-        .log_groups
+    let lines = log_messages(&r, &format!("/aws/lambda/{FORECAST_FUNCTION}"));
+    assert!(lines
         .iter()
-        .find(|(n, _)| *n == format!("/aws/lambda/{FORECAST_FUNCTION}"))
-        .expect("forecast logs")
-        .1;
-    assert!(logs.events().any(|e| e
-        .message
-        .starts_with("Raw Event: {'order_id': 7, 'order_date': '', 'items': [{'a': {'a': ")));
+        .any(|l| l
+            .starts_with("Raw Event: {'order_id': 7, 'order_date': '', 'items': [{'a': {'a': ")));
     assert_eq!(r.discoveries.len(), 1, "{:?}", r.discoveries);
 }
 
