@@ -1,5 +1,6 @@
 //! `transform`: what each target receives.
 
+use event_pattern::Json;
 use input_transformer::{render, DeliveryContext, Outcome, TargetSpec};
 use serde_json::{json, Value};
 
@@ -33,10 +34,11 @@ pub fn transform(argv: &[String]) -> Result<u8, String> {
     let targets: Value = serde_json::from_str(&args.text("--target")?)
         .map_err(|e| format!("--target is not JSON: {e}"))?;
     let event_text = args.text("--event")?;
-    let event: Value =
-        serde_json::from_str(&event_text).map_err(|e| format!("--event is not JSON: {e}"))?;
-    // Targets receive the event as EventBridge serialises it: compact, keys in order.
-    let event = serde_json::to_string(&event).unwrap_or_default();
+    // Targets receive the event as EventBridge serialises it: compact, keys in order, numbers as
+    // written.
+    let event = Json::parse(&event_text)
+        .map_err(|e| format!("--event is not JSON: {e}"))?
+        .to_compact();
     let rule_name = args.get("--rule-name").unwrap_or("my-rule").to_string();
     let ctx = DeliveryContext {
         rule_arn: args

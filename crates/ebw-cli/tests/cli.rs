@@ -157,6 +157,47 @@ fn batch_modes() {
     );
 }
 
+/// The event reaches the targets as EventBridge serialises it: compact, with its numbers as
+/// written (no round trip through doubles).
+#[test]
+fn transform_keeps_the_events_numbers_as_written() {
+    let dir = std::env::temp_dir().join(format!("ebw-cli-lexemes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("target.json");
+    std::fs::write(
+        &target,
+        r#"[{"Id":"path","Arn":"arn","InputPath":"$.detail"}, {"Id":"all","Arn":"arn"}]"#,
+    )
+    .unwrap();
+    let (code, out, err) = ebw(&[
+        "transform",
+        "--target",
+        &format!("file://{}", target.display()),
+        "--event",
+        r#"{"source": "s", "detail": {"price": 1.50, "e": 1e2, "big": 12345678901234567890123}}"#,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            r#"path: {"price":1.50,"e":1e2,"big":12345678901234567890123}"#,
+            r#"all: {"source":"s","detail":{"price":1.50,"e":1e2,"big":12345678901234567890123}}"#
+        ]
+    );
+    let (_, _, err) = ebw(&[
+        "transform",
+        "--target",
+        &format!("file://{}", target.display()),
+        "--event",
+        "{\"a\": tru}",
+    ]);
+    assert!(
+        err.contains("--event is not JSON: Unrecognized token 'tru'")
+            && err.contains("at line 1, column"),
+        "{err}"
+    );
+}
+
 #[test]
 fn transform_prints_each_targets_payload_or_why_not() {
     let dir = std::env::temp_dir().join(format!("ebw-cli-transform-{}", std::process::id()));
