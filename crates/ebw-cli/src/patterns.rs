@@ -114,16 +114,19 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value =
-            serde_json::from_str(line).map_err(|e| format!("rules line {}: {e}", n + 1))?;
+        let v = Json::parse(line).map_err(|e| format!("rules line {}: {e}", n + 1))?;
         let name = v
             .get("name")
-            .and_then(|s| s.as_str())
+            .and_then(Json::as_str)
             .unwrap_or("")
             .to_string();
+        // A pattern given as JSON is taken as written: its numbers are not rounded through
+        // doubles, and its errors point into its own text.
         let pattern_text = match v.get("pattern") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
+            Some(p) => match p.as_str() {
+                Some(s) => s.to_string(),
+                None => line.get(p.span.start..p.span.end).unwrap_or("").to_string(),
+            },
             None => return Err(format!("rules line {}: missing `pattern`", n + 1)),
         };
         let p = EventPattern::parse(&pattern_text)

@@ -155,6 +155,25 @@ fn batch_modes() {
         err.contains("events line 2") && err.contains("Unrecognized token 'x'"),
         "{err}"
     );
+
+    // A pattern given as JSON is taken as written: AWS's message quotes its own text.
+    std::fs::write(
+        &rules,
+        "{\"name\": \"big\", \"pattern\": {\"a\": [{\"numeric\": [\">\", 1e400]}]}}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_match();
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("rule `big`: Event pattern is not valid. Reason: Cannot compare number : 1e400\n at [Source: (String)\"{\"a\": [{\"numeric\": [\">\", 1e400]}]}\"; line: 1, column: 32]"),
+        "{err}"
+    );
+    std::fs::write(&rules, "{\"name\": \"r\", \"pattern\": tru}\n").unwrap();
+    let (_, _, err) = run_match();
+    assert!(
+        err.contains("rules line 1: Unrecognized token 'tru'"),
+        "{err}"
+    );
 }
 
 /// The event reaches the targets as EventBridge serialises it: compact, with its numbers as

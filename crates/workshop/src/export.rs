@@ -41,8 +41,9 @@ pub fn targets_json(rule: &Rule) -> String {
 /// For a rule a service manages (schema discovery's, which AWS refuses `put-rule` on), the
 /// commands are those that make it: starting discovery on its bus.
 pub fn aws_cli(rule: &Rule, sample_event: &str) -> String {
-    let pattern = serde_json::from_str::<Value>(&rule.pattern)
-        .map(|v| v.to_string())
+    // Compact, with its numbers as written.
+    let pattern = event_pattern::Json::parse(&rule.pattern)
+        .map(|v| v.to_compact())
         .unwrap_or_else(|_| rule.pattern.clone());
     let mut out = String::new();
     if rule.managed_by.is_some() {
@@ -178,6 +179,21 @@ mod tests {
 
     /// Schema discovery's rule is exported as what makes it (a discoverer on its bus), never
     /// as a put-rule AWS would refuse.
+    /// The exported pattern is compacted, with its numbers as written.
+    #[test]
+    fn the_exported_pattern_keeps_its_numbers() {
+        let mut rule = Workshop::default().rules[0].clone();
+        rule.managed_by = None;
+        rule.pattern = r#"{"detail": {"amount": [{"numeric": [">", 1.50, "<=", 1e3]}]}}"#.into();
+        let cli = aws_cli(&rule, "{}");
+        assert!(
+            cli.contains(
+                r#"--event-pattern '{"detail":{"amount":[{"numeric":[">",1.50,"<=",1e3]}]}}'"#
+            ),
+            "{cli}"
+        );
+    }
+
     #[test]
     fn a_managed_rule_exports_as_its_discoverer() {
         let w = Workshop::default();
