@@ -233,6 +233,48 @@ fn replay_runs_in_the_browser() {
     );
 }
 
+/// An event 1000 levels deep, the most Jackson allows, goes through the whole workshop on the
+/// browser's stack, even unoptimized: every walk over an event is a loop.
+#[wasm_bindgen_test]
+fn the_deepest_event_replays_in_the_browser() {
+    let mut state = WorkshopState::default();
+    state.custom.bus = "orders".into();
+    // The event, `detail`, `items` and the innermost object are four of the 1000 levels.
+    let inner = "{\"a\":".repeat(996) + "{\"qty\": 1}" + &"}".repeat(996);
+    state.custom.event = format!(
+        r#"{{"source": "Order Service", "detail-type": "New Order", "detail": {{"order_id": 7, "items": [{inner}]}}}}"#
+    );
+    let r = workshop::replay(&state, &["custom"]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.events.len(), 1);
+    let fired: Vec<&str> = r.deliveries.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(fired.len(), 2, "{fired:?}");
+    assert_eq!(r.discoveries.len(), 1);
+}
+
+/// The compiled matcher reads a 1000-level event along the deepest path a pattern can name
+/// (790 keys under `detail` fill the 4096 characters): its scan recurses along that path.
+#[wasm_bindgen_test]
+fn the_compiled_matcher_reads_the_deepest_path_in_the_browser() {
+    use event_pattern::{compiled::CompiledMatcher, EventPattern};
+    let keys = 790;
+    let pattern = format!(
+        "{{\"detail\":{}{{\"c\":[1]}}{}}}",
+        "{\"\":".repeat(keys),
+        "}".repeat(keys)
+    );
+    let arrays = 1000 - keys - 2;
+    let event = format!(
+        "{{\"detail\":{}{{\"c\":1,\"deep\":{}1{}}}{}}}",
+        "{\"\":".repeat(keys),
+        "[".repeat(arrays),
+        "]".repeat(arrays),
+        "}".repeat(keys)
+    );
+    let m = CompiledMatcher::new(&[EventPattern::parse(&pattern).unwrap()]);
+    assert_eq!(m.matching_text(&event), Ok(vec![0]));
+}
+
 #[wasm_bindgen_test]
 fn js_api_explain_transform_render_and_replay() {
     let v = ebw_web::js_api::explain(r#"{"a": ["B"]}"#, r#"{"a": "b"}"#);

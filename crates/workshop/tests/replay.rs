@@ -284,12 +284,12 @@ fn nesting(text: &str) -> i32 {
 /// detail that makes the event that deep, and the event goes through every part of the workshop
 /// (rules, logs, the forecast function's InputTransformer and its Python log lines, schema
 /// discovery). Every walk over the event is a loop, not a recursion, so this needs little stack:
-/// 128 KiB in the release build, 512 KiB unoptimized.
+/// 128 KiB in the release build, 256 KiB in the test build.
 #[test]
 fn an_event_nested_a_thousand_levels_goes_through_the_whole_workshop() {
     let on_small_stack = |bus: &'static str| {
         std::thread::Builder::new()
-            .stack_size(1 << 20)
+            .stack_size(256 << 10)
             .spawn(move || replay_custom(bus, &nested_event(1000)))
             .unwrap()
             .join()
