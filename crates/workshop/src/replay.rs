@@ -1,9 +1,9 @@
 //! Replaying samples through the simulated account: the whole workshop as a pure function of the
 //! state, byte-identical on every run.
 
-use apigw_vtl::{Integration, IntegrationTrace, Request};
 use std::borrow::Cow;
 
+use apigw_vtl::{Integration, IntegrationTrace, Request};
 use event_pattern::{Json, JsonValue, Span};
 use eventbridge_sim::lambda::FunctionKind;
 use eventbridge_sim::putevents::{envelope, PutEventsEntry};
