@@ -1,9 +1,6 @@
 //! Schema discovery into the `discovered-schemas` registry, and code bindings.
 
 use event_pattern::{Json, JsonValue, Span};
-
-/// An object's field: its key, the key's span, and its value.
-type Field = (String, Span, Json);
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -86,6 +83,9 @@ fn is_date_time(s: &str) -> bool {
         && (s.ends_with('Z') || s[19..].contains(['+', '-']))
         && b[..4].iter().all(u8::is_ascii_digit)
 }
+
+/// An object's field: its key, the key's span, and its value.
+type Field = (String, Span, Json);
 
 /// Discovery's walk over an event. Every object becomes a component of its own, so the walk
 /// keeps the objects still to describe in `pending` rather than recursing into them: events nest
