@@ -153,6 +153,29 @@ fn the_compiled_matcher_refuses_the_events_the_parser_refuses_around_the_depth_l
     on_stack(256 << 10, deepest_events);
 }
 
+/// A dotted key names a path of as many levels as it has segments, so one key reaches past the
+/// 818 levels nested objects fit in 4096 characters: the scan follows it to the event's limit,
+/// recursing a level at a time (about 430 bytes a level in the test build).
+#[test]
+fn a_dotted_key_reaches_the_deepest_level_on_a_small_stack() {
+    on_stack(512 << 10, || {
+        let max = event_pattern::MAX_EVENT_DEPTH;
+        // The event's levels are its objects; the value at the bottom adds none.
+        let path = vec!["a"; max].join(".");
+        let pattern = format!("{{\"{path}\": [\"x\"]}}");
+        assert!(pattern.len() <= 4096);
+        let p = [EventPattern::parse(&pattern).unwrap()];
+        let m = CompiledMatcher::new(&p);
+        let event = |levels: usize| "{\"a\":".repeat(levels) + "\"x\"" + &"}".repeat(levels);
+        let e = Json::parse(&event(max)).unwrap();
+        assert!(matches(&p[0], &e));
+        assert!(explain(&p[0], &e).matched());
+        assert_eq!(m.matching(&e), vec![0]);
+        assert_eq!(m.matching_text(&event(max)), Ok(vec![0]));
+        assert!(m.matching_text(&event(max + 1)).is_err());
+    });
+}
+
 fn deepest_events() {
     let max = event_pattern::MAX_EVENT_DEPTH;
     let deepest = (4096 - 5) / 5;
