@@ -11,7 +11,7 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked || cargo install cargo-fuzz
 fi
 python3 scripts/fuzz-seed.py
-targets=${FUZZ_TARGETS:-"pattern_parse pattern_match compiled_vs_reference transformer vtl putevents share_link insights"}
+targets=${FUZZ_TARGETS:-"pattern_parse pattern_match compiled_vs_reference transformer vtl putevents share_link insights replay_custom"}
 SANITIZER=${FUZZ_SANITIZER:-none}
 JOBS=${FUZZ_JOBS:-2}
 mkdir -p fuzz/logs

@@ -114,6 +114,29 @@ pub fn putevents(data: &[u8]) {
     assert!(out.status == 200 || out.status == 400);
 }
 
+/// A custom event through the whole workshop: PutEvents, the rules (the first one's pattern
+/// replaced), their targets' inputs, the Forecast function's log lines, schema discovery. The
+/// first byte picks the bus; the rest is the event, then, after a NUL, the pattern. Every event
+/// that reached a bus is valid JSON, as EventBridge serialises it.
+pub fn replay_custom(data: &[u8]) {
+    let buses = ["orders", "payments", workshop::BUILDKITE_SOURCE, "no-such-bus"];
+    let (bus, rest) = match data.split_first() {
+        Some((b, rest)) => (buses[usize::from(*b) % buses.len()], rest),
+        None => ("orders", data),
+    };
+    let (event, pattern) = split(rest);
+    let mut state = workshop::WorkshopState::default();
+    state.custom.bus = bus.into();
+    state.custom.event = event;
+    if let Some(rule) = state.rules.first_mut().filter(|_| !pattern.is_empty()) {
+        rule.pattern = pattern;
+    }
+    let r = workshop::replay(&state, &["custom"]);
+    for e in &r.events {
+        assert!(Json::parse(&e.event).is_ok(), "{}", e.event);
+    }
+}
+
 /// A share link fragment, decoded (and, when valid, re-encoded to the same state).
 pub fn share_link(data: &[u8]) {
     let frag = text(data);
@@ -153,7 +176,7 @@ pub fn insights(data: &[u8]) {
 pub type Target = fn(&[u8]);
 
 /// Every target, by name (the fuzz targets and the regression replayer use the same names).
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("pattern_parse", pattern_parse),
     ("pattern_match", pattern_match),
     ("compiled_vs_reference", compiled_vs_reference),
@@ -162,4 +185,5 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("putevents", putevents),
     ("share_link", share_link),
     ("insights", insights),
+    ("replay_custom", replay_custom),
 ];
