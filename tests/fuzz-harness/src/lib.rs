@@ -119,7 +119,12 @@ pub fn putevents(data: &[u8]) {
 /// first byte picks the bus; the rest is the event, then, after a NUL, the pattern. Every event
 /// that reached a bus is valid JSON, as EventBridge serialises it.
 pub fn replay_custom(data: &[u8]) {
-    let buses = ["orders", "payments", workshop::BUILDKITE_SOURCE, "no-such-bus"];
+    let buses = [
+        "orders",
+        "payments",
+        workshop::BUILDKITE_SOURCE,
+        "no-such-bus",
+    ];
     let (bus, rest) = match data.split_first() {
         Some((b, rest)) => (buses[usize::from(*b) % buses.len()], rest),
         None => ("orders", data),
