@@ -154,17 +154,9 @@ pub fn run_sample(
                 return;
             }
             for e in BUILDKITE_BUILD {
-                let (text, time) = match serde_json::from_str::<serde_json::Value>(e) {
-                    Ok(v) => {
-                        let t = v
-                            .get("time")
-                            .and_then(|t| t.as_str())
-                            .and_then(parse_time)
-                            .unwrap_or(0);
-                        (v.to_string(), t)
-                    }
-                    Err(_) => continue,
-                };
+                let Ok(v) = Json::parse(e) else { continue };
+                let time = v.get("time").and_then(Json::as_str).and_then(parse_time);
+                let (text, time) = (v.to_compact(), time.unwrap_or(0));
                 w.deliver_to_bus(BUILDKITE_SOURCE, &text, time);
             }
         }
