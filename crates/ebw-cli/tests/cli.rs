@@ -16,6 +16,21 @@ fn ebw(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// A directory of its own for one test's files.
+fn test_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ebw-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `ebw transform` with `targets` (PutTargets JSON) in a file of `dir`, and `event` as given.
+fn transform(dir: &std::path::Path, targets: &str, event: &str) -> (i32, String, String) {
+    let target = dir.join("target.json");
+    std::fs::write(&target, targets).unwrap();
+    let target = format!("file://{}", target.display());
+    ebw(&["transform", "--target", &target, "--event", event])
+}
+
 #[test]
 fn prints_the_aws_cli_result() {
     let (code, out, _) = ebw(&[
@@ -74,8 +89,7 @@ fn invalid_pattern_exits_254_with_the_aws_message() {
 
 #[test]
 fn batch_modes() {
-    let dir = std::env::temp_dir().join(format!("ebw-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = test_dir("test");
     let cases = dir.join("cases.jsonl");
     let line1 = serde_json::json!({"pattern": r#"{"source":["Order Service"]}"#, "event": EVENT})
         .to_string();
@@ -180,21 +194,11 @@ fn batch_modes() {
 /// written (no round trip through doubles).
 #[test]
 fn transform_keeps_the_events_numbers_as_written() {
-    let dir = std::env::temp_dir().join(format!("ebw-cli-lexemes-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let target = dir.join("target.json");
-    std::fs::write(
-        &target,
-        r#"[{"Id":"path","Arn":"arn","InputPath":"$.detail"}, {"Id":"all","Arn":"arn"}]"#,
-    )
-    .unwrap();
-    let (code, out, err) = ebw(&[
-        "transform",
-        "--target",
-        &format!("file://{}", target.display()),
-        "--event",
-        r#"{"source": "s", "detail": {"price": 1.50, "e": 1e2, "big": 12345678901234567890123}}"#,
-    ]);
+    let dir = test_dir("lexemes");
+    let targets = r#"[{"Id":"path","Arn":"arn","InputPath":"$.detail"}, {"Id":"all","Arn":"arn"}]"#;
+    let event =
+        r#"{"source": "s", "detail": {"price": 1.50, "e": 1e2, "big": 12345678901234567890123}}"#;
+    let (code, out, err) = transform(&dir, targets, event);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
@@ -203,13 +207,7 @@ fn transform_keeps_the_events_numbers_as_written() {
             r#"all: {"source":"s","detail":{"price":1.50,"e":1e2,"big":12345678901234567890123}}"#
         ]
     );
-    let (_, _, err) = ebw(&[
-        "transform",
-        "--target",
-        &format!("file://{}", target.display()),
-        "--event",
-        "{\"a\": tru}",
-    ]);
+    let (_, _, err) = transform(&dir, targets, "{\"a\": tru}");
     assert!(
         err.contains("--event is not JSON: Unrecognized token 'tru'")
             && err.contains("at line 1, column"),
@@ -219,24 +217,12 @@ fn transform_keeps_the_events_numbers_as_written() {
 
 #[test]
 fn transform_prints_each_targets_payload_or_why_not() {
-    let dir = std::env::temp_dir().join(format!("ebw-cli-transform-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let target = dir.join("target.json");
-    std::fs::write(
-        &target,
-        r#"[{"Id":"ok","Arn":"arn","InputTransformer":{"InputPathsMap":{"id":"$.detail.order_id"},"InputTemplate":"{\"id\": <id>}"}},
-            {"Id":"dropped","Arn":"arn","InputTransformer":{"InputPathsMap":{"d":"$.detail"},"InputTemplate":"{\"d\": \"<d>\"}"}}]"#,
-    )
-    .unwrap();
+    let dir = test_dir("transform");
+    let targets = r#"[{"Id":"ok","Arn":"arn","InputTransformer":{"InputPathsMap":{"id":"$.detail.order_id"},"InputTemplate":"{\"id\": <id>}"}},
+            {"Id":"dropped","Arn":"arn","InputTransformer":{"InputPathsMap":{"d":"$.detail"},"InputTemplate":"{\"d\": \"<d>\"}"}}]"#;
     let event = dir.join("event.json");
     std::fs::write(&event, EVENT).unwrap();
-    let (code, out, _) = ebw(&[
-        "transform",
-        "--target",
-        &format!("file://{}", target.display()),
-        "--event",
-        &format!("file://{}", event.display()),
-    ]);
+    let (code, out, _) = transform(&dir, targets, &format!("file://{}", event.display()));
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], r#"ok: {"id": 12345}"#);
