@@ -69,11 +69,8 @@ pub struct SyntaxError {
 /// Jackson's message, then where it stands: `Unexpected end-of-input ... at line 1, column 9`.
 impl std::fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} at line {}, column {}",
-            self.message, self.location.line, self.location.column
-        )
+        let at = crate::json::describe_location(&self.location);
+        write!(f, "{} at {at}", self.message)
     }
 }
 

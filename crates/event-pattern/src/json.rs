@@ -99,13 +99,12 @@ fn write_compact(v: &Json, out: &mut String, text: fn(&str, &mut String)) {
             JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             _ => out.push_str("null"),
         },
-        Step::Open(v) => out.push(if v.is_object() { '{' } else { '[' }),
+        Step::Open(_) | Step::Close(_) => out.extend(step.bracket()),
         Step::Key(k) => {
             text(k, out);
             out.push(':');
         }
         Step::Next => out.push(','),
-        Step::Close(v) => out.push(if v.is_object() { '}' } else { ']' }),
     });
 }
 
@@ -122,6 +121,18 @@ pub enum Step<'a> {
     Next,
     /// An object or array, after its contents.
     Close(&'a Json),
+}
+
+impl Step<'_> {
+    /// The bracket that opens or closes an object or array (none for the other steps).
+    pub fn bracket(self) -> Option<char> {
+        let object = |v: &Json| matches!(v.value, JsonValue::Object(_));
+        match self {
+            Step::Open(v) => Some(if object(v) { '{' } else { '[' }),
+            Step::Close(v) => Some(if object(v) { '}' } else { ']' }),
+            Step::Scalar(_) | Step::Key(_) | Step::Next => None,
+        }
+    }
 }
 
 /// An object or array [`Json::walk`] is inside, with what is left of it.
@@ -197,11 +208,6 @@ impl Json {
                 }
             }
         }
-    }
-
-    /// Whether this is an object.
-    pub fn is_object(&self) -> bool {
-        matches!(self.value, JsonValue::Object(_))
     }
 }
 

@@ -105,13 +105,12 @@ fn python_repr(v: &Json, typed: bool) -> String {
             JsonValue::String(s) => out.push_str(&python_str(s)),
             JsonValue::Array(_) | JsonValue::Object(_) => {}
         },
-        Step::Open(v) => out.push(if v.is_object() { '{' } else { '[' }),
+        Step::Open(_) | Step::Close(_) => out.extend(step.bracket()),
         Step::Key(k) => {
             out.push_str(&python_str(k));
             out.push_str(": ");
         }
         Step::Next => out.push_str(", "),
-        Step::Close(v) => out.push(if v.is_object() { '}' } else { ']' }),
     });
     out
 }

@@ -26,7 +26,7 @@ fn write(v: &Json, out: &mut String) {
     v.walk(false, |step, depth| match step {
         Step::Scalar(v) => out.push_str(&v.to_compact()),
         Step::Open(v) => {
-            out.push(if v.is_object() { '{' } else { '[' });
+            out.extend(step.bracket());
             if !empty(v) {
                 line(depth + 1, out);
             }
@@ -43,7 +43,7 @@ fn write(v: &Json, out: &mut String) {
             if !empty(v) {
                 line(depth, out);
             }
-            out.push(if v.is_object() { '}' } else { ']' });
+            out.extend(step.bracket());
         }
     });
 }
