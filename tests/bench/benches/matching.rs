@@ -28,7 +28,10 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
-use ebw_bench::{city_lot, city_pattern, eb_event, eb_pattern, median, shape_pattern, turn, Rng};
+use ebw_bench::{
+    city_lot, city_pattern, eb_event, eb_pattern, median, shape_pattern, turn, Rng, CITY_KINDS,
+    EB_SHAPES,
+};
 use event_pattern::compiled::{CompiledMatcher, MatchSet};
 use event_pattern::{EventPattern, Json};
 
@@ -403,19 +406,12 @@ fn main() {
     // (name, pattern i, events): every workload at 1, 100 and 10,000 patterns.
     type Patterns = Box<dyn Fn(u64) -> String>;
     let mut workloads: Vec<(String, Patterns, &[String])> = Vec::new();
-    for kind in [
-        "exact",
-        "prefix",
-        "anything-but",
-        "equals-ignore-case",
-        "wildcard",
-        "mixed",
-    ] {
+    for kind in CITY_KINDS {
         let name = format!("city-lots/{kind}");
         workloads.push((name, Box::new(move |i| city_pattern(kind, i)), &city));
     }
     workloads.push(("eventbridge/mix".into(), Box::new(eb_pattern), &eb));
-    for kind in ["distinct-paths", "paired-tests"] {
+    for kind in EB_SHAPES {
         let name = format!("eventbridge/{kind}");
         workloads.push((name, Box::new(move |i| shape_pattern(kind, i)), &eb));
     }

@@ -19,21 +19,9 @@
 //! includes one rule's evaluation, and its `exists` tests are counted, where a gate on an exact
 //! value is only looked up (so `ours` can come out a little above it, as on `exact`). Where the
 //! two together are well below serde_json, no faster evaluation of the rules closes the gap.
-use ebw_bench::{median, pattern_for, sample_events, turn};
+use ebw_bench::{median, pattern_for, sample_events, turn, CITY_KINDS, EB_SHAPES};
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::EventPattern;
-
-const KINDS: [&str; 9] = [
-    "exact",
-    "prefix",
-    "anything-but",
-    "equals-ignore-case",
-    "wildcard",
-    "mixed",
-    "eventbridge",
-    "distinct-paths",
-    "paired-tests",
-];
 
 /// One engine's work on one event (the number it returns keeps the work from being optimised
 /// away).
@@ -52,7 +40,12 @@ fn main() {
         .map(String::as_str)
         .take_while(|a| *a != "--rounds")
         .collect();
-    let kinds = if given.is_empty() { &KINDS[..] } else { &given };
+    let every: Vec<&str> = CITY_KINDS
+        .into_iter()
+        .chain(["eventbridge"])
+        .chain(EB_SHAPES)
+        .collect();
+    let kinds = if given.is_empty() { &every } else { &given };
     println!(
         "| workload | serde ev/s | ours ÷ serde | skip ÷ serde | collect ÷ serde | answer ÷ serde | collect + answer ÷ serde | matches/event |"
     );

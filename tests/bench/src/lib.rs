@@ -51,6 +51,20 @@ pub fn eventbridge_kind(kind: &str) -> bool {
     )
 }
 
+/// The city-lots workloads of the matching bench, one per operator and one mixing them.
+pub const CITY_KINDS: [&str; 6] = [
+    "exact",
+    "prefix",
+    "anything-but",
+    "equals-ignore-case",
+    "wildcard",
+    "mixed",
+];
+
+/// The EventBridge-like workloads of the matching bench beside the realistic mix: shapes that
+/// once made compiling or matching superlinear ([`shape_pattern`]).
+pub const EB_SHAPES: [&str; 2] = ["distinct-paths", "paired-tests"];
+
 /// Pattern `i` of a profiling example's workload `kind`: `eventbridge`, `eb-paths`, the shapes,
 /// `custom` and `eb-custom` (the pattern in `EBW_PATTERN`), `none` and `none-eb` (a path no
 /// event has, so each event is only checked and skipped), else a city-lots kind.
