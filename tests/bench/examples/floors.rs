@@ -78,7 +78,7 @@ fn floors(kind: &str, rounds: usize) {
     let mut list: Vec<usize> = Vec::new();
     let mut hand_out = move |_: &str| {
         let len = lengths.get(next).copied().unwrap_or(0);
-        next = (next + 1) % lengths.len();
+        next = (next + 1) % lengths.len().max(1);
         list.clear();
         list.extend(0..len);
         std::hint::black_box(&list).len()
