@@ -263,6 +263,35 @@ test('a verdict points at the slip: a typo in a value, a wildcard piece, array e
   await ctx.close();
 });
 
+test('an $or verdict says which branch matched, its branches in the same columns', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  // Three branches of different widths: a number, a value that differs in case, a match.
+  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
+    .fill('{"source": ["Order Service"], "detail": {"$or": [{"order_id": [{"numeric": [">", 99999]}]}, ' +
+      '{"customer": {"name": [{"prefix": "jane"}]}}, {"items": {"qty": [{"numeric": [">=", 1]}]}}]}}');
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  const rule = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  await rule.getByText('matched', { exact: true }).waitFor();
+  await rule.locator('.rule-line').click();
+  await rule.locator('.leaves').first().waitFor();
+  const said = await rule.innerText();
+  assert.match(said, /matched \(through \$or branch 3 of 3\)/);
+  assert.match(said, /\$or branch 1 of 3: ✘ not matched/);
+  assert.match(said, /expected prefix "jane", got "Jane Doe"; case differs/);
+  assert.match(said, /\$or branch 3 of 3: ✔ matched/);
+  // Each column starts at the same place in every branch's table.
+  const starts = await rule.locator('.leaves').evaluateAll((tables) =>
+    tables.map((t) => [...t.querySelectorAll('th')].map((th) => Math.round(th.getBoundingClientRect().left))));
+  assert.equal(starts.length, 3);
+  assert.deepEqual(starts[1], starts[0]);
+  assert.deepEqual(starts[2], starts[0]);
+  await screenshot(page, 'verdict-or');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('an invalid pattern says what to write instead, beside AWS\'s message', async () => {
   const { ctx, page, problems } = await fresh();
   await page.goto(url);
