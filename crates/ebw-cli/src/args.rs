@@ -2,6 +2,16 @@
 
 use std::collections::HashMap;
 
+const UNEXPECTED: &str = "unexpected argument";
+const NEEDS_VALUE: &str = "needs a value";
+const REQUIRED: &str = "is required";
+
+/// The message is about how the command line is written (an unknown, valueless or missing flag),
+/// not about what the flags name.
+pub fn is_usage_error(message: &str) -> bool {
+    message.starts_with(UNEXPECTED) || message.ends_with(NEEDS_VALUE) || message.ends_with(REQUIRED)
+}
+
 pub struct Args {
     values: HashMap<String, String>,
     flags: Vec<String>,
@@ -22,14 +32,14 @@ impl Args {
             if value_flags.contains(&a) {
                 let v = argv
                     .get(i + 1)
-                    .ok_or_else(|| format!("{a} needs a value"))?;
+                    .ok_or_else(|| format!("{a} {NEEDS_VALUE}"))?;
                 values.insert(a.to_string(), v.clone());
                 i += 2;
             } else if bool_flags.contains(&a) {
                 flags.push(a.to_string());
                 i += 1;
             } else {
-                return Err(format!("unexpected argument `{a}`"));
+                return Err(format!("{UNEXPECTED} `{a}`"));
             }
         }
         Ok(Args { values, flags })
@@ -45,9 +55,7 @@ impl Args {
 
     /// The value, read from a file when written `file://path` (as the AWS CLI does).
     pub fn text(&self, name: &str) -> Result<String, String> {
-        let v = self
-            .get(name)
-            .ok_or_else(|| format!("{name} is required"))?;
+        let v = self.get(name).ok_or_else(|| format!("{name} {REQUIRED}"))?;
         read_value(v)
     }
 }

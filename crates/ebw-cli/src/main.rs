@@ -31,12 +31,32 @@ fn usage() -> &'static str {
   ebw logs insights --log-group NAME --query '...' [--state F] [--sample NAME ...]"
 }
 
+/// The usage lines of one command (`logs insights` is the command `logs`); empty for an unknown
+/// one.
+fn usage_of(command: &str) -> String {
+    let prefix = format!("ebw {command} ");
+    let lines: Vec<&str> = usage()
+        .lines()
+        .filter(|l| l.trim_start().starts_with(&prefix))
+        .collect();
+    match lines.is_empty() {
+        true => String::new(),
+        false => format!("usage:\n{}", lines.join("\n")),
+    }
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
         eprintln!("{}", usage());
         return ExitCode::from(2);
     };
+    // `ebw <command> --help`: that command's usage, as a successful answer.
+    let own_usage = usage_of(command);
+    if !own_usage.is_empty() && rest.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{own_usage}");
+        return ExitCode::SUCCESS;
+    }
     let result = match command.as_str() {
         "test-event-pattern" => patterns::test_event_pattern(rest),
         "match" => patterns::match_command(rest),
@@ -55,6 +75,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("ebw: {message}");
+            // A mistake in the command line itself: say how the command is written.
+            if args::is_usage_error(&message) && !own_usage.is_empty() {
+                eprintln!("{own_usage}");
+            }
             ExitCode::from(2)
         }
     }

@@ -296,3 +296,46 @@ fn replay_is_deterministic_and_logs_insights_queries_it() {
             "version": "1", "change": "NewSchema"}])
     );
 }
+
+#[test]
+fn each_command_explains_itself_on_help_and_on_a_mistake() {
+    // `--help` (or `-h`) anywhere after a command: that command's usage on stdout, exit 0.
+    for (args, first) in [
+        (
+            &["test-event-pattern", "--help"][..],
+            "  ebw test-event-pattern --event-pattern",
+        ),
+        (&["match", "-h"], "  ebw match --patterns"),
+        (
+            &["transform", "--event", "x", "--help"],
+            "  ebw transform --target",
+        ),
+        (&["logs", "--help"], "  ebw logs insights --log-group"),
+    ] {
+        let (code, out, err) = ebw(args);
+        assert_eq!((code, err.as_str()), (0, ""), "{args:?}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.first(), Some(&"usage:"), "{args:?}");
+        assert!(lines.get(1).is_some_and(|l| l.starts_with(first)), "{out}");
+        let command = format!("  ebw {} ", args[0]);
+        assert!(lines[1..].iter().all(|l| l.starts_with(&command)), "{out}");
+    }
+    // A mistake in the command line: the message, then how the command is written; exit 2.
+    let (code, out, err) = ebw(&["transform", "--bogus"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("ebw: unexpected argument `--bogus`\nusage:\n  ebw transform --target"),
+        "{err}"
+    );
+    let (code, _, err) = ebw(&["test-event-pattern", "--event", "{}"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("ebw: --event-pattern is required\nusage:\n  ebw test-event-pattern"),
+        "{err}"
+    );
+    // Other failures are not about the command line: no usage after them.
+    let (code, _, err) = ebw(&["test-event-pattern", "--cases", "/nonexistent/cases.jsonl"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("ebw: cannot read"), "{err}");
+    assert!(!err.contains("usage:"), "{err}");
+}
