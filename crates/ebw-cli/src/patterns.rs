@@ -130,7 +130,7 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
             None => return Err(format!("rules line {}: missing `pattern`", n + 1)),
         };
         let p = EventPattern::parse(&pattern_text)
-            .map_err(|e| format!("rule `{name}`: {}", e.message()))?;
+            .map_err(|e| format!("rules line {} (rule `{name}`): {}", n + 1, e.message()))?;
         rules.push((name, p));
     }
     let patterns: Vec<EventPattern> = rules.iter().map(|(_, p)| p.clone()).collect();
@@ -161,11 +161,16 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
         matcher
             .matching_text_into(line, &mut matched)
             .map_err(|_| {
-                let message = Json::parse(line)
-                    .err()
-                    .map(|e| e.message)
-                    .unwrap_or_else(|| "not valid JSON".into());
-                format!("events line {}: {message}", n + 1)
+                // A line holds one event: its column is what locates the error.
+                match Json::parse(line).err() {
+                    Some(e) => format!(
+                        "events line {}, column {}: {}",
+                        n + 1,
+                        e.location.column,
+                        e.message
+                    ),
+                    None => format!("events line {}: not valid JSON", n + 1),
+                }
             })?;
         events += 1;
         let line = &mut buffer;

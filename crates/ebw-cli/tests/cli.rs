@@ -161,12 +161,13 @@ fn batch_modes() {
     assert_ne!(code, 0);
     assert!(err.contains("events line 2"), "{err}");
 
-    // An invalid event line stops the run with its line number and the parser's message.
+    // An invalid event line stops the run with its line, the column in it, and the parser's
+    // message (Jackson's column: just past an unrecognized token).
     std::fs::write(&events, format!("{EVENT}\n{{\"source\": x}}\n")).unwrap();
     let (code, _, err) = run_match();
     assert_ne!(code, 0);
     assert!(
-        err.contains("events line 2") && err.contains("Unrecognized token 'x'"),
+        err.starts_with("ebw: events line 2, column 13: Unrecognized token 'x'"),
         "{err}"
     );
 
@@ -179,7 +180,7 @@ fn batch_modes() {
     let (code, _, err) = run_match();
     assert_ne!(code, 0);
     assert!(
-        err.contains("rule `big`: Event pattern is not valid. Reason: Cannot compare number : 1e400\n at [Source: (String)\"{\"a\": [{\"numeric\": [\">\", 1e400]}]}\"; line: 1, column: 32]"),
+        err.contains("rules line 1 (rule `big`): Event pattern is not valid. Reason: Cannot compare number : 1e400\n at [Source: (String)\"{\"a\": [{\"numeric\": [\">\", 1e400]}]}\"; line: 1, column: 32]"),
         "{err}"
     );
     std::fs::write(&rules, "{\"name\": \"r\", \"pattern\": tru}\n").unwrap();
