@@ -53,11 +53,143 @@ impl Args {
         self.flags.iter().any(|f| f == name)
     }
 
-    /// The value, read from a file when written `file://path` (as the AWS CLI does).
+    /// The value, read from a file when written `file://path`, as the AWS CLI reads it
+    /// ([`param_value`]).
     pub fn text(&self, name: &str) -> Result<String, String> {
         let v = self.get(name).ok_or_else(|| format!("{name} {REQUIRED}"))?;
-        read_value(v)
+        param_value(name, v)
     }
+}
+
+/// How AWS CLI v2 words a parameter it cannot load (`argprocess.ParamError`).
+const PARAM_ERROR: &str = "Error parsing parameter '";
+
+/// The message is AWS CLI's own, for a parameter file it cannot load: print it as AWS CLI v2
+/// does (on a line of its own, after an empty one) and exit with its code for a parameter
+/// error, 252.
+pub fn is_param_error(message: &str) -> bool {
+    message.starts_with(PARAM_ERROR)
+}
+
+/// A parameter's value as AWS CLI v2 takes it (`awscli/paramfile.py`): `file://path` is the
+/// text of the file, its path with `~` and `$VAR` expanded and its line ends read as Python's
+/// text mode reads them (`\r\n` and `\r` become `\n`); any other value is itself. A file it
+/// cannot load gives AWS CLI's message, e.g. `Error parsing parameter '--event': Unable to load
+/// paramfile file://e.json: [Errno 2] No such file or directory: 'e.json'`.
+pub fn param_value(name: &str, value: &str) -> Result<String, String> {
+    let Some(path) = value.strip_prefix("file://") else {
+        return Ok(value.to_string());
+    };
+    let expanded = expand_vars(&expand_user(path));
+    let bytes = std::fs::read(&expanded).map_err(|e| {
+        format!(
+            "{PARAM_ERROR}{name}': Unable to load paramfile {value}: {}",
+            python_os_error(&e, &expanded)
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "{PARAM_ERROR}{name}': Unable to load paramfile ({expanded}), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix."
+        )
+    })?;
+    Ok(universal_newlines(text))
+}
+
+/// `os.path.expanduser`, for `~` and `~/...` (another user's `~name` is left as written).
+fn expand_user(path: &str) -> String {
+    let home = std::env::var("HOME").ok().filter(|h| !h.is_empty());
+    match (path.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+            let joined = format!("{}{rest}", home.trim_end_matches('/'));
+            match joined.is_empty() {
+                true => "/".to_string(),
+                false => joined,
+            }
+        }
+        _ => path.to_string(),
+    }
+}
+
+/// `os.path.expandvars` on POSIX: `$name` (letters, digits, `_`) and `${name}` become the
+/// variable's value; one that is not set is left as written. One pass over the text.
+fn expand_vars(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        // The variable's name, and how many bytes its reference takes after the `$`.
+        let (name, written) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        let reference = &rest[at..at + 1 + written];
+        match std::env::var(name) {
+            Ok(value) if !name.is_empty() => out.push_str(&value),
+            _ => out.push_str(reference),
+        }
+        rest = &rest[at + 1 + written..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Python's text mode: `\r\n` and a lone `\r` end a line as `\n` does.
+fn universal_newlines(text: String) -> String {
+    match text.contains('\r') {
+        false => text,
+        true => text.replace("\r\n", "\n").replace('\r', "\n"),
+    }
+}
+
+/// Python's `str(OSError)` for a file: `[Errno 2] No such file or directory: 'e.json'`.
+fn python_os_error(e: &std::io::Error, path: &str) -> String {
+    let shown = e.to_string();
+    match e.raw_os_error() {
+        // The C library's text, as Python's `strerror` gives it; Rust adds " (os error N)".
+        Some(code) => {
+            let text = shown
+                .strip_suffix(&format!(" (os error {code})"))
+                .unwrap_or(&shown);
+            format!("[Errno {code}] {text}: {}", python_str_repr(path))
+        }
+        None => shown,
+    }
+}
+
+/// Python's `repr` of a string: in single quotes, unless it holds one and no double quote.
+fn python_str_repr(s: &str) -> String {
+    let quote = match s.contains('\'') && !s.contains('"') {
+        true => '"',
+        false => '\'',
+    };
+    let mut out = String::from(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 pub fn read_value(v: &str) -> Result<String, String> {

@@ -73,6 +73,11 @@ fn main() -> ExitCode {
     let _ = std::io::stdout().flush();
     match result {
         Ok(code) => ExitCode::from(code),
+        // A parameter file that cannot be loaded: AWS CLI v2's message and exit code.
+        Err(message) if args::is_param_error(&message) => {
+            eprintln!("\n{message}");
+            ExitCode::from(252)
+        }
         Err(message) => {
             eprintln!("ebw: {message}");
             // A mistake in the command line itself: say how the command is written.

@@ -340,3 +340,118 @@ fn each_command_explains_itself_on_help_and_on_a_mistake() {
     assert!(err.starts_with("ebw: cannot read"), "{err}");
     assert!(!err.contains("usage:"), "{err}");
 }
+
+/// `ebw` with extra environment variables.
+fn ebw_with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ebw"))
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("ebw runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn file_parameters_load_as_the_aws_cli_loads_them() {
+    let dir = test_dir("paramfile");
+    let d = dir.to_str().unwrap();
+    let event = r#"{"id": "1", "account": "1", "source": "s", "time": "t", "region": "r", "detail-type": "d"}"#;
+    std::fs::write(dir.join("p.json"), r#"{"source": ["s"]}"#).unwrap();
+
+    // A file that is not there, a directory, bytes that are not text: AWS CLI v2's messages
+    // (`Error parsing parameter`, Python's OSError text), after an empty line; exit 252.
+    let missing = format!("file://{d}/nope.json");
+    let (code, out, err) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        &missing,
+        "--event",
+        event,
+    ]);
+    assert_eq!((code, out.as_str()), (252, ""));
+    assert_eq!(
+        err,
+        format!("\nError parsing parameter '--event-pattern': Unable to load paramfile {missing}: [Errno 2] No such file or directory: '{d}/nope.json'\n")
+    );
+    let folder = format!("file://{d}");
+    let (code, _, err) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        "{}",
+        "--event",
+        &folder,
+    ]);
+    assert_eq!(code, 252);
+    assert_eq!(
+        err,
+        format!("\nError parsing parameter '--event': Unable to load paramfile {folder}: [Errno 21] Is a directory: '{d}'\n")
+    );
+    std::fs::write(dir.join("binary.json"), b"{\"a\": [\"\xff\"]}").unwrap();
+    let binary = format!("file://{d}/binary.json");
+    let (code, _, err) = ebw(&["transform", "--target", &binary, "--event", event]);
+    assert_eq!(code, 252);
+    assert_eq!(
+        err,
+        format!("\nError parsing parameter '--target': Unable to load paramfile ({d}/binary.json), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix.\n")
+    );
+
+    // `~` and `$VAR` in the path are expanded, as Python's expanduser and expandvars do.
+    for (path, env) in [
+        ("file://~/p.json", ("HOME", d)),
+        ("file://$EBW_PARAM_DIR/p.json", ("EBW_PARAM_DIR", d)),
+        ("file://${EBW_PARAM_DIR}/p.json", ("EBW_PARAM_DIR", d)),
+    ] {
+        let (code, out, err) = ebw_with_env(
+            &[
+                "test-event-pattern",
+                "--event-pattern",
+                path,
+                "--event",
+                event,
+            ],
+            &[env],
+        );
+        assert_eq!((code, err.as_str()), (0, ""), "{path}");
+        assert!(out.contains("\"Result\": true"), "{path}: {out}");
+    }
+    // A variable that is not set stays as written, and the message names it so.
+    let unset = "file://$EBW_NOT_SET_ANYWHERE/p.json";
+    let (code, _, err) = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        unset,
+        "--event",
+        event,
+    ]);
+    assert_eq!(code, 252);
+    assert!(
+        err.ends_with(": [Errno 2] No such file or directory: '$EBW_NOT_SET_ANYWHERE/p.json'\n"),
+        "{err}"
+    );
+
+    // Line ends are read in Python's text mode: a pattern written with CRLF is the pattern
+    // written with LF, down to the source AWS quotes in its message.
+    let broken = "{\n  \"source\": [1,]\n}";
+    std::fs::write(dir.join("crlf.json"), broken.replace('\n', "\r\n")).unwrap();
+    let crlf = format!("file://{d}/crlf.json");
+    let from_file = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        &crlf,
+        "--event",
+        event,
+    ]);
+    let inline = ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        broken,
+        "--event",
+        event,
+    ]);
+    assert_eq!(from_file.0, 254, "{}", from_file.2);
+    assert_eq!(from_file, inline);
+}
