@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use workshop::state::{CustomEvent, WorkshopState};
 use workshop::{replay as run_replay, Replay};
 
-use crate::args::{read_value, Args};
+use crate::args::{param_value, Args};
 
 fn load_state(args: &Args) -> Result<WorkshopState, String> {
     match args.get("--state") {
@@ -106,7 +106,7 @@ pub fn logs(argv: &[String]) -> Result<u8, String> {
     }
     let (args, r) = run(rest)?;
     let group_name = args.get("--log-group").ok_or("--log-group is required")?;
-    let query_text = read_value(args.get("--query").ok_or("--query is required")?)?;
+    let query_text = param_value("--query", args.get("--query").ok_or("--query is required")?)?;
     let query = Query::parse(&query_text)
         .map_err(|e| format!("query error at character {}: {}", e.offset + 1, e.message))?;
     let Some((_, group)) = r.log_groups.iter().find(|(n, _)| n == group_name) else {
