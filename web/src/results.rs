@@ -95,7 +95,8 @@ fn verdict_tree(props: &VerdictProps) -> Html {
                     if many {
                         <p class="branch-head">{ format!("$or branch {} of {}: {}", bi + 1, v.branches.len(), if b.matched { "✔ matched" } else { "✘ not matched" }) }</p>
                     }
-                    <table class="leaves">
+                    // The branches of an `$or` share their columns, to be read one under the other.
+                    <table class={classes!("leaves", many.then_some("aligned"))}>
                         <thead><tr><th>{ "" }</th><th>{ "Field" }</th><th>{ "Pattern" }</th><th>{ "Event value" }</th><th>{ "Why" }</th></tr></thead>
                         <tbody>
                         { for b.leaves.iter().map(|leaf| {
