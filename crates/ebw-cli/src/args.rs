@@ -159,37 +159,13 @@ fn python_os_error(e: &std::io::Error, path: &str) -> String {
             let text = shown
                 .strip_suffix(&format!(" (os error {code})"))
                 .unwrap_or(&shown);
-            format!("[Errno {code}] {text}: {}", python_str_repr(path))
+            format!(
+                "[Errno {code}] {text}: {}",
+                eventbridge_sim::lambda::python_str_repr(path)
+            )
         }
         None => shown,
     }
-}
-
-/// Python's `repr` of a string: in single quotes, unless it holds one and no double quote.
-fn python_str_repr(s: &str) -> String {
-    let quote = match s.contains('\'') && !s.contains('"') {
-        true => '"',
-        false => '\'',
-    };
-    let mut out = String::from(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 pub fn read_value(v: &str) -> Result<String, String> {
