@@ -132,9 +132,12 @@ fn expand_vars(path: &str) -> String {
             }
         };
         let reference = &rest[at..at + 1 + written];
-        match std::env::var(name) {
-            Ok(value) if !name.is_empty() => out.push_str(&value),
-            _ => out.push_str(reference),
+        // A name the environment cannot hold (empty, or with `=` or NUL, possible in braces)
+        // is not looked up.
+        let valid = !name.is_empty() && !name.contains(['=', '\0']);
+        match valid.then(|| std::env::var(name).ok()).flatten() {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(reference),
         }
         rest = &rest[at + 1 + written..];
     }

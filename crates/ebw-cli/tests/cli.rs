@@ -418,20 +418,27 @@ fn file_parameters_load_as_the_aws_cli_loads_them() {
         assert_eq!((code, err.as_str()), (0, ""), "{path}");
         assert!(out.contains("\"Result\": true"), "{path}: {out}");
     }
-    // A variable that is not set stays as written, and the message names it so.
-    let unset = "file://$EBW_NOT_SET_ANYWHERE/p.json";
-    let (code, _, err) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        unset,
-        "--event",
-        event,
-    ]);
-    assert_eq!(code, 252);
-    assert!(
-        err.ends_with(": [Errno 2] No such file or directory: '$EBW_NOT_SET_ANYWHERE/p.json'\n"),
-        "{err}"
-    );
+    // A variable that is not set, or a name no variable can have, stays as written, and the
+    // message names it so.
+    for path in [
+        "$EBW_NOT_SET_ANYWHERE/p.json",
+        "${A=B}/p.json",
+        "${}/p.json",
+        "${unclosed/p.json",
+        "$/p.json",
+    ] {
+        let value = format!("file://{path}");
+        let (code, _, err) = ebw(&[
+            "test-event-pattern",
+            "--event-pattern",
+            &value,
+            "--event",
+            event,
+        ]);
+        assert_eq!(code, 252, "{path}");
+        let tail = format!(": [Errno 2] No such file or directory: '{path}'\n");
+        assert!(err.ends_with(&tail), "{err}");
+    }
 
     // Line ends are read in Python's text mode: a pattern written with CRLF is the pattern
     // written with LF, down to the source AWS quotes in its message.
