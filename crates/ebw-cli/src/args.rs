@@ -203,3 +203,44 @@ pub fn run_jsonl(
     }
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `expand_vars` on any text made of `$`, braces, `=`, name characters, slashes and
+    /// multi-byte characters: it never panics, and with no variable of those names set it gives
+    /// the text back unchanged (Python's `expandvars` leaves unknown references as written).
+    #[test]
+    fn unknown_references_come_back_as_written() {
+        const PIECES: [&str; 10] = ["$", "{", "}", "=", "EBW_UNSET_", "x", "/", "é", "_9", "${"];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next(12);
+            let text: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            assert_eq!(expand_vars(&text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn set_variables_are_expanded_where_python_expands_them() {
+        // The variable is this test's own: no other test reads or sets it.
+        std::env::set_var("EBW_ARGS_TEST_DIR", "/d");
+        for (text, want) in [
+            ("$EBW_ARGS_TEST_DIR/p.json", "/d/p.json"),
+            ("${EBW_ARGS_TEST_DIR}/p.json", "/d/p.json"),
+            ("a$EBW_ARGS_TEST_DIR.b", "a/d.b"),
+            ("$EBW_ARGS_TEST_DIRx", "$EBW_ARGS_TEST_DIRx"),
+            ("$$EBW_ARGS_TEST_DIR", "$/d"),
+            ("${EBW_ARGS_TEST_DIR", "${EBW_ARGS_TEST_DIR"),
+        ] {
+            assert_eq!(expand_vars(text), want, "{text:?}");
+        }
+    }
+}
