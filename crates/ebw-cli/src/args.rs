@@ -2,14 +2,29 @@
 
 use std::collections::HashMap;
 
-const UNEXPECTED: &str = "unexpected argument";
-const NEEDS_VALUE: &str = "needs a value";
-const REQUIRED: &str = "is required";
+/// Why a command failed, by what the person has to change, which decides how it is reported.
+#[derive(Debug)]
+pub enum CliError {
+    /// How the command line is written (an unknown, valueless or missing flag): the command's
+    /// usage follows the message (exit 2).
+    Usage(String),
+    /// A parameter file that cannot be loaded: AWS CLI v2's message, printed as it prints it
+    /// (after an empty line) with its exit code for a parameter error, 252.
+    Param(String),
+    /// Anything else: what a flag names is wrong (exit 2).
+    Other(String),
+}
 
-/// The message is about how the command line is written (an unknown, valueless or missing flag),
-/// not about what the flags name.
-pub fn is_usage_error(message: &str) -> bool {
-    message.starts_with(UNEXPECTED) || message.ends_with(NEEDS_VALUE) || message.ends_with(REQUIRED)
+impl From<String> for CliError {
+    fn from(message: String) -> Self {
+        CliError::Other(message)
+    }
+}
+
+impl From<&str> for CliError {
+    fn from(message: &str) -> Self {
+        CliError::Other(message.to_string())
+    }
 }
 
 pub struct Args {
@@ -23,7 +38,7 @@ impl Args {
         argv: &[String],
         value_flags: &[&str],
         bool_flags: &[&str],
-    ) -> Result<Args, String> {
+    ) -> Result<Args, CliError> {
         let mut values = HashMap::new();
         let mut flags = Vec::new();
         let mut i = 0;
@@ -32,14 +47,14 @@ impl Args {
             if value_flags.contains(&a) {
                 let v = argv
                     .get(i + 1)
-                    .ok_or_else(|| format!("{a} {NEEDS_VALUE}"))?;
+                    .ok_or_else(|| CliError::Usage(format!("{a} needs a value")))?;
                 values.insert(a.to_string(), v.clone());
                 i += 2;
             } else if bool_flags.contains(&a) {
                 flags.push(a.to_string());
                 i += 1;
             } else {
-                return Err(format!("{UNEXPECTED} `{a}`"));
+                return Err(CliError::Usage(format!("unexpected argument `{a}`")));
             }
         }
         Ok(Args { values, flags })
@@ -53,22 +68,17 @@ impl Args {
         self.flags.iter().any(|f| f == name)
     }
 
+    /// The value of a flag the command cannot do without.
+    pub fn required(&self, name: &str) -> Result<&str, CliError> {
+        self.get(name)
+            .ok_or_else(|| CliError::Usage(format!("{name} is required")))
+    }
+
     /// The value, read from a file when written `file://path`, as the AWS CLI reads it
     /// ([`param_value`]).
-    pub fn text(&self, name: &str) -> Result<String, String> {
-        let v = self.get(name).ok_or_else(|| format!("{name} {REQUIRED}"))?;
-        param_value(name, v)
+    pub fn text(&self, name: &str) -> Result<String, CliError> {
+        param_value(name, self.required(name)?)
     }
-}
-
-/// How AWS CLI v2 words a parameter it cannot load (`argprocess.ParamError`).
-const PARAM_ERROR: &str = "Error parsing parameter '";
-
-/// The message is AWS CLI's own, for a parameter file it cannot load: print it as AWS CLI v2
-/// does (on a line of its own, after an empty one) and exit with its code for a parameter
-/// error, 252.
-pub fn is_param_error(message: &str) -> bool {
-    message.starts_with(PARAM_ERROR)
 }
 
 /// A parameter's value as AWS CLI v2 takes it (`awscli/paramfile.py`): `file://path` is the
@@ -76,21 +86,23 @@ pub fn is_param_error(message: &str) -> bool {
 /// text mode reads them (`\r\n` and `\r` become `\n`); any other value is itself. A file it
 /// cannot load gives AWS CLI's message, e.g. `Error parsing parameter '--event': Unable to load
 /// paramfile file://e.json: [Errno 2] No such file or directory: 'e.json'`.
-pub fn param_value(name: &str, value: &str) -> Result<String, String> {
+pub fn param_value(name: &str, value: &str) -> Result<String, CliError> {
     let Some(path) = value.strip_prefix("file://") else {
         return Ok(value.to_string());
     };
     let expanded = expand_vars(&expand_user(path));
+    // AWS CLI's `argprocess.ParamError` around paramfile's `ResourceLoadingError`.
+    let error = |why: String| CliError::Param(format!("Error parsing parameter '{name}': {why}"));
     let bytes = std::fs::read(&expanded).map_err(|e| {
-        format!(
-            "{PARAM_ERROR}{name}': Unable to load paramfile {value}: {}",
+        error(format!(
+            "Unable to load paramfile {value}: {}",
             python_os_error(&e, &expanded)
-        )
+        ))
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        format!(
-            "{PARAM_ERROR}{name}': Unable to load paramfile ({expanded}), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix."
-        )
+        error(format!(
+            "Unable to load paramfile ({expanded}), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix."
+        ))
     })?;
     Ok(universal_newlines(text))
 }
@@ -183,7 +195,7 @@ pub fn read_value(v: &str) -> Result<String, String> {
 pub fn run_jsonl(
     file: &str,
     mut f: impl FnMut(&serde_json::Value) -> Result<serde_json::Value, String>,
-) -> Result<u8, String> {
+) -> Result<u8, CliError> {
     use std::io::Write;
     let text = read_value(&format!(
         "file://{}",

@@ -12,6 +12,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 mod args;
+
+use args::CliError;
 mod patterns;
 mod replay;
 mod transform;
@@ -68,22 +70,24 @@ fn main() -> ExitCode {
             println!("{}", usage());
             Ok(0)
         }
-        other => Err(format!("unknown command `{other}`\n{}", usage())),
+        other => Err(format!("unknown command `{other}`\n{}", usage()).into()),
     };
     let _ = std::io::stdout().flush();
     match result {
         Ok(code) => ExitCode::from(code),
-        // A parameter file that cannot be loaded: AWS CLI v2's message and exit code.
-        Err(message) if args::is_param_error(&message) => {
+        Err(CliError::Param(message)) => {
             eprintln!("\n{message}");
             ExitCode::from(252)
         }
-        Err(message) => {
+        Err(CliError::Usage(message)) => {
             eprintln!("ebw: {message}");
-            // A mistake in the command line itself: say how the command is written.
-            if args::is_usage_error(&message) && !own_usage.is_empty() {
+            if !own_usage.is_empty() {
                 eprintln!("{own_usage}");
             }
+            ExitCode::from(2)
+        }
+        Err(CliError::Other(message)) => {
+            eprintln!("ebw: {message}");
             ExitCode::from(2)
         }
     }

@@ -8,12 +8,12 @@ use event_pattern::{
 };
 use serde_json::{json, Value};
 
-use crate::args::{read_value, Args};
+use crate::args::{read_value, Args, CliError};
 
 /// The exit code of the AWS CLI for a service error.
 const AWS_CLI_ERROR: u8 = 254;
 
-pub fn test_event_pattern(argv: &[String]) -> Result<u8, String> {
+pub fn test_event_pattern(argv: &[String]) -> Result<u8, CliError> {
     let args = Args::parse(
         argv,
         &["--event-pattern", "--event", "--cases"],
@@ -82,7 +82,7 @@ fn print_explanation(p: &EventPattern, e: &Json) {
     }
 }
 
-fn run_cases(file: &str) -> Result<u8, String> {
+fn run_cases(file: &str) -> Result<u8, CliError> {
     crate::args::run_jsonl(file, |case| {
         let text_of = |k: &str| -> Result<String, String> {
             match case.get(k) {
@@ -98,16 +98,14 @@ fn run_cases(file: &str) -> Result<u8, String> {
     })
 }
 
-pub fn match_command(argv: &[String]) -> Result<u8, String> {
+pub fn match_command(argv: &[String]) -> Result<u8, CliError> {
     let args = Args::parse(
         argv,
         &["--patterns", "--events"],
         &["--stats", "--events-prechecked"],
     )?;
-    let rules_text = read_value(&with_file(
-        args.get("--patterns").ok_or("--patterns is required")?,
-    ))?;
-    let events_path = with_file(args.get("--events").ok_or("--events is required")?);
+    let rules_text = read_value(&with_file(args.required("--patterns")?))?;
+    let events_path = with_file(args.required("--events")?);
     let compile_start = Instant::now();
     let mut rules = Vec::new();
     for (n, line) in rules_text.lines().enumerate() {
@@ -127,7 +125,7 @@ pub fn match_command(argv: &[String]) -> Result<u8, String> {
                 Some(s) => s.to_string(),
                 None => line.get(p.span.start..p.span.end).unwrap_or("").to_string(),
             },
-            None => return Err(format!("rules line {}: missing `pattern`", n + 1)),
+            None => return Err(format!("rules line {}: missing `pattern`", n + 1).into()),
         };
         let p = EventPattern::parse(&pattern_text)
             .map_err(|e| format!("rules line {} (rule `{name}`): {}", n + 1, e.message()))?;

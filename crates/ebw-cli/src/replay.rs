@@ -5,12 +5,12 @@ use serde_json::{json, Value};
 use workshop::state::{CustomEvent, WorkshopState};
 use workshop::{replay as run_replay, Replay};
 
-use crate::args::{param_value, Args};
+use crate::args::{param_value, Args, CliError};
 
-fn load_state(args: &Args) -> Result<WorkshopState, String> {
+fn load_state(args: &Args) -> Result<WorkshopState, CliError> {
     match args.get("--state") {
         None => Ok(WorkshopState::default()),
-        Some(_) => WorkshopState::from_compact_json(&args.text("--state")?).map_err(|e| e.0),
+        Some(_) => WorkshopState::from_compact_json(&args.text("--state")?).map_err(|e| e.0.into()),
     }
 }
 
@@ -36,7 +36,7 @@ fn strip_repeated(argv: &[String]) -> Vec<String> {
     out
 }
 
-fn run(argv: &[String]) -> Result<(Args, Replay), String> {
+fn run(argv: &[String]) -> Result<(Args, Replay), CliError> {
     let rest = strip_repeated(argv);
     let args = Args::parse(
         &rest,
@@ -57,7 +57,7 @@ fn run(argv: &[String]) -> Result<(Args, Replay), String> {
     Ok((args, run_replay(&state, &refs)))
 }
 
-pub fn replay(argv: &[String]) -> Result<u8, String> {
+pub fn replay(argv: &[String]) -> Result<u8, CliError> {
     if argv.iter().any(|a| a == "--list-samples") {
         for s in workshop::samples::SAMPLES {
             println!("{:<18} {}", s.name, s.label);
@@ -94,7 +94,7 @@ pub fn replay(argv: &[String]) -> Result<u8, String> {
     Ok(if r.errors.is_empty() { 0 } else { 1 })
 }
 
-pub fn logs(argv: &[String]) -> Result<u8, String> {
+pub fn logs(argv: &[String]) -> Result<u8, CliError> {
     let Some((sub, rest)) = argv.split_first() else {
         return Err(
             "usage: ebw logs insights --log-group NAME --query '...' [--state F] [--sample S ...]"
@@ -102,11 +102,11 @@ pub fn logs(argv: &[String]) -> Result<u8, String> {
         );
     };
     if sub != "insights" {
-        return Err(format!("unknown logs command `{sub}`"));
+        return Err(format!("unknown logs command `{sub}`").into());
     }
     let (args, r) = run(rest)?;
-    let group_name = args.get("--log-group").ok_or("--log-group is required")?;
-    let query_text = param_value("--query", args.get("--query").ok_or("--query is required")?)?;
+    let group_name = args.required("--log-group")?;
+    let query_text = param_value("--query", args.required("--query")?)?;
     let query = Query::parse(&query_text)
         .map_err(|e| format!("query error at character {}: {}", e.offset + 1, e.message))?;
     let Some((_, group)) = r.log_groups.iter().find(|(n, _)| n == group_name) else {
@@ -114,7 +114,8 @@ pub fn logs(argv: &[String]) -> Result<u8, String> {
         return Err(format!(
             "no log group {group_name} after this replay; there are: {}",
             names.join(", ")
-        ));
+        )
+        .into());
     };
     for row in query.run(group) {
         let obj: serde_json::Map<String, Value> = row

@@ -4,7 +4,7 @@ use event_pattern::Json;
 use input_transformer::{render, DeliveryContext, Outcome, TargetSpec};
 use serde_json::{json, Value};
 
-use crate::args::Args;
+use crate::args::{Args, CliError};
 
 fn outcome_json(spec: &TargetSpec, event: &str, ctx: &DeliveryContext) -> Value {
     match spec.validate() {
@@ -16,7 +16,7 @@ fn outcome_json(spec: &TargetSpec, event: &str, ctx: &DeliveryContext) -> Value 
     }
 }
 
-pub fn transform(argv: &[String]) -> Result<u8, String> {
+pub fn transform(argv: &[String]) -> Result<u8, CliError> {
     let args = Args::parse(
         argv,
         &[
@@ -72,7 +72,7 @@ pub fn transform(argv: &[String]) -> Result<u8, String> {
     Ok(status)
 }
 
-fn cases(file: &str) -> Result<u8, String> {
+fn cases(file: &str) -> Result<u8, CliError> {
     crate::args::run_jsonl(file, |case| {
         let mut t =
             json!({"Id": case.get("target_id").and_then(|v| v.as_str()).unwrap_or("target")});

@@ -3,9 +3,9 @@
 use apigw_vtl::{Request, Session};
 use serde_json::{json, Value as J};
 
-use crate::args::Args;
+use crate::args::{Args, CliError};
 
-pub fn render_vtl(argv: &[String]) -> Result<u8, String> {
+pub fn render_vtl(argv: &[String]) -> Result<u8, CliError> {
     let args = Args::parse(
         argv,
         &[
@@ -27,12 +27,12 @@ pub fn render_vtl(argv: &[String]) -> Result<u8, String> {
     } else {
         String::new()
     };
-    let json_arg = |name: &str| -> Result<Option<J>, String> {
+    let json_arg = |name: &str| -> Result<Option<J>, CliError> {
         match args.get(name) {
             None => Ok(None),
             Some(_) => serde_json::from_str(&args.text(name)?)
                 .map(Some)
-                .map_err(|e| format!("{name} is not JSON: {e}")),
+                .map_err(|e| format!("{name} is not JSON: {e}").into()),
         }
     };
     let params = json_arg("--params")?;
@@ -96,6 +96,6 @@ fn run_case(case: &J) -> J {
     }
 }
 
-fn cases(file: &str) -> Result<u8, String> {
+fn cases(file: &str) -> Result<u8, CliError> {
     crate::args::run_jsonl(file, |case| Ok(run_case(case)))
 }

@@ -5,8 +5,14 @@ use std::process::Command;
 const EVENT: &str = r#"{"id":"1","account":"123456789012","source":"Order Service","time":"2020-05-24T07:38:02Z","region":"us-west-2","detail-type":"New Order","detail":{"order_id":12345}}"#;
 
 fn ebw(args: &[&str]) -> (i32, String, String) {
+    ebw_with_env(args, &[])
+}
+
+/// `ebw` with extra environment variables.
+fn ebw_with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ebw"))
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("ebw runs");
     (
@@ -14,6 +20,17 @@ fn ebw(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `ebw test-event-pattern` with a pattern and an event (each text, or `file://path`).
+fn test_event_pattern(pattern: &str, event: &str) -> (i32, String, String) {
+    ebw(&[
+        "test-event-pattern",
+        "--event-pattern",
+        pattern,
+        "--event",
+        event,
+    ])
 }
 
 /// A directory of its own for one test's files.
@@ -33,34 +50,16 @@ fn transform(dir: &std::path::Path, targets: &str, event: &str) -> (i32, String,
 
 #[test]
 fn prints_the_aws_cli_result() {
-    let (code, out, _) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        r#"{"source":["Order Service"]}"#,
-        "--event",
-        EVENT,
-    ]);
+    let (code, out, _) = test_event_pattern(r#"{"source":["Order Service"]}"#, EVENT);
     assert_eq!(code, 0);
     assert_eq!(out, "{\n    \"Result\": true\n}\n");
-    let (_, out, _) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        r#"{"source":["Payments"]}"#,
-        "--event",
-        EVENT,
-    ]);
+    let (_, out, _) = test_event_pattern(r#"{"source":["Payments"]}"#, EVENT);
     assert_eq!(out, "{\n    \"Result\": false\n}\n");
 }
 
 #[test]
 fn invalid_pattern_exits_254_with_the_aws_message() {
-    let (code, out, err) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        r#"{"resources": []}"#,
-        "--event",
-        EVENT,
-    ]);
+    let (code, out, err) = test_event_pattern(r#"{"resources": []}"#, EVENT);
     assert_eq!(code, 254);
     assert!(out.is_empty());
     assert!(err.contains("An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: Event pattern is not valid. Reason: Empty arrays are not allowed\n at [Source: (String)\"{\"resources\": []}\"; line: 1, column: 17]"), "{err}");
@@ -76,13 +75,7 @@ fn invalid_pattern_exits_254_with_the_aws_message() {
     ]);
     assert_eq!(code, 254);
     assert!(err.ends_with("\nHint: did you mean \"prefix\"?\n"), "{err}");
-    let (code, _, err) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        r#"{"a":["b"]}"#,
-        "--event",
-        "[]",
-    ]);
+    let (code, _, err) = test_event_pattern(r#"{"a":["b"]}"#, "[]");
     assert_eq!(code, 254);
     assert!(err.contains("(ValidationException) when calling the TestEventPattern operation: Parameter Event is not valid."));
 }
@@ -341,20 +334,6 @@ fn each_command_explains_itself_on_help_and_on_a_mistake() {
     assert!(!err.contains("usage:"), "{err}");
 }
 
-/// `ebw` with extra environment variables.
-fn ebw_with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ebw"))
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("ebw runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn file_parameters_load_as_the_aws_cli_loads_them() {
     let dir = test_dir("paramfile");
@@ -365,26 +344,14 @@ fn file_parameters_load_as_the_aws_cli_loads_them() {
     // A file that is not there, a directory, bytes that are not text: AWS CLI v2's messages
     // (`Error parsing parameter`, Python's OSError text), after an empty line; exit 252.
     let missing = format!("file://{d}/nope.json");
-    let (code, out, err) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        &missing,
-        "--event",
-        event,
-    ]);
+    let (code, out, err) = test_event_pattern(&missing, event);
     assert_eq!((code, out.as_str()), (252, ""));
     assert_eq!(
         err,
         format!("\nError parsing parameter '--event-pattern': Unable to load paramfile {missing}: [Errno 2] No such file or directory: '{d}/nope.json'\n")
     );
     let folder = format!("file://{d}");
-    let (code, _, err) = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        "{}",
-        "--event",
-        &folder,
-    ]);
+    let (code, _, err) = test_event_pattern("{}", &folder);
     assert_eq!(code, 252);
     assert_eq!(
         err,
@@ -428,13 +395,7 @@ fn file_parameters_load_as_the_aws_cli_loads_them() {
         "$/p.json",
     ] {
         let value = format!("file://{path}");
-        let (code, _, err) = ebw(&[
-            "test-event-pattern",
-            "--event-pattern",
-            &value,
-            "--event",
-            event,
-        ]);
+        let (code, _, err) = test_event_pattern(&value, event);
         assert_eq!(code, 252, "{path}");
         let tail = format!(": [Errno 2] No such file or directory: '{path}'\n");
         assert!(err.ends_with(&tail), "{err}");
@@ -445,20 +406,8 @@ fn file_parameters_load_as_the_aws_cli_loads_them() {
     let broken = "{\n  \"source\": [1,]\n}";
     std::fs::write(dir.join("crlf.json"), broken.replace('\n', "\r\n")).unwrap();
     let crlf = format!("file://{d}/crlf.json");
-    let from_file = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        &crlf,
-        "--event",
-        event,
-    ]);
-    let inline = ebw(&[
-        "test-event-pattern",
-        "--event-pattern",
-        broken,
-        "--event",
-        event,
-    ]);
+    let from_file = test_event_pattern(&crlf, event);
+    let inline = test_event_pattern(broken, event);
     assert_eq!(from_file.0, 254, "{}", from_file.2);
     assert_eq!(from_file, inline);
 }
