@@ -55,6 +55,11 @@ step "cargo doc (engine crates)" check env RUSTDOCFLAGS="-D warnings" cargo doc 
 step "cargo test" rust cargo test --workspace -- --nocapture
 step "browser tests (wasm-pack, Chromium)" rust \
   wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver web
+# The event-pattern crate's own unit and integration tests, built for wasm32 and run in
+# Chromium (doc tests run natively above).
+step "event-pattern in the browser (wasm-pack, Chromium)" rust \
+  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver crates/event-pattern \
+  -- --lib --tests
 step "trunk build --release" check bash -c 'trunk build --release && scripts/wasm-size.sh && python3 scripts/check-csp.py'
 step "end-to-end (Playwright, Chromium)" node bash -c 'cd tests/e2e && node --test --test-concurrency=1 --test-reporter=tap'
 

@@ -153,6 +153,8 @@ fn hint_for(e: &PatternError, text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::EventPattern;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Each hint, for the pattern that earns it; AWS's message is left as it was.
     #[test]

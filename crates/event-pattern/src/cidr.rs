@@ -298,6 +298,8 @@ fn prefix_mask(bits: u32, width: u32) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn ranges() {

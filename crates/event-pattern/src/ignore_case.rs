@@ -215,6 +215,8 @@ pub fn unspelled(pattern: &str, text: &str, anchor: Anchor) -> Option<Unspelled>
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn all_chars() -> impl Iterator<Item = char> {
         (0..=0x10FFFFu32).filter_map(char::from_u32)

@@ -345,6 +345,8 @@ pub fn describe_location(l: &Location) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Strings decode as serde_json decodes them, on random strings of plain runs, escapes of
     /// every kind, surrogate pairs, multi-byte characters and (refused by both) raw control

@@ -53,6 +53,9 @@ pub mod pattern;
 pub mod reading;
 #[cfg(test)]
 mod test_rng;
+// In the browser (wasm32), the unit tests run under wasm-bindgen-test, in Chromium.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub mod wildcard;
 
 pub use error::{ErrorCode, Location, PatternError, Span};

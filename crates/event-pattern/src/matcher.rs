@@ -1392,6 +1392,8 @@ const SLIP_PATHS: usize = 4096;
 mod tests {
     use super::*;
     use crate::{EventPattern, Json};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// A random value of nested objects and arrays, as text.
     fn random_value(r: &mut crate::test_rng::Rng, depth: usize) -> String {

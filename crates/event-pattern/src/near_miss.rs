@@ -244,6 +244,8 @@ pub fn slip(pattern: &str, event: &str) -> Option<Slip> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Every kind of slip, where it is, and texts that are no slip apart.
     #[test]

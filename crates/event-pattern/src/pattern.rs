@@ -861,6 +861,8 @@ fn decimal_parts(text: &str) -> Option<(bool, String, i64)> {
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Is the number comparable: accepted as a `numeric` bound? (An exact number is always
     /// accepted: checked below.)

@@ -5,6 +5,12 @@
 
 use event_pattern::{explain, EventPattern, Json};
 
+// In the browser (wasm32), the same tests run under wasm-bindgen-test, in Chromium.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 #[test]
 fn table_of_explanations() {
     let cases: Vec<serde_json::Value> =

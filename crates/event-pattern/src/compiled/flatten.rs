@@ -539,6 +539,8 @@ fn prefetch(b: &[u8]) {
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// A name's word is its first eight bytes (zeros after a shorter one): texts of one length
     /// up to eight bytes have equal words exactly when they are equal, and a node's short list

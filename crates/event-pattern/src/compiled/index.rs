@@ -618,6 +618,8 @@ impl PathIndex {
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Every byte of a key counts in its hash, the last few (read as one word, overlapping)
     /// included: keys of every length up to 24 that differ in one byte hash differently.

@@ -1024,11 +1024,13 @@ fn merge_runs<'r>(list: &[usize], runs: impl Iterator<Item = &'r [u32]>, merged:
 /// processor has, where there is a choice; a short one in place, without the call.
 #[inline]
 fn widen_into(dst: &mut Vec<usize>, src: &[u32]) {
-    /// Runs from this long on go to the widest copy.
-    const WIDE_FROM: usize = 16;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    if src.len() >= WIDE_FROM {
-        return wide::widen_into(dst, src);
+    {
+        /// Runs from this long on go to the widest copy.
+        const WIDE_FROM: usize = 16;
+        if src.len() >= WIDE_FROM {
+            return wide::widen_into(dst, src);
+        }
     }
     dst.extend(src.iter().map(|&r| r as usize));
 }
@@ -1048,6 +1050,8 @@ impl std::error::Error for InvalidEvent {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn check(patterns: &[&str], events: &[&str]) {
         let ps: Vec<EventPattern> = patterns

@@ -224,6 +224,8 @@ mod tests {
     use crate::compiled::wide::WITH_SSE2;
     use crate::json::MAX_EVENT_DEPTH;
     use crate::test_rng::Rng;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Every loop this processor can run, each on its own.
     fn every_loop(b: &[u8], start: usize, room: usize) -> Vec<Option<usize>> {

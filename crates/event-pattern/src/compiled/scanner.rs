@@ -465,6 +465,8 @@ impl Levels for Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn word_at_a_time_helpers_find_the_first_stop() {
