@@ -23,7 +23,7 @@
 //! start. docs/PATTERNS.md has more examples.
 //!
 //! The same machines decide when a pattern's wildcards are too complex for Ruler
-//! ([`crate::wildcard::complexity`]): the wildcards of one machine count together.
+//! ([`crate::wildcard::complexity_of_patterns`]): the wildcards of one machine count together.
 //!
 //! ```
 //! use event_pattern::reading::Reading;
@@ -46,7 +46,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::Span;
 use crate::pattern::{AnythingBut, Branch, LeafTest, Matcher, Op};
-use crate::wildcard::{complexity, Wildcard, COMPLEXITY_LIMIT};
+use crate::wildcard::{complexity_of_patterns, Wildcard, COMPLEXITY_LIMIT};
 
 /// How Ruler reads the event's values for one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -70,19 +70,20 @@ struct Machine {
     ip: bool,
     /// Ruler's pattern (as a key) → the name state it leads to.
     next: HashMap<String, usize>,
-    /// The wildcard patterns it holds (`wildcard`, `anything-but` wildcards), each once, with the
-    /// span of the matcher of the first.
-    wildcards: Vec<Wildcard>,
+    /// The wildcard patterns it holds, each once, as Ruler holds them (a `wildcard` matcher's
+    /// value; an `anything-but` wildcard list, all its values in one pattern), with the span of
+    /// the matcher of the first.
+    wildcards: Vec<WildcardPattern>,
     wildcard_span: Option<Span>,
 }
 
 impl Machine {
-    /// Adds a matcher's wildcards, each once: Ruler keeps one pattern for equal ones, and `$or`
-    /// branches reaching the machine add theirs again.
+    /// Adds a matcher's wildcard pattern, once: Ruler keeps one pattern for equal ones, and
+    /// `$or` branches reaching the machine add theirs again.
     fn add_wildcards(&mut self, m: &Matcher) {
-        for w in wildcards(&m.op) {
-            if !self.wildcards.contains(w) {
-                self.wildcards.push(w.clone());
+        if let Some(w) = WildcardPattern::of(&m.op) {
+            if !self.wildcards.contains(&w) {
+                self.wildcards.push(w);
                 self.wildcard_span.get_or_insert(m.span);
             }
         }
@@ -90,14 +91,63 @@ impl Machine {
 
     /// When the machine's wildcards are too complex for Ruler: [`TooComplex`].
     fn too_complex(&self) -> Option<TooComplex> {
-        let globs: Vec<&Wildcard> = self.wildcards.iter().collect();
-        if globs.is_empty() || complexity(&globs, COMPLEXITY_LIMIT) < COMPLEXITY_LIMIT {
+        let values: Vec<Vec<&Wildcard>> = self
+            .wildcards
+            .iter()
+            .map(|w| w.values.iter().collect())
+            .collect();
+        let patterns: Vec<&[&Wildcard]> = values.iter().map(Vec::as_slice).collect();
+        if patterns.is_empty()
+            || complexity_of_patterns(&patterns, COMPLEXITY_LIMIT) < COMPLEXITY_LIMIT
+        {
             return None;
         }
         Some(TooComplex {
             span: self.wildcard_span?,
-            count: complexity(&globs, SHOWN_COMPLEXITY),
+            count: complexity_of_patterns(&patterns, SHOWN_COMPLEXITY),
         })
+    }
+}
+
+/// A wildcard pattern as Ruler's machine holds it: a `wildcard` matcher's value, or the values
+/// of an `anything-but` wildcard (one value or a list: one pattern either way). Two are equal
+/// when they are of the same kind with the same values, in any order: a wildcard and an
+/// `anything-but` wildcard of the same text are two patterns, as in Ruler.
+#[derive(Debug)]
+struct WildcardPattern {
+    anything_but: bool,
+    values: Vec<Wildcard>,
+}
+
+impl WildcardPattern {
+    fn of(op: &Op) -> Option<WildcardPattern> {
+        match op {
+            Op::Wildcard { wildcard, .. } => Some(WildcardPattern {
+                anything_but: false,
+                values: vec![wildcard.clone()],
+            }),
+            Op::AnythingBut(AnythingBut::Wildcard(list)) => {
+                let mut values: Vec<Wildcard> = Vec::new();
+                for (_, w) in list {
+                    if !values.contains(w) {
+                        values.push(w.clone());
+                    }
+                }
+                Some(WildcardPattern {
+                    anything_but: true,
+                    values,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for WildcardPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.anything_but == other.anything_but
+            && self.values.len() == other.values.len()
+            && self.values.iter().all(|v| other.values.contains(v))
     }
 }
 
@@ -112,16 +162,6 @@ pub(crate) struct TooComplex {
 
 /// How far a too complex machine's count is taken, to tell a person how far over it is.
 pub(crate) const SHOWN_COMPLEXITY: usize = 2 * COMPLEXITY_LIMIT;
-
-/// The wildcard patterns a matcher adds to its machine.
-fn wildcards(op: &Op) -> impl Iterator<Item = &Wildcard> {
-    let (one, list) = match op {
-        Op::Wildcard { wildcard, .. } => (Some(wildcard), &[][..]),
-        Op::AnythingBut(AnythingBut::Wildcard(list)) => (None, &list[..]),
-        _ => (None, &[][..]),
-    };
-    one.into_iter().chain(list.iter().map(|(_, w)| w))
-}
 
 /// A machine of each of the test's own matchers (a test with the field's machine to itself).
 fn own_machine(test: &LeafTest) -> Machine {
@@ -306,7 +346,7 @@ pub(crate) fn own(test: &LeafTest) -> bool {
 }
 
 /// Sets [`LeafTest::reading`] on every test of the pattern's branches. Returns, when one is, a
-/// machine too complex for Ruler ([`complexity`] reaching
+/// machine too complex for Ruler ([`complexity_of_patterns`] reaching
 /// [`COMPLEXITY_LIMIT`]): the wildcards of one field's machine count together (a list, or `$or`
 /// branches reaching the field the same way), different machines each on their own.
 pub(crate) fn assign(branches: &mut [Branch]) -> Option<TooComplex> {
@@ -396,6 +436,8 @@ pub fn accepts(op: &Op, v: crate::matcher::Leaf<'_>, reading: Reading) -> bool {
 mod tests {
     use super::*;
     use crate::EventPattern;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// The readings of a pattern's tests: per branch, (path, reading) in the branch's order.
     fn readings(pattern: &str) -> Vec<Vec<(String, Reading)>> {
