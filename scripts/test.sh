@@ -59,7 +59,7 @@ step "browser tests (wasm-pack, Chromium)" rust \
 # Chromium (doc tests run natively above).
 step "event-pattern in the browser (wasm-pack, Chromium)" rust \
   wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver crates/event-pattern \
-  -- --lib --tests
+  --lib --test '*'
 step "trunk build --release" check bash -c 'trunk build --release && scripts/wasm-size.sh && python3 scripts/check-csp.py'
 step "end-to-end (Playwright, Chromium)" node bash -c 'cd tests/e2e && node --test --test-concurrency=1 --test-reporter=tap'
 
