@@ -1236,10 +1236,43 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
         } => spelling_hint(value, values, ignore_case::Anchor::End),
         Op::AnythingBut(ab) => {
             if values.iter().all(|v| excluded_by(ab, v)) {
-                return Some("excluded by anything-but".into());
+                return Some(match values {
+                    [JsonValue::String(e)] => match excluding_entry(ab, e) {
+                        Some(entry) => format!("excluded by anything-but: {entry}"),
+                        None => "excluded by anything-but".into(),
+                    },
+                    _ => "excluded by anything-but".into(),
+                });
             }
             None
         }
+        _ => None,
+    }
+}
+
+/// Which entry of an `anything-but` list of prefixes, suffixes, case-folded values or
+/// wildcards excludes the string `e`, said as a person would check it (`None` for a list of one,
+/// which the failure's description already names, and for lists of plain values, where the value
+/// itself is the entry).
+fn excluding_entry(ab: &AnythingBut, e: &str) -> Option<String> {
+    let q = quoted;
+    match ab {
+        AnythingBut::Prefix(list) if list.len() > 1 => list
+            .iter()
+            .find(|p| e.starts_with(p.as_str()))
+            .map(|p| format!("the value starts with {}", q(p))),
+        AnythingBut::Suffix(list) if list.len() > 1 => list
+            .iter()
+            .find(|p| e.ends_with(p.as_str()))
+            .map(|p| format!("the value ends with {}", q(p))),
+        AnythingBut::EqualsIgnoreCase(list) if list.len() > 1 => list
+            .iter()
+            .find(|s| ignore_case::equals(s, e))
+            .map(|s| format!("the value is {} ignoring case", q(s))),
+        AnythingBut::Wildcard(list) if list.len() > 1 => list
+            .iter()
+            .find(|(_, w)| w.matches(e))
+            .map(|(text, _)| format!("the value matches the wildcard {}", q(text))),
         _ => None,
     }
 }
