@@ -1,6 +1,7 @@
 //! Our own cases for what the recorded data lacks (`cases.json` beside this file): nested `$or`,
 //! wildcard escapes, Unicode case folding, numeric edge cases, arrays, limits, empty keys. Each
-//! verdict is checked with the reference evaluator and with the compiled matcher.
+//! verdict is checked with the reference evaluator and with the compiled matcher. Also the
+//! verdicts of Event Ruler's own `RulerTest` (`ruler_cases.json`).
 
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::{matches, EventPattern, Json};
@@ -10,6 +11,26 @@ use event_pattern::{matches, EventPattern, Json};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// Checks one verdict with the reference evaluator, and with the compiled matcher on the tree
+/// and on the text.
+fn check_verdict(
+    name: &str,
+    p: &EventPattern,
+    event: &Json,
+    text: &str,
+    want: bool,
+    failures: &mut Vec<String>,
+) {
+    if matches(p, event) != want {
+        failures.push(format!("{name}: want {want}"));
+    }
+    let m = CompiledMatcher::new(std::slice::from_ref(p));
+    let expect: Vec<usize> = if want { vec![0] } else { vec![] };
+    if m.matching(event) != expect || m.matching_text(text) != Ok(expect.clone()) {
+        failures.push(format!("{name}: the compiled matcher disagrees"));
+    }
+}
 
 #[test]
 fn table_of_pattern_cases() {
@@ -28,17 +49,7 @@ fn table_of_pattern_cases() {
             c.get("expected").and_then(|e| e.as_bool()),
             c.get("error").and_then(|e| e.as_str()),
         ) {
-            (Ok(p), Some(want), _) => {
-                if matches(&p, &event) != want {
-                    failures.push(format!("{name}: want {want}"));
-                }
-                // The compiled matcher, on the tree and on the text, says the same.
-                let m = CompiledMatcher::new(std::slice::from_ref(&p));
-                let expect: Vec<usize> = if want { vec![0] } else { vec![] };
-                if m.matching(&event) != expect || m.matching_text(text) != Ok(expect.clone()) {
-                    failures.push(format!("{name}: the compiled matcher disagrees"));
-                }
-            }
+            (Ok(p), Some(want), _) => check_verdict(name, &p, &event, text, want, &mut failures),
             (Err(e), _, Some(want)) => {
                 // A whole message (it starts as AWS's do) must be the message, suffix and
                 // all, or its absence; a fragment must be in it.
@@ -62,4 +73,26 @@ fn table_of_pattern_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(cases.len() >= 39);
+}
+
+/// Ruler's own expectations (`ruler_cases.json` beside this file): the rules, events and
+/// verdicts of Event Ruler's `RulerTest` (`Ruler.matchesRule`), which EventBridge's matching
+/// runs on. Events there are any JSON, not only EventBridge's envelope.
+#[test]
+fn table_of_rulers_own_cases() {
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("ruler_cases.json")).unwrap();
+    let mut failures = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let name = format!("{} #{i}", c["test"].as_str().unwrap());
+        let text = c["event"].as_str().unwrap();
+        let event = Json::parse(text).unwrap();
+        let want = c["expected"].as_bool().unwrap();
+        match EventPattern::parse(c["rule"].as_str().unwrap()) {
+            Ok(p) => check_verdict(&name, &p, &event, text, want, &mut failures),
+            Err(e) => failures.push(format!("{name}: unexpected error {}", e.message())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cases.len() >= 60);
 }
