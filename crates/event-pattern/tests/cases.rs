@@ -1,7 +1,8 @@
 //! Our own cases for what the recorded data lacks (`cases.json` beside this file): nested `$or`,
 //! wildcard escapes, Unicode case folding, numeric edge cases, arrays, limits, empty keys. Each
 //! verdict is checked with the reference evaluator and with the compiled matcher. Also the
-//! verdicts of Event Ruler's own `RulerTest` (`ruler_cases.json`).
+//! verdicts of Event Ruler's own `RulerTest` (`ruler_cases.json`), and the rules its
+//! `JsonRuleCompilerTest` accepts or refuses (`ruler_checks.json`).
 
 use event_pattern::compiled::CompiledMatcher;
 use event_pattern::{matches, EventPattern, Json};
@@ -95,4 +96,45 @@ fn table_of_rulers_own_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(cases.len() >= 60);
+}
+
+/// What Event Ruler's own `JsonRuleCompilerTest` expects of its rule checker
+/// (`ruler_checks.json` beside this file): rules it accepts, rules it refuses, and two of its
+/// messages word for word (ours add AWS's `Event pattern is not valid. Reason: ` before them).
+#[test]
+fn rulers_own_checks_accept_and_refuse_alike() {
+    let checks: serde_json::Value =
+        serde_json::from_str(include_str!("ruler_checks.json")).unwrap();
+    let mut failures = Vec::new();
+    let texts = |key: &str| -> Vec<String> {
+        checks[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    for rule in texts("good") {
+        if let Err(e) = EventPattern::parse(&rule) {
+            failures.push(format!("{rule}: refused ({})", e.message()));
+        }
+    }
+    for rule in texts("bad") {
+        if EventPattern::parse(&rule).is_ok() {
+            failures.push(format!("{rule}: accepted"));
+        }
+    }
+    for m in checks["messages"].as_array().unwrap() {
+        let rule = m["rule"].as_str().unwrap();
+        let want = m["message"].as_str().unwrap();
+        match EventPattern::parse(rule) {
+            Ok(_) => failures.push(format!("{rule}: accepted")),
+            Err(e) if !e.message().ends_with(want) => {
+                failures.push(format!("{rule}: {:?}, want {want:?}", e.message()))
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(texts("good").len() + texts("bad").len() >= 150);
 }
