@@ -451,16 +451,25 @@ pub fn excluded_by(ab: &AnythingBut, v: &JsonValue) -> bool {
 }
 
 fn excluded_leaf(ab: &AnythingBut, v: Leaf<'_>) -> bool {
+    excluding_index(ab, v).is_some()
+}
+
+/// Which entry of an `anything-but` list excludes the value (its index in the list), if one does.
+fn excluding_index(ab: &AnythingBut, v: Leaf<'_>) -> Option<usize> {
     match (ab, v) {
-        (AnythingBut::Strings(list), Leaf::Str(e)) => list.iter().any(|s| s == e),
-        (AnythingBut::Numbers(list), Leaf::Num(_, n)) => list.iter().any(|x| num_eq(*x, n)),
-        (AnythingBut::Prefix(list), Leaf::Str(e)) => list.iter().any(|p| e.starts_with(p.as_str())),
-        (AnythingBut::Suffix(list), Leaf::Str(e)) => list.iter().any(|p| e.ends_with(p.as_str())),
-        (AnythingBut::EqualsIgnoreCase(list), Leaf::Str(e)) => {
-            list.iter().any(|s| ignore_case::equals(s, e))
+        (AnythingBut::Strings(list), Leaf::Str(e)) => list.iter().position(|s| s == e),
+        (AnythingBut::Numbers(list), Leaf::Num(_, n)) => list.iter().position(|x| num_eq(*x, n)),
+        (AnythingBut::Prefix(list), Leaf::Str(e)) => {
+            list.iter().position(|p| e.starts_with(p.as_str()))
         }
-        (AnythingBut::Wildcard(list), Leaf::Str(e)) => list.iter().any(|(_, w)| w.matches(e)),
-        _ => false,
+        (AnythingBut::Suffix(list), Leaf::Str(e)) => {
+            list.iter().position(|p| e.ends_with(p.as_str()))
+        }
+        (AnythingBut::EqualsIgnoreCase(list), Leaf::Str(e)) => {
+            list.iter().position(|s| ignore_case::equals(s, e))
+        }
+        (AnythingBut::Wildcard(list), Leaf::Str(e)) => list.iter().position(|(_, w)| w.matches(e)),
+        _ => None,
     }
 }
 
@@ -1255,23 +1264,20 @@ fn hint(op: &Op, values: &[&JsonValue]) -> Option<String> {
 /// which the failure's description already names, and for lists of plain values, where the value
 /// itself is the entry).
 fn excluding_entry(ab: &AnythingBut, e: &str) -> Option<String> {
+    let i = excluding_index(ab, Leaf::Str(e))?;
     let q = quoted;
     match ab {
         AnythingBut::Prefix(list) if list.len() > 1 => list
-            .iter()
-            .find(|p| e.starts_with(p.as_str()))
+            .get(i)
             .map(|p| format!("the value starts with {}", q(p))),
-        AnythingBut::Suffix(list) if list.len() > 1 => list
-            .iter()
-            .find(|p| e.ends_with(p.as_str()))
-            .map(|p| format!("the value ends with {}", q(p))),
+        AnythingBut::Suffix(list) if list.len() > 1 => {
+            list.get(i).map(|p| format!("the value ends with {}", q(p)))
+        }
         AnythingBut::EqualsIgnoreCase(list) if list.len() > 1 => list
-            .iter()
-            .find(|s| ignore_case::equals(s, e))
+            .get(i)
             .map(|s| format!("the value is {} ignoring case", q(s))),
         AnythingBut::Wildcard(list) if list.len() > 1 => list
-            .iter()
-            .find(|(_, w)| w.matches(e))
+            .get(i)
             .map(|(text, _)| format!("the value matches the wildcard {}", q(text))),
         _ => None,
     }

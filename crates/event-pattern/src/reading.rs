@@ -80,7 +80,7 @@ struct Machine {
 impl Machine {
     /// Adds a matcher's wildcard pattern, once: Ruler keeps one pattern for equal ones, and
     /// `$or` branches reaching the machine add theirs again.
-    fn add_wildcards(&mut self, m: &Matcher) {
+    fn add_wildcard(&mut self, m: &Matcher) {
         if let Some(w) = WildcardPattern::of(&m.op) {
             if !self.wildcards.contains(&w) {
                 self.wildcards.push(w);
@@ -167,7 +167,7 @@ pub(crate) const SHOWN_COMPLEXITY: usize = 2 * COMPLEXITY_LIMIT;
 fn own_machine(test: &LeafTest) -> Machine {
     let mut m = Machine::default();
     for matcher in &test.matchers {
-        m.add_wildcards(matcher);
+        m.add_wildcard(matcher);
     }
     m
 }
@@ -256,7 +256,7 @@ impl Machines {
                     let mach = &mut self.machines[machine];
                     mach.numeric |= is_numeric(&m.op);
                     mach.ip |= matches!(m.op, Op::Cidr { .. });
-                    mach.add_wildcards(m);
+                    mach.add_wildcard(m);
                 }
                 for key in ruler_patterns(&m.op) {
                     let next = match self.machines[machine].next.get(&key) {
