@@ -292,6 +292,22 @@ test('an $or verdict says which branch matched, its branches in the same columns
   await ctx.close();
 });
 
+test('an anything-but list\'s verdict names the entry that excluded the value', async () => {
+  const { ctx, page, problems } = await fresh();
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
+    .fill('{"source": [{"anything-but": {"wildcard": ["*Payment*", "*Service", "Billing*"]}}]}');
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  const rule = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  await rule.getByText('did not match').waitFor();
+  assert.match(await rule.innerText(),
+    /excluded by anything-but: the value matches the wildcard "\*Service"/);
+  await screenshot(page, 'verdict-anything-but');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('an invalid pattern says what to write instead, beside AWS\'s message', async () => {
   const { ctx, page, problems } = await fresh();
   await page.goto(url);
