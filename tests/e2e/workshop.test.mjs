@@ -21,6 +21,24 @@ async function fresh() {
   return { ctx, page, ...watch(page) };
 }
 
+/** The workshop's Forecast rule, whose pattern most verdict tests replace. */
+const FORECAST = 'forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F';
+
+/** A rule's pattern editor on the "Rules & targets" tab. */
+const patternOf = (page, rule) => page.getByLabel(`Event pattern of ${rule}`);
+
+/** A rule's verdict card in the results (the first, when several events were replayed). */
+const verdictOf = (page, rule) => page.locator('.rule-verdict', { hasText: rule }).first();
+
+/** Opens the workshop, gives the Forecast rule `pattern`, replays New Order: the rule's card. */
+async function replayNewOrderWithForecast(page, pattern) {
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Rules & targets' }).click();
+  await patternOf(page, FORECAST).fill(pattern);
+  await page.getByRole('button', { name: 'New Order', exact: true }).click();
+  return verdictOf(page, FORECAST);
+}
+
 test('the page renders the workshop with no console errors and no request off loopback', async () => {
   const started = Date.now();
   const { ctx, page, problems, requests } = await fresh();
@@ -86,16 +104,12 @@ test('replaying each sample shows the payload each target receives', async () =>
 
 test('breaking a pattern shows ✘ with the reason, and invalid JSON shows its position', async () => {
   const { ctx, page, problems } = await fresh();
-  await page.goto(url);
-  await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  const pattern = page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F');
-  await pattern.fill('{"source": ["Order Service"], "detail-type": ["new order"]}');
-  await page.getByRole('button', { name: 'New Order', exact: true }).click();
-  const line = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' });
+  const line = await replayNewOrderWithForecast(page, '{"source": ["Order Service"], "detail-type": ["new order"]}');
+  const pattern = patternOf(page, FORECAST);
   await line.getByText('did not match').waitFor();
   assert.match(await line.innerText(), /failed on `detail-type`: expected "new order", got "New Order"; case differs/);
   // Keyboard: the rule in the diagram opens its verdict with Enter.
-  await page.getByRole('button', { name: 'rule forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F' }).focus();
+  await page.getByRole('button', { name: `rule ${FORECAST}` }).focus();
   await page.keyboard.press('Enter');
   await line.locator('.leaves').waitFor();
   // Open, the reason is said once (by the verdict tree), not also on the rule's line.
@@ -149,18 +163,18 @@ test('a share link reopens the same state and results; a reload keeps the state'
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
   await page.goto(url);
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  await page.getByLabel('Event pattern of payments-catchall').fill('{"detail-type": ["payment_intent.succeeded"]}');
+  await patternOf(page, 'payments-catchall').fill('{"detail-type": ["payment_intent.succeeded"]}');
   await page.getByRole('button', { name: 'Share' }).click();
   await page.getByText('A link to this exact workshop was copied').waitFor();
   const link = page.url();
   assert.match(link, /#s1\./);
-  await page.getByLabel('Event pattern of payments-catchall').fill('{"detail-type": ["changed"]}');
+  await patternOf(page, 'payments-catchall').fill('{"detail-type": ["changed"]}');
   await page.getByText('Changed since shared').waitFor();
 
   // Editing took the link out of the address bar, so a reload keeps the edit.
   await page.reload();
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  assert.equal(await page.getByLabel('Event pattern of payments-catchall').inputValue(), '{"detail-type": ["changed"]}');
+  assert.equal(await patternOf(page, 'payments-catchall').inputValue(), '{"detail-type": ["changed"]}');
 
   const { ctx: ctx2, page: shared } = await fresh();
   await shared.goto(link);
@@ -189,7 +203,7 @@ test('a keystroke re-evaluates the whole workshop quickly', async () => {
   await page.goto(url);
   await page.getByRole('button', { name: 'Replay all' }).click();
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  const pattern = page.getByLabel('Event pattern of orders-catchall');
+  const pattern = patternOf(page, 'orders-catchall');
   const times = await page.evaluate(async () => {
     const area = [...document.querySelectorAll('textarea')].find((t) => t.closest('label')?.innerText.includes('Event pattern of orders-catchall'));
     const out = [];
@@ -219,7 +233,7 @@ test('Ctrl+Enter runs the last replay again, as the toolbar says', async () => {
   // After one sample: that sample only, with the edit made since.
   await page.getByRole('button', { name: 'Stripe: payment_intent.created' }).click();
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  await page.getByLabel('Event pattern of payments-catchall').fill('{"source": ["nobody"]}');
+  await patternOf(page, 'payments-catchall').fill('{"source": ["nobody"]}');
   await page.locator('body').press('Control+Enter');
   await page.getByRole('tab', { name: 'Results', selected: true }).waitFor();
   const line = page.locator('.rule-verdict', { hasText: 'payments-catchall' });
@@ -235,15 +249,15 @@ test('a verdict points at the slip: a typo in a value, a wildcard piece, array e
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
   // A typo in the pattern and a wildcard whose middle the event lacks; then two fields that
   // match in different elements of one array.
-  await page.getByLabel('Event pattern of orders-catchall')
+  await patternOf(page, 'orders-catchall')
     .fill('{"detail-type": ["New Ordr"], "detail": {"order_date": [{"wildcard": "2020-*T*"}]}}');
-  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
+  await patternOf(page, FORECAST)
     .fill('{"detail": {"items": {"product_id": ["shoe_07"], "qty": [{"numeric": [">", 1]}]}}}');
   await page.getByRole('tab', { name: 'Sample events' }).click();
   await page.getByLabel('Custom event (source, detail-type, detail)')
     .fill('{"source":"Order Service","detail-type":"New Order","detail":{"order_date":"2020-05-24 07:38:01","items":[{"product_id":"shoe_07","qty":1},{"product_id":"hat_01","qty":3}]}}');
   await page.getByRole('button', { name: 'Send custom event' }).click();
-  const typo = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  const typo = verdictOf(page, 'orders-catchall');
   await typo.getByText('did not match').waitFor();
   // Closed, the line gives the first reason; open, the verdict tree gives each field's.
   assert.match(await typo.innerText(), /close to "New Ordr"/);
@@ -254,7 +268,7 @@ test('a verdict points at the slip: a typo in a value, a wildcard piece, array e
   assert.match(said, /"T" \(between the 1st and 2nd \*\) does not occur in the rest of the value, "05-24 07:38:01"/);
   // The slip is underlined in the event: the "e" the pattern lacks.
   assert.deepEqual(await typo.locator('.mark-error').allInnerTexts(), ['e']);
-  const items = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  const items = verdictOf(page, FORECAST);
   await items.getByText('did not match').waitFor();
   assert.match(await items.innerText(),
     /not within the same element of `detail\.items`: `product_id` in element 0, `qty` in element 1 \(counting from 0\)/);
@@ -265,14 +279,10 @@ test('a verdict points at the slip: a typo in a value, a wildcard piece, array e
 
 test('an $or verdict says which branch matched, its branches in the same columns', async () => {
   const { ctx, page, problems } = await fresh();
-  await page.goto(url);
-  await page.getByRole('tab', { name: 'Rules & targets' }).click();
   // Three branches of different widths: a number, a value that differs in case, a match.
-  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
-    .fill('{"source": ["Order Service"], "detail": {"$or": [{"order_id": [{"numeric": [">", 99999]}]}, ' +
-      '{"customer": {"name": [{"prefix": "jane"}]}}, {"items": {"qty": [{"numeric": [">=", 1]}]}}]}}');
-  await page.getByRole('button', { name: 'New Order', exact: true }).click();
-  const rule = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  const rule = await replayNewOrderWithForecast(page,
+    '{"source": ["Order Service"], "detail": {"$or": [{"order_id": [{"numeric": [">", 99999]}]}, ' +
+    '{"customer": {"name": [{"prefix": "jane"}]}}, {"items": {"qty": [{"numeric": [">=", 1]}]}}]}}');
   await rule.getByText('matched', { exact: true }).waitFor();
   await rule.locator('.rule-line').click();
   await rule.locator('.leaves').first().waitFor();
@@ -294,12 +304,8 @@ test('an $or verdict says which branch matched, its branches in the same columns
 
 test('an anything-but list\'s verdict names the entry that excluded the value', async () => {
   const { ctx, page, problems } = await fresh();
-  await page.goto(url);
-  await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
-    .fill('{"source": [{"anything-but": {"wildcard": ["*Payment*", "*Service", "Billing*"]}}]}');
-  await page.getByRole('button', { name: 'New Order', exact: true }).click();
-  const rule = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  const rule = await replayNewOrderWithForecast(page,
+    '{"source": [{"anything-but": {"wildcard": ["*Payment*", "*Service", "Billing*"]}}]}');
   await rule.getByText('did not match').waitFor();
   assert.match(await rule.innerText(),
     /excluded by anything-but: the value matches the wildcard "\*Service"/);
@@ -312,7 +318,7 @@ test('an invalid pattern says what to write instead, beside AWS\'s message', asy
   const { ctx, page, problems } = await fresh();
   await page.goto(url);
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  const pattern = page.getByLabel('Event pattern of orders-catchall');
+  const pattern = patternOf(page, 'orders-catchall');
   const error = page.locator('.editor', { has: pattern }).locator('.editor-error');
   await pattern.fill('{"source": [{"prefx": "Order"}]}');
   await error.waitFor();
@@ -325,7 +331,7 @@ test('an invalid pattern says what to write instead, beside AWS\'s message', asy
   await screenshot(page, 'pattern-hint-editor');
   // The rule's card says it too.
   await page.getByRole('button', { name: 'New Order', exact: true }).click();
-  const card = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  const card = verdictOf(page, 'orders-catchall');
   await card.getByText('pattern not valid').waitFor();
   assert.match(await card.locator('.pattern-hint').innerText(), /"source": \["Order Service"\]/);
   await screenshot(page, 'pattern-hint');
@@ -353,18 +359,18 @@ test('a verdict says when Ruler decides differently from what a person expects: 
   const { ctx, page, problems } = await fresh();
   await page.goto(url);
   await page.getByRole('tab', { name: 'Rules & targets' }).click();
-  await page.getByLabel('Event pattern of orders-catchall')
+  await patternOf(page, 'orders-catchall')
     .fill('{"detail": {"ip": [{"cidr": "10.0.0.0/8"}, {"prefix": "192."}]}}');
-  await page.getByLabel('Event pattern of forecast-app-ForecastFunctionNewOrder-1A2B3C4D5E6F')
+  await patternOf(page, FORECAST)
     .fill('{"detail": {"city": [{"equals-ignore-case": "Straße"}]}}');
   await page.getByRole('tab', { name: 'Sample events' }).click();
   await page.getByLabel('Custom event (source, detail-type, detail)')
     .fill('{"source":"Order Service","detail-type":"New Order","detail":{"ip":"192.168.0.1","city":"strasse"}}');
   await page.getByRole('button', { name: 'Send custom event' }).click();
-  const ip = page.locator('.rule-verdict', { hasText: 'orders-catchall' }).first();
+  const ip = verdictOf(page, 'orders-catchall');
   await ip.getByText('did not match').waitFor();
   assert.match(await ip.innerText(), /EventBridge reads "192\.168\.0\.1" as an IP address, and then only IP tests can match it/);
-  const city = page.locator('.rule-verdict', { hasText: 'forecast-app-ForecastFunctionNewOrder' }).first();
+  const city = verdictOf(page, FORECAST);
   await city.getByText('did not match').waitFor();
   assert.match(await city.innerText(), /"ß" stands for "ß" or "SS", and the event has "ss" there/);
   await screenshot(page, 'ruler-readings');
