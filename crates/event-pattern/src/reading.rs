@@ -126,18 +126,10 @@ impl WildcardPattern {
                 anything_but: false,
                 values: vec![wildcard.clone()],
             }),
-            Op::AnythingBut(AnythingBut::Wildcard(list)) => {
-                let mut values: Vec<Wildcard> = Vec::new();
-                for (_, w) in list {
-                    if !values.contains(w) {
-                        values.push(w.clone());
-                    }
-                }
-                Some(WildcardPattern {
-                    anything_but: true,
-                    values,
-                })
-            }
+            Op::AnythingBut(AnythingBut::Wildcard(list)) => Some(WildcardPattern {
+                anything_but: true,
+                values: list.iter().map(|(_, w)| w.clone()).collect(),
+            }),
             _ => None,
         }
     }
@@ -145,9 +137,10 @@ impl WildcardPattern {
 
 impl PartialEq for WildcardPattern {
     fn eq(&self, other: &Self) -> bool {
+        // The same set of values (a list may repeat one; the count dedupes them).
         self.anything_but == other.anything_but
-            && self.values.len() == other.values.len()
             && self.values.iter().all(|v| other.values.contains(v))
+            && other.values.iter().all(|v| self.values.contains(v))
     }
 }
 
